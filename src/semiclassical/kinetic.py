@@ -1,0 +1,230 @@
+"""Leading-order kinetic layer on Fermi circles (paper Sec. III-IV, Eqs. 27-33, 37-38, 46-47, 56-61).
+
+All quantities live on an energy :class:`~semiclassical.fermi.Shell` (a set of Fermi circles)
+and are exact Laurent polynomials in u_c = e^{i theta} of the circle they are evaluated on.
+The field is E = E_x xhat with E_x = 1 (results are per unit E_x); e > 0, electron charge -e.
+
+Distributions on the shell are n^m_k = delta(eps^m_k - eF) g_c(theta), and
+g_c(theta) = sum_l g_{c,l} u_c^l. The Born collision integral J0 (Eq. 28) conserves energy and
+angular harmonic, so on harmonic l it is the N x N matrix of :func:`collision_matrix`.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .bloch import BlochSystem, Point
+from .disorder import WHITE_NOISE, Correlator
+from .fermi import Circle, Shell, fermi_average
+from .model import angular_average, conj_in, e, laurent_coefficients
+from .parsing import hbar
+
+OTHER = {+1: -1, -1: +1}
+
+
+def full_angles(expr, *points: Point):
+    """Eliminate the half-angles of every point (gauge-invariant expressions only)."""
+    for p in points:
+        expr = p.to_full_angles(expr)
+    return sp.expand(expr)
+
+
+def _cartesian_field(bs: BlochSystem, kind: str, m: int, n: int, p: Point):
+    """Cartesian components of an off-diagonal matrix field at p: 'R' (Berry connection, x, y) or 'T' (Eq. 56, x, y, z)."""
+    if kind == "R":
+        return p.cartesian(bs.berry_connection(m, n, p))
+    if kind == "T":
+        return bs.spin_torque_operator(m, n, p)
+    raise ValueError(kind)
+
+
+def same_circle(expr, q: Point, on: Point):
+    """Give the auxiliary point q the radius data of ``on`` (keeping its own angle)."""
+    names = ("k", "ch", "sh", "C", "S", "ap", "dd", "d0p", "ddp")
+    return expr.xreplace({getattr(q, n): getattr(on, n) for n in names})
+
+
+# --------------------------------------------------------------------------- J0
+def scattering_weight(bs: BlochSystem, c: Circle, q_circle: Circle, q: Point, corr: Correlator = WHITE_NOISE):
+    """<U^{mm'}_{kk'} U^{m'm}_{k'k}> = W |<u^m_k|u^{m'}_{k'}>|^2 for k on c, k' = q on q_circle."""
+    p, m, mp = c.point, c.band, q_circle.band
+    return full_angles(corr(bs, m, p, mp, q, mp, m), p, q)
+
+
+def collision_matrix(bs: BlochSystem, shell: Shell, l: int, corr: Correlator = WHITE_NOISE) -> sp.Matrix:
+    """J0 (Eq. 28) on angular harmonic l: (J0 g)_{c,l} = sum_c' A_{cc'} g_{c',l}.
+
+    A_{cc'} = (2 pi/hbar)[delta_{cc'} sum_c'' rho_c'' <w_{cc''}> - rho_c' <w_{cc'} e^{i l (theta'-theta)}>].
+    For one circle A = 1/tau_tr with 1/tau_tr of Eq. 30 (harmonic l = +-1).
+    """
+    N = len(shell)
+    A = sp.zeros(N, N)
+    for i, c in enumerate(shell.circles):
+        u_c = c.point.u
+        for j, c2 in enumerate(shell.circles):
+            q = c2.point.primed() if c2 is c else c2.point
+            w = scattering_weight(bs, c, c2, q, corr)
+            out = c2.rho * angular_average(w, q.u)
+            gain = c2.rho * angular_average(sp.expand(w * q.u**l), q.u) * u_c ** (-l)
+            A[i, i] += 2 * sp.pi / hbar * out
+            A[i, j] -= 2 * sp.pi / hbar * sp.expand(gain)
+    # rotational covariance: nothing may depend on the direction of k
+    A = A.applyfunc(lambda x: sp.expand(x))
+    if any(x.has(c.point.u) for x in A for c in shell.circles):
+        raise ValueError("collision matrix depends on the direction of k: model not covariant?")
+    return A
+
+
+def transport_rate(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
+    """1/tau_tr (Eq. 30) for a single circle; for several circles the l = 1 matrix of J0."""
+    A = collision_matrix(bs, shell, 1, corr)
+    return A[0, 0] if len(shell) == 1 else A
+
+
+def scattering_rate(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
+    """Out-scattering rate 1/tau_c = (2 pi/hbar) sum_c' rho_c' <w_{cc'}> of each circle."""
+    return [sp.expand(sum((collision_matrix(bs, shell, 0, corr)[i, j] for j in range(len(shell))), 0) * 0
+                      + _out_rate(bs, shell, c, corr)) for c in shell.circles]
+
+
+def _out_rate(bs, shell, c, corr):
+    total = 0
+    for c2 in shell.circles:
+        q = c2.point.primed() if c2 is c else c2.point
+        total += c2.rho * angular_average(scattering_weight(bs, c, c2, q, corr), q.u)
+    return sp.expand(2 * sp.pi / hbar * total)
+
+
+def solve_on_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator = WHITE_NOISE):
+    """Solve J0[g] = source harmonic by harmonic; source = {c.tag: Laurent polynomial in u_c}.
+
+    Returns {c.tag: g_c(u_c)}. The l = 0 harmonic of J0 is singular (particle conservation);
+    a source with an l = 0 part is rejected, as it would violate charge conservation.
+    """
+    coeffs = {c.tag: laurent_coefficients(source.get(c.tag, 0), c.point.u) for c in shell.circles}
+    harmonics = sorted(set().union(*[set(v) for v in coeffs.values()]))
+    out = {c.tag: sp.Integer(0) for c in shell.circles}
+    for l in harmonics:
+        if l == 0:
+            if any(sp.simplify(v.get(0, 0)) != 0 for v in coeffs.values()):
+                raise ValueError("isotropic (l = 0) source: J0 cannot be inverted there")
+            continue
+        A = collision_matrix(bs, shell, l, corr)
+        b = sp.Matrix([coeffs[c.tag].get(l, 0) for c in shell.circles])
+        if len(shell) == 1:
+            g = [sp.factor(sp.cancel(b[0] / A[0, 0]))]
+        else:
+            # Cramer's rule keeps one expanded determinant instead of nested LU fractions,
+            # which SymPy's cancel/factor cannot digest quickly for coupled circles
+            det = sp.expand(A.det())
+            g = [sp.expand(x) / det for x in A.adjugate() * b]
+        for c, gl in zip(shell.circles, g):
+            out[c.tag] += gl * c.point.u**l
+    return out
+
+
+def leading_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
+    """n_E^(-1) = delta(eps - eF) g_c (Eqs. 27, 29): J0[g] = -e E.v, E = xhat.
+
+    For one circle g = -e tau_tr E.v (Eq. 29); several circles are solved as a linear system.
+    """
+    source = {}
+    for c in shell.circles:
+        p = c.point
+        source[c.tag] = sp.expand(-e * p.velocity(c.band) * (p.u + 1 / p.u) / 2)
+    return solve_on_shell(bs, shell, source, corr)
+
+
+# --------------------------------------------------------------------------- beta, gamma
+def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, corr: Correlator = WHITE_NOISE):
+    """The Born-type operator of Eqs. 47 (kind 'R': beta) and 61 (kind 'T': gamma) at k on circle c.
+
+    Lambda^m_k[X] = (pi/hbar) sum_{n,m',k'} { [X^{mn}_k <U^{nm'}U^{m'm}> + <U^{mm'}U^{m'n}> X^{nm}_k] delta(eps^m_k - eps^{m'}_k')
+                                           - [<U^{mn}U^{m'm}> X^{nm'}_k' + <U^{mm'}U^{nm}> X^{m'n}_k'] delta(eps^n_k' - eps^m_k) }
+    with X off-diagonal. Returns Cartesian components, Laurent polynomials in u_c.
+    """
+    p, m = c.point, c.band
+    nbar = OTHER[m]
+    X_k = {(m, nbar): _cartesian_field(bs, kind, m, nbar, p), (nbar, m): _cartesian_field(bs, kind, nbar, m, p)}
+    ncomp = len(X_k[(m, nbar)])
+    total = [sp.Integer(0)] * ncomp
+    for c2 in shell.circles:
+        q = c2.point.primed() if c2 is c else c2.point
+        b2, b2bar = c2.band, OTHER[c2.band]
+        # first bracket: k' on circle c2 is band m' = b2; n = other band at k
+        w1 = corr(bs, nbar, p, b2, q, b2, m)          # <U^{n m'}_{kk'} U^{m' m}_{k'k}>
+        w2 = corr(bs, m, p, b2, q, b2, nbar)          # <U^{m m'}_{kk'} U^{m' n}_{k'k}>
+        # second bracket: k' on circle c2 is band n = b2; m' = other band at k'
+        X_q = (_cartesian_field(bs, kind, b2, b2bar, q), _cartesian_field(bs, kind, b2bar, b2, q))
+        w3 = corr(bs, m, p, b2, q, b2bar, m)          # <U^{m n}_{kk'} U^{m' m}_{k'k}>, X^{n m'}_{k'}
+        w4 = corr(bs, m, p, b2bar, q, b2, m)          # <U^{m m'}_{kk'} U^{n m}_{k'k}>, X^{m' n}_{k'}
+        for i in range(ncomp):
+            term = (X_k[(m, nbar)][i] * w1 + w2 * X_k[(nbar, m)][i]
+                    - w3 * X_q[0][i] - w4 * X_q[1][i])
+            term = full_angles(term, p, q)
+            total[i] += c2.rho * angular_average(term, q.u)
+    return tuple(sp.expand(sp.pi / hbar * t) for t in total)
+
+
+def extrinsic_velocity(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
+    """beta^m_k (Eqs. 46-47; Eq. 77 for the TI), polar components (k, theta) on circle c."""
+    bx, by = interband_correction(bs, shell, c, "R", corr)
+    return c.point.polar((bx, by))
+
+
+def extrinsic_spin(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
+    """gamma^m_k (Eqs. 60-61; Eq. 98 for the TI), Cartesian spin components (x, y, z) on circle c."""
+    return interband_correction(bs, shell, c, "T", corr)
+
+
+def intrinsic_spin(bs: BlochSystem, band: int, p: Point = Point()):
+    """s^int_m = (i e/hbar) [T, E.R']^{mm} with E = xhat (Eq. 57, 91): (x, y, z) at a generic point."""
+    nbar = OTHER[band]
+    T_mn, T_nm = bs.spin_torque_operator(band, nbar, p), bs.spin_torque_operator(nbar, band, p)
+    Rx_nm = p.cartesian(bs.berry_connection(nbar, band, p))[0]
+    Rx_mn = p.cartesian(bs.berry_connection(band, nbar, p))[0]
+    return tuple(sp.expand(p.to_full_angles(sp.I * e / hbar * (T_mn[i] * Rx_nm - Rx_mn * T_nm[i])))
+                 for i in range(3))
+
+
+# --------------------------------------------------------------------------- side jump
+def _grad_cartesian(p: Point, expr):
+    """Cartesian gradient of expr with respect to the point p."""
+    return p.cartesian((p.d_dk(expr), p.d_dtheta(expr) / p.k))
+
+
+def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
+    """V_c = sum_{m'k'} W |O|^2 dr_{k'k} delta(eps' - eps), O = <u^m_k|u^{m'}_{k'}> (Cartesian x, y).
+
+    dr = R^{m'm'}_{k'} - R^{mm}_k + (grad_k + grad_k') arg O is the gauge-invariant coordinate
+    shift; |O|^2 (grad arg O) = Im[O* grad O]. Eq. 38 then reads
+    J_E(n_FD)^m_k = (2 pi/hbar)(dn_FD/deps) e E . V_c.
+    """
+    p, m = c.point, c.band
+    R_k = p.cartesian(bs.berry_connection(m, m, p))
+    total = [sp.Integer(0), sp.Integer(0)]
+    for c2 in shell.circles:
+        # k' gets symbols of its own even on the same circle, so that d/dk acts on one point only
+        q = Point(c2.tag + "q") if c2 is c else c2.point
+        mp = c2.band
+        O = bs.overlap(m, p, mp, q)
+        Oc = conj_in(O, (p.u, q.u))
+        w = corr.strength(p, q)
+        R_q = q.cartesian(bs.berry_connection(mp, mp, q))
+        gp, gq = _grad_cartesian(p, O), _grad_cartesian(q, O)
+        for i in range(2):
+            grad = sp.expand(Oc * (gp[i] + gq[i]))
+            im = (grad - conj_in(grad, (p.u, q.u))) / (2 * sp.I)
+            term = w * (O * Oc * (R_q[i] - R_k[i]) + im)
+            term = same_circle(full_angles(term, p, q), q, c2.point)
+            total[i] += c2.rho * angular_average(term, q.u)
+    return tuple(sp.expand(t) for t in total)
+
+
+def side_jump_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
+    """n^sj = delta(eps - eF) g^sj (Eq. 37): J0[n^sj] = -J_E(n_FD), E = xhat.
+
+    With dn_FD/deps = -delta(eps - eF): -J_E = delta(eps - eF) (2 pi/hbar) e V_c,x.
+    """
+    source = {c.tag: sp.expand(2 * sp.pi / hbar * e * side_jump_rate(bs, shell, c, corr)[0])
+              for c in shell.circles}
+    return solve_on_shell(bs, shell, source, corr)

@@ -1,0 +1,329 @@
+"""Two-band Bloch Hamiltonians: validation, d-vector, rotational covariance.
+
+A model is H(k) = d0(k) + d(k).sigma, a 2x2 Hermitian matrix in k_x, k_y and real parameters.
+It is *rotationally covariant* ("isotropic") when, in polar coordinates k = k(cos t, sin t),
+
+    d0 = d0(k),   dz = dz(k),   d_x + i d_y = w d_perp(k) e^{i J t},
+
+with an integer winding J, a constant phase w (|w| = 1) and a real, possibly sign-changing,
+radial function d_perp(k). The TI surface model of the paper (Eq. 68) has J = 1, w = i,
+d_perp = hbar v k, dz = M. Covariant models get closed forms (Fermi-surface averages become
+Fourier harmonics); every model, covariant or not, gets numerics.
+
+Internally the polar angle enters through ``u = e^{i t}`` (a Laurent variable): angular
+averages are then constant terms of Laurent polynomials (DESIGN.md section 6).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import sympy as sp
+
+from . import parsing
+from .errors import SemiclassicalError
+from .parsing import PAULI, hbar, k, kx, ky
+
+#: e^{i theta} of the momentum direction.
+u = sp.Symbol("u", nonzero=True)
+#: Electron charge magnitude.
+e = sp.Symbol("e", positive=True)
+
+
+def conj(expr):
+    """Complex conjugate of an expression whose only non-real symbols are Laurent variables.
+
+    Every symbol of the toolkit is real except the angle variables ``u``-like symbols, which
+    are unimodular (conj(u) = 1/u); pass extra Laurent variables via :func:`conj_in`.
+    """
+    return conj_in(expr, (u,))
+
+
+def conj_in(expr, laurent_vars):
+    repl = {sp.I: -sp.I}
+    repl.update({v: 1 / v for v in laurent_vars})
+    return sp.sympify(expr).xreplace(repl)
+
+
+def laurent_coefficients(expr, var) -> dict[int, sp.Expr]:
+    """{n: c_n} with expr = sum_n c_n var^n; raises if expr is not a Laurent polynomial in var."""
+    expr = sp.expand(expr)
+    out: dict[int, sp.Expr] = {}
+    for term in sp.Add.make_args(expr):
+        coeff, power = term.as_independent(var, as_Add=False)
+        if power.has(var) and power != var and not (power.is_Pow and power.base == var):
+            # e.g. c/(a u^2 + b u^2): pull the common power of var out of sums first
+            coeff, power = sp.factor_terms(term).as_independent(var, as_Add=False)
+        if power == 1 or term == 0:
+            n = 0
+        else:
+            base, exp_ = power.as_base_exp()
+            if base != var or not exp_.is_Integer:
+                raise ValueError(f"{term} is not a Laurent monomial in {var}")
+            n = int(exp_)
+        out[n] = out.get(n, 0) + coeff
+    return {n: c for n, c in out.items() if c != 0}
+
+
+def angular_average(expr, var=u):
+    """<F>_theta = (1/2pi) int dtheta F: the constant Laurent coefficient (exact)."""
+    return laurent_coefficients(expr, var).get(0, sp.Integer(0))
+
+
+@dataclass(frozen=True)
+class Covariance:
+    """Polar form of a covariant model: radial functions of ``k`` (a positive symbol)."""
+
+    winding: int          # J
+    phase: sp.Expr        # w, |w| = 1, constant
+    d0: sp.Expr           # d0(k)
+    dz: sp.Expr           # dz(k)
+    dperp: sp.Expr        # d_perp(k), real, may change sign
+
+    @cached_property
+    def dnorm(self):
+        """|d|(k) = sqrt(d_perp^2 + d_z^2)."""
+        return sp.sqrt(sp.expand(self.dperp**2 + self.dz**2))
+
+
+@dataclass
+class TwoBandModel:
+    """A validated 2x2 Bloch Hamiltonian.
+
+    Build it with :meth:`from_string`, :meth:`from_matrix`, :meth:`from_toml` or
+    :func:`semiclassical.catalogue.get`. ``parameters`` maps names to SymPy symbols (real,
+    positive unless declared negative); ``values`` holds numeric defaults.
+    """
+
+    matrix: sp.Matrix
+    parameters: dict[str, sp.Symbol]
+    values: dict[str, float] = field(default_factory=dict)
+    name: str = "model"
+    disorder: dict = field(default_factory=lambda: {"type": "white-noise"})
+    source: str = ""
+
+    def __post_init__(self):
+        self.matrix = sp.Matrix(self.matrix)
+        self._validate()
+
+    # ----------------------------------------------------------------- constructors
+    @classmethod
+    def from_string(cls, hamiltonian, parameters=None, *, name="model", negative=(), disorder=None):
+        """From a Hamiltonian string in Pauli matrices (or a 2x2 list of strings).
+
+        ``parameters`` is a dict name -> numeric default (or a list of names); names listed in
+        ``negative`` are negative symbols, all others positive.
+        """
+        values = dict(parameters) if isinstance(parameters, dict) else {}
+        names = list(parameters or [])
+        syms = {n: parsing.parameter_symbol(n, negative=n in negative) for n in names}
+        mat = parsing.parse_hamiltonian(hamiltonian, syms)
+        return cls(mat, syms, {n: float(v) for n, v in values.items()}, name,
+                   disorder or {"type": "white-noise"}, str(hamiltonian))
+
+    @classmethod
+    def from_matrix(cls, matrix, values=None, *, name="model"):
+        """From a SymPy 2x2 Matrix (or Pauli expression) in symbols named kx/ky (or k_x/k_y)."""
+        if not isinstance(matrix, sp.MatrixBase):
+            raise SemiclassicalError("from_matrix needs a SymPy Matrix; use from_string for text input")
+        if matrix.shape != (2, 2):
+            raise SemiclassicalError(
+                f"the Hamiltonian must be a 2x2 matrix, got {matrix.shape[0]}x{matrix.shape[1]}: "
+                "this toolkit treats two-band models"
+            )
+        repl, syms = {}, {}
+        for s in matrix.free_symbols:
+            if s.name in ("kx", "k_x"):
+                repl[s] = kx
+            elif s.name in ("ky", "k_y"):
+                repl[s] = ky
+            elif s.name == "hbar":
+                repl[s] = hbar
+            else:
+                neg = bool(s.is_negative)
+                new = parsing.parameter_symbol(s.name, negative=neg)
+                repl[s] = new
+                syms[s.name] = new
+        values = {str(kk): float(v) for kk, v in (values or {}).items()}
+        return cls(matrix.xreplace(repl), syms, values, name)
+
+    @classmethod
+    def from_toml(cls, path):
+        """From a model file (DESIGN.md section 4)."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text())
+        except FileNotFoundError:
+            raise SemiclassicalError(f"model file {str(path)!r} not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SemiclassicalError(f"model file {str(path)!r} is not valid TOML: {exc}") from None
+        model = data.get("model", {})
+        if "hamiltonian" not in model:
+            raise SemiclassicalError(f"model file {str(path)!r} has no [model] hamiltonian = \"...\" entry")
+        params = data.get("parameters", {})
+        for n, v in params.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise SemiclassicalError(f"parameter {n} = {v!r} in {str(path)!r} must be a number")
+        negative = tuple(n for n, v in params.items() if v < 0)
+        disorder = dict(data.get("disorder", {"type": "white-noise"}))
+        if disorder.get("type", "white-noise") != "white-noise":
+            raise SemiclassicalError(
+                f"disorder type {disorder.get('type')!r} is not supported yet; use type = \"white-noise\""
+            )
+        if "W" in disorder:
+            w = disorder["W"]
+            if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
+                raise SemiclassicalError(f"disorder W = {w!r} must be a positive number (W = n_i u0^2)")
+        return cls.from_string(model["hamiltonian"], params, name=model.get("name", path.stem),
+                               negative=negative, disorder=disorder)
+
+    # ----------------------------------------------------------------- validation
+    def _validate(self):
+        if self.matrix.shape != (2, 2):
+            raise SemiclassicalError(
+                f"the Hamiltonian must be 2x2, got {self.matrix.shape[0]}x{self.matrix.shape[1]}"
+            )
+        known = {kx, ky, hbar, *self.parameters.values()}
+        unknown = self.matrix.free_symbols - known
+        if unknown:
+            names = ", ".join(sorted(s.name for s in unknown))
+            raise SemiclassicalError(f"unknown symbol(s) {names} in the Hamiltonian: declare them as parameters")
+        if not (self.matrix.free_symbols & {kx, ky}):
+            raise SemiclassicalError("the Hamiltonian does not depend on kx or ky: there is no band structure")
+        anti = (self.matrix - self.matrix.H).applyfunc(lambda x: sp.simplify(sp.expand(x)))
+        if any(x != 0 for x in anti):
+            raise SemiclassicalError(
+                "the Hamiltonian is not Hermitian for real momenta and parameters "
+                f"(H - H^dagger has entry {next(x for x in anti if x != 0)}); check the off-diagonal terms"
+            )
+
+    # ----------------------------------------------------------------- decomposition
+    @cached_property
+    def d_vector(self) -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
+        """(d0, dx, dy, dz) with H = d0 s0 + d.sigma."""
+        H = self.matrix
+        d0 = sp.expand((H[0, 0] + H[1, 1]) / 2)
+        dz = sp.expand((H[0, 0] - H[1, 1]) / 2)
+        dx = sp.expand((H[0, 1] + H[1, 0]) / 2)
+        dy = sp.expand(sp.I * (H[0, 1] - H[1, 0]) / 2)
+        return d0, dx, dy, dz
+
+    def polar(self, expr):
+        """expr(kx, ky) in terms of k and u = e^{i theta}."""
+        expr = sp.sympify(expr).xreplace({sp.sqrt(kx**2 + ky**2): k})
+        return sp.expand(expr.subs({kx: k * (u + 1 / u) / 2, ky: k * (u - 1 / u) / (2 * sp.I)}))
+
+    @cached_property
+    def covariance(self) -> Covariance | None:
+        """The polar form if the model is rotationally covariant, else None (see :attr:`why_not_covariant`)."""
+        return self._covariance()[0]
+
+    @property
+    def why_not_covariant(self) -> str:
+        return self._covariance()[1]
+
+    @property
+    def is_covariant(self) -> bool:
+        return self.covariance is not None
+
+    def _covariance(self):
+        try:
+            d0, dx, dy, dz = (self.polar(x) for x in self.d_vector)
+            c0 = laurent_coefficients(d0, u)
+            cz = laurent_coefficients(dz, u)
+            ch = laurent_coefficients(self.polar(self.matrix[1, 0]), u)  # dx + i dy
+        except ValueError:
+            return None, "H is not a polynomial in e^{i theta} at fixed |k| (non-polynomial angular dependence)"
+        if set(c0) - {0}:
+            return None, f"d0 has angular harmonics {sorted(set(c0) - {0})} (anisotropic dispersion)"
+        if set(cz) - {0}:
+            return None, f"d_z has angular harmonics {sorted(set(cz) - {0})}"
+        if len(ch) > 1:
+            return None, f"d_x + i d_y mixes windings {sorted(ch)}"
+        J, c = next(iter(ch.items())) if ch else (0, sp.Integer(0))
+        re, im = (sp.simplify(x) for x in c.as_real_imag())
+        if im == 0:
+            phase, dperp = sp.Integer(1), re
+        elif re == 0:
+            phase, dperp = sp.I, im
+        else:
+            ratio = sp.simplify(im / re)
+            if ratio.has(k):
+                return None, "the phase of d_x + i d_y varies with |k| (not supported in closed form)"
+            norm = sp.sqrt(1 + ratio**2)
+            phase, dperp = (1 + sp.I * ratio) / norm, sp.simplify(re * norm)
+        return Covariance(J, phase, c0.get(0, sp.Integer(0)), cz.get(0, sp.Integer(0)), dperp), ""
+
+    def require_covariant(self, what="this closed form"):
+        if not self.is_covariant:
+            raise SemiclassicalError(
+                f"model {self.name!r} is not rotationally covariant ({self.why_not_covariant}); "
+                f"{what} needs a covariant model; use the quadrature engine (semiclassical evaluate) instead"
+            )
+        return self.covariance
+
+    # ----------------------------------------------------------------- energies
+    @cached_property
+    def energies(self) -> dict[int, sp.Expr]:
+        """Band energies eps^{+-}(kx, ky) = d0 +- |d| (keys +1, -1)."""
+        d0, dx, dy, dz = self.d_vector
+        norm = sp.sqrt(sp.expand(dx**2 + dy**2 + dz**2))
+        return {+1: d0 + norm, -1: d0 - norm}
+
+    def radial_energy(self, band: int) -> sp.Expr:
+        """eps^band(k) of a covariant model."""
+        cov = self.require_covariant("a radial dispersion")
+        return cov.d0 + band * cov.dnorm
+
+    # ----------------------------------------------------------------- numbers
+    @property
+    def symbols(self) -> dict[str, sp.Symbol]:
+        return {"hbar": hbar, **self.parameters}
+
+    def resolve_values(self, overrides=None) -> dict[str, float]:
+        """Parameter values: defaults updated by ``overrides``; hbar defaults to 1."""
+        vals = {"hbar": 1.0, **self.values}
+        for n, v in (overrides or {}).items():
+            if n not in self.parameters and n not in ("hbar", "e", "W", "eF"):
+                close = [p for p in self.parameters if p.lower() == n.lower()]
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise SemiclassicalError(
+                    f"unknown parameter {n!r}{hint}; model {self.name!r} has {', '.join(self.parameters) or 'none'}"
+                    " plus hbar, e, W, eF"
+                )
+            vals[n] = float(v)
+        missing = [n for n in self.parameters if n not in vals]
+        if missing:
+            raise SemiclassicalError(
+                f"missing value for parameter(s) {', '.join(missing)}; give them with --set NAME=VALUE"
+                " or under [parameters] in the model file"
+            )
+        for n, v in vals.items():
+            sym = self.symbols.get(n)
+            if sym is not None and sym.is_positive and v <= 0:
+                raise SemiclassicalError(f"parameter {n} = {v} must be positive (declared positive)")
+            if sym is not None and sym.is_negative and v >= 0:
+                raise SemiclassicalError(f"parameter {n} = {v} must be negative (declared negative)")
+        return vals
+
+    def numeric(self, overrides=None, *, e=1.0):
+        """The :class:`~semiclassical.numeric_model.NumericModel` at a parameter point."""
+        from .numeric_model import NumericModel
+
+        vals = self.resolve_values(overrides)
+        subs = {self.symbols[n]: v for n, v in vals.items() if n in self.symbols}
+        return NumericModel.from_sympy(self.matrix.subs(subs), kx, ky, {}, hbar=vals["hbar"], e=e,
+                                       name=self.name, isotropic=self.is_covariant)
+
+    def __repr__(self):
+        return f"TwoBandModel({self.name!r}, H = {sp.sstr(self.matrix)})"
+
+    def _repr_latex_(self):
+        return f"$H = {sp.latex(self.matrix)}$"
+
+
+def pauli_matrices():
+    """(s0, sx, sy, sz) as SymPy matrices."""
+    return PAULI["s0"], PAULI["sx"], PAULI["sy"], PAULI["sz"]

@@ -1,0 +1,102 @@
+"""Current (Eq. 52) and spin density (Eq. 63) as named contributions, in circle symbols.
+
+Per unit E_x (E = E_x xhat), T = 0, j = -e sum_m int d^2k/(2pi)^2 (...), sigma_yx = j_y/E_x.
+Fermi-surface pieces are sum_c rho_c <X_c g_c>_theta with the distributions of
+:mod:`~semiclassical.kinetic`; Fermi-sea pieces integrate over the filled k-intervals.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from . import kinetic
+from .bloch import BlochSystem, Gauge, Point
+from .fermi import Shell
+from .model import angular_average, e, k, laurent_coefficients
+from .parsing import hbar
+
+
+def _fs_sum(shell: Shell, per_circle):
+    """sum_c rho_c <X_c g_c>: per_circle(c) returns the pair (X_c, g_c) of Laurent polynomials in u_c.
+
+    <X g> = sum_l X_{-l} g_l pairs harmonics without expanding products of the (large,
+    rational) distribution coefficients.
+    """
+    total = sp.Integer(0)
+    for c in shell.circles:
+        X, g = per_circle(c)
+        xl = laurent_coefficients(X, c.point.u)
+        gl = laurent_coefficients(g, c.point.u)
+        total += c.rho * sp.Add(*[xl[-l] * gl[l] for l in gl if -l in xl])
+    return total
+
+
+def band_velocity_cartesian(c):
+    p = c.point
+    return p.cartesian((p.velocity(c.band), sp.Integer(0)))
+
+
+def azimuthal_flux_function(bs: BlochSystem, band: int):
+    """k R_theta^{mm}(k) in the canonical gauge, as a function of the generic point.
+
+    Omega^m = (1/k) d/dk (k R_theta^{mm}) for a covariant model (Eq. 43, R_k^{mm} = 0 there), so the
+    Fermi-sea integral of Eq. 72 over k in (a, b) is (1/2pi)[k R_theta^{mm}]_a^b (Stokes).
+    """
+    canonical = BlochSystem(bs.model, Gauge())
+    return sp.expand(Point().k * canonical.berry_connection(band, band)[1])
+
+
+
+
+def intrinsic_hall(bs: BlochSystem, shell: Shell, filled_at_zero: dict, filled_at_infinity: dict):
+    """sigma_yx^int = (e^2/hbar) sum_m int d^2k/(2pi)^2 Omega^m n_FD (Eqs. 72, 74), exactly.
+
+    A circle of band m closes a filled interval from below (electron-like, v > 0) or opens one
+    (hole-like, v < 0); k = 0 and k = infinity close the remaining ends. ``filled_at_zero[m]``,
+    ``filled_at_infinity[m]`` say whether band m is occupied there.
+    """
+    total = sp.Integer(0)
+    for c in shell.circles:
+        f = azimuthal_flux_function(bs, c.band)
+        f_c = f.xreplace({Point().C: c.point.C, Point().S: c.point.S, k: c.point.k})
+        total += c.vsign * f_c
+    for band in (+1, -1):
+        f = bs.explicit(azimuthal_flux_function(bs, band))
+        if filled_at_infinity.get(band):
+            total += sp.limit(f, k, sp.oo)
+        if filled_at_zero.get(band):
+            total -= sp.limit(f, k, 0, "+")
+    return sp.expand(e**2 / (2 * sp.pi * hbar) * total)
+
+
+def intrinsic_spin_density_integrand(bs: BlochSystem, band: int):
+    """(1/2pi) k <s^int_m>_theta (Eq. 57): integrate over the filled k of band m for Eq. 91/96."""
+    s = kinetic.intrinsic_spin(bs, band)
+    return tuple(sp.expand(k * angular_average(x) / (2 * sp.pi)) for x in s)
+
+
+def leading_order(bs: BlochSystem, shell: Shell):
+    """Everything of the leading-order layer on a shell, in circle symbols.
+
+    Returns a dict of SymPy expressions: tau_tr rates, g^(-1), beta, gamma, g^sj, and the
+    Fermi-surface response pieces (sigma_xx^drude, sigma_yx^{ext, sj}, <s>^{edelstein, ext, sj}).
+    """
+    g = kinetic.leading_distribution(bs, shell)
+    gsj = kinetic.side_jump_distribution(bs, shell)
+    beta = {c.tag: kinetic.extrinsic_velocity(bs, shell, c) for c in shell.circles}
+    gamma = {c.tag: kinetic.extrinsic_spin(bs, shell, c) for c in shell.circles}
+    beta_cart = {c.tag: c.point.cartesian(beta[c.tag]) for c in shell.circles}
+    spin_diag = {c.tag: bs.spin(c.band, c.band, c.point) for c in shell.circles}
+    vel = {c.tag: band_velocity_cartesian(c) for c in shell.circles}
+    out = {
+        "g": g, "g_sj": gsj, "beta": beta, "gamma": gamma,
+        "collision_l1": kinetic.collision_matrix(bs, shell, 1),
+        "sigma_xx_drude": -e * _fs_sum(shell, lambda c: (vel[c.tag][0], g[c.tag])),
+        "sigma_yx_drude": -e * _fs_sum(shell, lambda c: (vel[c.tag][1], g[c.tag])),
+        "sigma_yx_extrinsic": -e * _fs_sum(shell, lambda c: (beta_cart[c.tag][1], g[c.tag])),
+        "sigma_yx_side_jump": -e * _fs_sum(shell, lambda c: (vel[c.tag][1], gsj[c.tag])),
+    }
+    for i, ax in enumerate("xy"):
+        out[f"s{ax}_edelstein"] = _fs_sum(shell, lambda c: (spin_diag[c.tag][i], g[c.tag]))
+        out[f"s{ax}_extrinsic"] = _fs_sum(shell, lambda c: (gamma[c.tag][i], g[c.tag]))
+        out[f"s{ax}_side_jump"] = _fs_sum(shell, lambda c: (spin_diag[c.tag][i], gsj[c.tag]))
+    return out
