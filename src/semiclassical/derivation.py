@@ -163,14 +163,21 @@ class Derivation:
         sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
         for piece in ("extrinsic", "side_jump"):
             sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0))
-        sigma["skew"] = val(sk["sigma_yx_skew"]) if sk else float("nan")
+        def val_or_nan(expr):
+            # the skew closed form may need data of a second energy shell not wired here yet
+            try:
+                return val(expr)
+            except (TypeError, ArithmeticError):
+                return float("nan")
+
+        sigma["skew"] = val_or_nan(sk["sigma_yx_skew"]) if sk else float("nan")
         sigma["total"] = sum(sigma[p] for p in SIGMA_PIECES)
         spin = {}
         for i, ax in enumerate("xy"):
             d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0)), "intrinsic": sint[i],
                  "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0)),
                  "side_jump": val(lead.get(f"s{ax}_side_jump", 0)),
-                 "skew": val(sk[f"s{ax}_skew"]) if sk else float("nan")}
+                 "skew": val_or_nan(sk[f"s{ax}_skew"]) if sk else float("nan")}
             d["total"] = sum(d[p] for p in SPIN_PIECES)
             spin[ax] = d
         return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0))},

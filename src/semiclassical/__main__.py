@@ -1,0 +1,6 @@
+"""python -m semiclassical"""
+import sys
+
+from .cli import main
+
+sys.exit(main())

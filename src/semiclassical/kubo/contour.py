@@ -1,0 +1,117 @@
+"""Fermi contours of a numeric two-band model, found along rays from k = 0.
+
+The Kubo engine needs, for every polar angle theta of its angular grid, the radii where a band
+crosses the Fermi level (conventions: contours are star-shaped around k = 0). They serve twice:
+as exact supports of the clean delta functions (Born self-energy, the Fermi-surface part of the
+Fermi-sea term) and as the places where the disordered Green's functions G^R G^A peak, which the
+radial quadrature must resolve (module ``radial``).
+
+    int d^2k/(2pi)^2 delta(eF - eps_n(k)) F(k) = int dtheta/(2pi)^2 sum_{roots} k_r F / |d eps_n/dk|,
+
+the radial derivative coming from Hellmann-Feynman, d eps_n/dk = Tr[P_n dH/dk].
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import SemiclassicalError
+from ..numeric_model import NumericModel
+from .linalg2 import bands, energies
+
+#: radial search grid (model units): k = 0 plus a geometric grid over 14 decades. Bands of a
+#: continuum model are smooth in k, so a sign change of eps_n - eF between two grid points
+#: (ratio 1.011) brackets a Fermi radius; bisection then refines it to machine precision.
+_SEARCH = np.concatenate([[0.0], np.geomspace(1e-7, 1e7, 3001)])
+
+
+def ray_hamiltonian(model: NumericModel, k, theta):
+    """H and dH/dk (radial derivative) at polar points (k, theta), broadcast together."""
+    k, theta = np.broadcast_arrays(np.asarray(k, float), np.asarray(theta, float))
+    c, s = np.cos(theta), np.sin(theta)
+    kx, ky = k * c, k * s
+    h = model.h(kx, ky)
+    dx, dy = model.dh(kx, ky)
+    return h, c[..., None, None] * dx + s[..., None, None] * dy
+
+
+@dataclass(frozen=True)
+class FermiPoints:
+    """Fermi radii on an angular grid.
+
+    ``theta`` (N,); ``k``, ``band``, ``slope`` of shape (N, R): R roots per ray, sorted by radius,
+    with their band index (0 lower, 1 upper) and radial slope d eps/dk (energy per unit k).
+    """
+
+    eF: float
+    theta: np.ndarray
+    k: np.ndarray
+    band: np.ndarray
+    slope: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return self.k.shape[1]
+
+    def contour_sum(self, values: np.ndarray) -> np.ndarray:
+        """int d^2k/(2pi)^2 delta(eF - eps_n) F for F given at the roots, shape (N, R, ...).
+
+        Trapezoid rule in theta (periodic, spectrally accurate for smooth contours).
+        """
+        n = len(self.theta)
+        jac = (self.k / np.abs(self.slope)).reshape(self.k.shape + (1,) * (values.ndim - 2))
+        return (2 * np.pi / n) / (2 * np.pi) ** 2 * np.sum(values * jac, axis=(0, 1))
+
+
+def fermi_points(model: NumericModel, eF: float, n_theta: int) -> FermiPoints:
+    """All Fermi radii on the rays theta_j = 2 pi j / n_theta.
+
+    Raises SemiclassicalError when the number of crossings changes with the angle (a contour
+    that is not star-shaped around k = 0) or when eF touches a band extremum (zero velocity).
+    """
+    theta = 2 * np.pi * np.arange(n_theta) / n_theta
+    kk = _SEARCH
+    h = model.h(np.outer(np.cos(theta), kk), np.outer(np.sin(theta), kk))
+    e = energies(h) - eF  # (N, M, 2)
+    sign = np.sign(e)
+    cross = sign[:, :-1, :] * sign[:, 1:, :] < 0  # (N, M-1, 2)
+    counts = cross.sum(axis=(1, 2))
+    if np.any(counts != counts[0]):
+        raise SemiclassicalError(
+            f"the Fermi contour at eF = {eF:g} is not star-shaped around k = 0 (the number of "
+            "crossings changes with the angle); the Kubo engine needs star-shaped contours"
+        )
+    nroot = int(counts[0])
+    if nroot == 0:
+        empty = np.zeros((n_theta, 0))
+        return FermiPoints(eF, theta, empty, empty.astype(int), empty)
+    it, ik, ib = np.nonzero(cross)  # row-major: grouped by theta, sorted by k within a band
+    lo, hi = kk[ik].copy(), kk[ik + 1].copy()
+    th = theta[it]
+    flo = e[it, ik, ib]
+    for _ in range(64):  # bisection to machine precision, vectorised over every bracket
+        mid = 0.5 * (lo + hi)
+        hm, _ = ray_hamiltonian(model, mid, th)
+        fm = energies(hm)[np.arange(len(mid)), ib] - eF
+        left = np.sign(fm) == np.sign(flo)
+        lo = np.where(left, mid, lo)
+        flo = np.where(left, fm, flo)
+        hi = np.where(left, hi, mid)
+    root = 0.5 * (lo + hi)
+    hr, dr = ray_hamiltonian(model, root, th)
+    _, proj = bands(hr)
+    p = proj[np.arange(len(root)), ib]
+    slope = np.einsum("nij,nji->n", p, dr).real
+    scale = np.max(np.abs(energies(hr)), axis=-1) + abs(eF) + 1e-300
+    if np.any(np.abs(slope) * np.maximum(root, 1e-300) < 1e-9 * scale):
+        raise SemiclassicalError(
+            f"the Fermi level eF = {eF:g} touches a band extremum (zero Fermi velocity); move eF"
+        )
+    # group per theta, sort by radius
+    k = root.reshape(n_theta, nroot)
+    band = ib.reshape(n_theta, nroot)
+    slope = slope.reshape(n_theta, nroot)
+    order = np.argsort(k, axis=1)
+    take = np.take_along_axis
+    return FermiPoints(eF, theta, take(k, order, 1), take(band, order, 1), take(slope, order, 1))

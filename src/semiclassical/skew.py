@@ -1,0 +1,529 @@
+"""Skew scattering: interband coherence S' -> driving term J_sk -> n^sk (paper Eqs. 31-36, 83-85, 102-103).
+
+Reading "B" (derived, conventions.md)
+-------------------------------------
+With the leading distribution n^(-1)_k = delta(eps^m_k - eF) g^m (Eqs. 27-29):
+
+* D'^{mn}_k = -[J(n^(-1))]^{mn}, m != n (Eq. 33), J the on-shell Born collision integral of
+  conventions.md acting on a band matrix (:func:`born_collision`);
+* S'^{mn}_k = hbar D'^{mn}_k / (i (eps^m_k - eps^n_k))                        (Eq. 31, the D' part);
+* J_sk^m_k = [J(S')]^{mm}_k                                                    (Eq. 35, text above it);
+* J0[n^sk] = -J_sk                                                             (Eq. 35).
+
+Delta-function bookkeeping. D'^{mn}_k = delta(eps^n_k - eF) X + delta(eps^m_k - eF) Y, so S' lives
+at momenta on the Fermi circles c (band b_c): S'_k = sum_c delta(eps^{b_c}_k - eF) sigma_c(k). Its
+coherence couples the Fermi state (b_c, k) with the state (bbar_c, k) of the *other* band at the
+same k, whose energy is the *mirror energy* E_c = eps^{bbar_c}(k_c) = eF - 2 b_c |d|(k_c). J(S')
+therefore has parts on the Fermi shell and parts on the mirror shell of each circle c: the shell
+of all states at energy E_c (the "partner" circle: band bbar_c at radius k_c, plus whatever other
+circles cross E_c). J0 conserves energy, so n^sk is found shell by shell. For the TI surface
+(Eq. 68, eF > M > 0) the mirror shell is the lower band at k_F, energy -eF: that is the sigma_z of
+Eq. 84. A delta(eps^{b_c}_k - eF) at the partner circle is rewritten as
+delta(eps^{bbar_c}_k - E_c) rho_c / rho_partner (both are delta(|k| - k_c)/(hbar |v|)).
+
+Reading "A"
+-----------
+Eq. 36 as printed, indices taken literally (:func:`skew_driving` with ``reading="A"``). It differs
+from B in two places: the first correlator is printed <U^{m m''}_{kk'} U^{m'' m}_{k'k}> where the
+derivation gives <U^{m m''}_{kk'} U^{m' m}_{k'k}> (the printed one is not gauge covariant: the
+phase of S'^{m'' m'} survives), and the second denominator is printed eps^m_k - eps^{m''}_{k''}
+where the derivation gives eps^m_k - eps^{m''}_k (with two bands at eF it vanishes on shell).
+``reading="B36"`` is Eq. 36 with both corrections: it must equal reading B (a check of the
+bookkeeping through an independent route).
+
+Representation. Every quantity supported on a circle t of a shell of energy E is stored as the
+Laurent polynomial h_t(u_t) in u_t = e^{i theta} with quantity = delta(eps^{b_t}_k - E) h_t. The
+field is E = E_x xhat, E_x = 1; results are per unit E_x, e > 0, electron charge -e; all in circle
+symbols (bloch.Point of each circle, rho_tag densities of states), like :mod:`kinetic`.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from . import kinetic
+from .bloch import BlochSystem, Point
+from .disorder import WHITE_NOISE, Correlator
+from .errors import SemiclassicalError
+from .fermi import Circle, Shell, eF
+from .kinetic import OTHER, full_angles
+from .model import angular_average, conj_in, e
+from .parsing import hbar
+
+#: key of the Fermi shell in the results (mirror shells are keyed by the tag of their Fermi circle)
+FERMI = "F"
+#: reading -> (route, Markov form of the collision integral); see the module docstring
+READINGS = {
+    "B": ("collision", "rotating"),   # J(S') with the J of conventions.md (Eq. 17 as printed)
+    "C": ("collision", "static"),     # J(S') with the exact steady-state solution of Eq. 16
+    "A": ("eq36-literal", "rotating"),  # Eq. 36 exactly as printed
+    "B36": ("eq36", "rotating"),      # Eq. 36 with corrected indices: an independent route to B
+    "C36": ("eq36", "static"),        # ... and with the static outer delta: an independent route to C
+}
+
+
+# =========================================================================== shells
+@dataclass(frozen=True)
+class MirrorCircle(Circle):
+    """A circle of a mirror shell. ``site`` is the tag of the Point whose symbols it uses.
+
+    The partner circle (band bbar_c at the radius k_c of Fermi circle c) shares the symbols of
+    c's point (same k, same Bloch angle) but has its own density of states ``rho_<tag>``.
+    ``vsign = 0`` means the sign of its radial velocity was not given: :meth:`rho_value` then
+    uses |v|.
+    """
+
+    site: str = ""
+
+    @property
+    def point(self) -> Point:
+        return Point(self.site or self.tag)
+
+    def rho_value(self):
+        """rho_t = k_t / (2 pi hbar |v_t|) in the point symbols."""
+        p = self.point
+        v = p.velocity(self.band)
+        return p.k / (2 * sp.pi * hbar * (self.vsign * v if self.vsign else sp.Abs(v)))
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """The mirror shell of Fermi circle ``source``: all states at E_c = eps^{bbar_c}(k_c)."""
+
+    source: Circle
+    shell: Shell
+    partner: MirrorCircle
+
+    @property
+    def energy(self):
+        """E_c = eF + (bbar_c - b_c)|d|(k_c) = eF - 2 b_c |d|_c."""
+        return eF - 2 * self.source.band * self.source.point.dd
+
+
+def mirror_shells(shell: Shell, spec: dict | None = None) -> dict[str, Mirror]:
+    """Mirror shells of the Fermi circles of ``shell``.
+
+    ``spec`` maps a Fermi circle's tag to ``{"partner_vsign": +-1, "extra": [(band, vsign), ...]}``
+    (the other circles that cross the mirror energy; see :func:`mirror_spec`). Without a spec a
+    mirror shell holds the partner circle only: exact when no other circle crosses E_c (TI
+    surface, massive Dirac with one circle, ...), wrong otherwise.
+    """
+    spec = spec or {}
+    out = {}
+    for c in shell.circles:
+        s = spec.get(c.tag, {})
+        partner = MirrorCircle(OTHER[c.band], int(s.get("partner_vsign", 0)), f"{c.tag}m", c.tag)
+        extra = tuple(MirrorCircle(b, int(v), f"{c.tag}m{i + 1}", "")
+                      for i, (b, v) in enumerate(s.get("extra", ())))
+        out[c.tag] = Mirror(c, Shell((partner, *extra)), partner)
+    return out
+
+
+def mirror_spec(bs: BlochSystem, values: dict, fermi_circles, energy: float, rtol=1e-7) -> dict:
+    """Numeric scenario of the mirror shells at a parameter point (for :func:`mirror_shells`).
+
+    ``fermi_circles`` is the list (band, vsign, k_c) of :func:`fermi.find_circles` at ``energy``, in
+    the order of the Shell (``Shell.of`` tags 1, 2, ...). Returns the spec dict; each entry also
+    carries the mirror energy (``"energy"``) and the numeric radii (``"radii"``, partner first).
+    """
+    from .fermi import find_circles, radial_functions
+
+    f = radial_functions(bs, values)
+    spec = {}
+    for i, (band, _, kc) in enumerate(fermi_circles):
+        E = float(f["d0"](kc) - band * f["dd"](kc))
+        if abs(E - energy) <= 1e-12 * max(1.0, abs(energy)):
+            raise SemiclassicalError("the mirror energy equals the Fermi energy: the bands touch on a Fermi circle")
+        found = find_circles(bs, values, E)
+        partner = [t for t in found if t[0] == -band and abs(t[2] - kc) <= rtol * max(1.0, kc)]
+        if len(partner) != 1:
+            raise SemiclassicalError(
+                f"could not locate the partner of Fermi circle {i + 1} at the mirror energy {E:.6g}")
+        rest = [t for t in found if t is not partner[0]]
+        spec[str(i + 1)] = {"partner_vsign": partner[0][1], "extra": [(b, s) for b, s, _ in rest],
+                            "radii": [partner[0][2]] + [r for _, _, r in rest], "energy": E}
+    return spec
+
+
+# =========================================================================== helpers
+def _shells(shell: Shell, mirrors: dict[str, Mirror]) -> dict[str, Shell]:
+    return {FERMI: shell, **{tag: m.shell for tag, m in mirrors.items()}}
+
+
+def _shell_of_band(c: Circle, band: int) -> str:
+    """The shell holding the state (band, k) for k on Fermi circle c: the Fermi shell or c's mirror."""
+    return FERMI if band == c.band else c.tag
+
+
+def _other(q: Point, p: Point) -> Point:
+    """k' at the point q, given its own angle if it would coincide with k = p."""
+    return q.primed() if q == p else q
+
+
+def _moved(expr, src: Point, dst: Point):
+    """A function of the angle of src rewritten at dst (same radius symbols, dst = src or src.primed())."""
+    return expr if src == dst else sp.sympify(expr).xreplace({src.u: dst.u})
+
+
+def _average(expr, p: Point, q: Point):
+    """<expr>_{theta_q}: half-angles eliminated at both points, constant Laurent coefficient in u_q."""
+    try:
+        return angular_average(full_angles(expr, p, q), q.u)
+    except ValueError as exc:
+        raise SemiclassicalError(
+            f"angular average over k' failed ({exc}): the integrand is not gauge covariant "
+            "(a gauge phase of an interband coherence survives)"
+        ) from None
+
+
+def _imag(expr, points):
+    """Im of an expression whose only complex symbols are I and the angle variables of ``points``."""
+    us = tuple(p.u for p in points)
+    return sp.expand((expr - conj_in(expr, us)) / (2 * sp.I))
+
+
+def _energy_gap(c: Circle, m: int, n: int):
+    """eps^m_k - eps^n_k at k on circle c: (m - n)|d|_c."""
+    return (m - n) * c.point.dd
+
+
+# =========================================================================== general Born J
+def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None = None,
+                   components: str = "all", corr: Correlator = WHITE_NOISE, markov: str = "rotating"):
+    """The on-shell Born collision integral J(f)^{mn}_k of conventions.md for a band-matrix f.
+
+    J(f)^{mn}_k = (pi/hbar) sum_{k',a,b} [ <U^{ma}_{kk'}U^{ab}_{k'k}> delta(eps^a_k' - eps^b_k) f^{bn}_k
+                  - <U^{ma}_{kk'}U^{bn}_{k'k}> f^{ab}_k' (delta(eps^b_k' - eps^n_k) + delta(eps^a_k' - eps^m_k))
+                  + f^{ma}_k <U^{ab}_{kk'}U^{bn}_{k'k}> delta(eps^a_k - eps^b_k') ]
+    (Eqs. 17-20 with the on-shell part of the time integral; its diagonal for diagonal f is Eq. 28,
+    its off-diagonal is -D' of Eq. 33).
+
+    ``f = {c.tag: {(a, b): F^{ab}_c(u_c)}}`` means f_k = sum_c delta(eps^{b_c}_k - eF) F_c(k) on the
+    Fermi circles of ``shell``. Returns ``{(shell_key, circle_tag): {(m, n): h}}`` with
+    J^{mn}_k = delta(eps^{b_t}_k - E_shell) h_t(u_t) on circle t (b_t in {m, n}); shell_key is
+    :data:`FERMI` or the tag of the Fermi circle whose mirror shell holds t.
+    ``components``: "all", "diagonal" or "offdiagonal".
+    """
+    if markov not in ("rotating", "static"):
+        raise SemiclassicalError(f"markov must be 'rotating' (Eq. 17) or 'static', not {markov!r}")
+    rot = markov == "rotating"
+    mirrors = mirror_shells(shell) if mirrors is None else mirrors
+    shells = _shells(shell, mirrors)
+    want = {"all": lambda m, n: True, "diagonal": lambda m, n: m == n,
+            "offdiagonal": lambda m, n: m != n}[components]
+    out: dict = defaultdict(lambda: defaultdict(lambda: sp.Integer(0)))
+
+    def local(c: Circle, mn, val):
+        """A term proportional to f_k at k on c: delta(eps^{b_c}_k - eF) val."""
+        if c.band in mn:
+            out[(FERMI, c.tag)][mn] += val
+        else:  # the state (bbar_c, k_c): partner circle of the mirror shell
+            partner = mirrors[c.tag].partner
+            out[(c.tag, partner.tag)][mn] += val * c.rho / partner.rho
+
+    for c in shell.circles:
+        p = c.point
+        for (x, y), Fxy in f.get(c.tag, {}).items():
+            if Fxy == 0:
+                continue
+            # first term: f^{bn}_k with (b, n) = (x, y); k' on the shell of (x, k)
+            for m in (+1, -1):
+                if want(m, y):
+                    tot = sum((s.rho * _average(corr(bs, m, p, s.band, _other(s.point, p), s.band, x), p,
+                                                _other(s.point, p))
+                               for s in shells[_shell_of_band(c, x if rot else y)].circles), sp.Integer(0))
+                    local(c, (m, y), sp.expand(tot * Fxy))
+            # third term: f^{ma}_k with (m, a) = (x, y); k' on the shell of (y, k)
+            for n in (+1, -1):
+                if want(x, n):
+                    tot = sum((s.rho * _average(corr(bs, y, p, s.band, _other(s.point, p), s.band, n), p,
+                                                _other(s.point, p))
+                               for s in shells[_shell_of_band(c, y if rot else x)].circles), sp.Integer(0))
+                    local(c, (x, n), sp.expand(tot * Fxy))
+    # second term: f^{ab}_k' at k' on Fermi circle c'; the deltas put k on the shell of (b, k')
+    # (in band n) and on the shell of (a, k') (in band m)
+    for c2 in shell.circles:
+        for (a, b), Fab in f.get(c2.tag, {}).items():
+            if Fab == 0:
+                continue
+            for m in (+1, -1):
+                for n in (+1, -1):
+                    if not want(m, n):
+                        continue
+                    deltas = (((_shell_of_band(c2, b), n), (_shell_of_band(c2, a), m)) if rot
+                              else ((_shell_of_band(c2, a), n), (_shell_of_band(c2, b), m)))
+                    for key, band in deltas:
+                        for t in shells[key].circles:
+                            if t.band != band:
+                                continue
+                            p = t.point
+                            q = _other(c2.point, p)
+                            val = c2.rho * _average(corr(bs, m, p, a, q, b, n) * _moved(Fab, c2.point, q), p, q)
+                            out[(key, t.tag)][(m, n)] -= val
+    return {key: {mn: sp.expand(sp.pi / hbar * v) for mn, v in d.items()} for key, d in out.items()}
+
+
+# =========================================================================== D', S'
+def anomalous_driving(bs: BlochSystem, shell: Shell, g: dict | None = None, mirrors=None,
+                      corr: Correlator = WHITE_NOISE):
+    """D'^{mn} (Eq. 33) = -[J(n^(-1))]^{mn}: ``{c.tag: {(m, n): X}}``, D' = sum_c delta(eps^{b_c}_k - eF) X_c.
+
+    ``g`` is the leading distribution on the Fermi circles (default :func:`kinetic.leading_distribution`).
+    Order W^0 (n^(-1) ~ 1/W).
+    """
+    g = kinetic.leading_distribution(bs, shell, corr) if g is None else g
+    f = {c.tag: {(c.band, c.band): g[c.tag]} for c in shell.circles}
+    J = born_collision(bs, shell, f, mirrors, "offdiagonal", corr)
+    out = {}
+    for c in shell.circles:
+        d = J.get((FERMI, c.tag), {})
+        out[c.tag] = {(m, OTHER[m]): -d.get((m, OTHER[m]), sp.Integer(0)) for m in (+1, -1)}
+    return out
+
+
+def interband_coherence(bs: BlochSystem, shell: Shell, g: dict | None = None, mirrors=None,
+                        corr: Correlator = WHITE_NOISE):
+    """S'^{mn} = hbar D'^{mn} / (i (eps^m_k - eps^n_k)) (Eq. 31, the anomalous part), on the Fermi circles.
+
+    ``{c.tag: {(m, n): sigma}}`` with S'_k = sum_c delta(eps^{b_c}_k - eF) sigma_c(u_c); order W^0.
+    """
+    Dp = anomalous_driving(bs, shell, g, mirrors, corr)
+    return {c.tag: {mn: sp.expand(hbar * x / (sp.I * _energy_gap(c, *mn))) for mn, x in Dp[c.tag].items()}
+            for c in shell.circles}
+
+
+# =========================================================================== results
+@dataclass(frozen=True)
+class CirclePiece:
+    """delta(eps^{band}_k - energy) * expr(u) on one circle of one shell."""
+
+    circle: Circle
+    shell: str          # FERMI or the tag of the Fermi circle whose mirror shell this is
+    energy: sp.Expr     # eF or the mirror energy E_c
+    expr: sp.Expr       # Laurent polynomial in circle.point.u
+
+    @property
+    def band(self) -> int:
+        return self.circle.band
+
+    @property
+    def radius(self):
+        """The radius symbol of the circle (k_<site>)."""
+        return self.circle.point.k
+
+    @property
+    def rho(self):
+        return self.circle.rho
+
+
+@dataclass
+class SkewField:
+    """A skew-scattering quantity (J_sk or n^sk) on the Fermi shell and the mirror shells.
+
+    ``pieces`` lists every (shell, circle) with its Laurent polynomial; ``mirrors`` the mirror
+    shells used; ``equation`` the paper's equation; ``order`` the order in W.
+    """
+
+    name: str
+    reading: str
+    shell: Shell
+    mirrors: dict
+    pieces: tuple
+    equation: str = ""
+    order: str = ""
+    timings: dict = field(default_factory=dict)
+
+    def __getitem__(self, key):
+        """field[(shell_key, circle_tag)] -> the Laurent polynomial (0 if absent)."""
+        for pc in self.pieces:
+            if (pc.shell, pc.circle.tag) == key:
+                return pc.expr
+        return sp.Integer(0)
+
+    def on(self, shell_key):
+        """Pieces on one shell (FERMI or a Fermi circle's tag)."""
+        return tuple(pc for pc in self.pieces if pc.shell == shell_key)
+
+    def rho_values(self):
+        """{rho symbol of a mirror circle: k/(2 pi hbar |v|) in its point symbols}."""
+        return {t.rho: t.rho_value() for m in self.mirrors.values() for t in m.shell.circles}
+
+    def __str__(self):
+        lines = [f"{self.name} (reading {self.reading}) [Eq. {self.equation}]"]
+        for pc in self.pieces:
+            lines.append(f"  shell {pc.shell} (E = {pc.energy}), circle {pc.circle.tag} "
+                         f"(band {'+' if pc.band > 0 else '-'}): {sp.sstr(pc.expr)}")
+        return "\n".join(lines)
+
+
+def _all_circles(shell, mirrors):
+    for key, sh in _shells(shell, mirrors).items():
+        energy = eF if key == FERMI else mirrors[key].energy
+        for t in sh.circles:
+            yield key, energy, t
+
+
+def skew_driving(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None, g=None,
+                 corr: Correlator = WHITE_NOISE) -> SkewField:
+    """The skew-scattering driving term J_sk^m_k (Eqs. 35-36), order W.
+
+    reading "B": [J(S')]^{mm} with S' of :func:`interband_coherence` (derived);
+    reading "A": Eq. 36 as printed (literal indices; not gauge covariant, singular when both bands
+    cross eF); reading "B36": Eq. 36 with the two corrections, an independent route to B.
+    """
+    import time
+
+    if reading not in READINGS:
+        raise SemiclassicalError(f"unknown reading {reading!r}: use one of {', '.join(READINGS)}")
+    if not len(shell):
+        raise SemiclassicalError("no Fermi circle: the skew-scattering term needs a Fermi surface")
+    route, markov = READINGS[reading]
+    t0 = time.perf_counter()
+    mirrors = mirror_shells(shell) if mirrors is None else mirrors
+    g = kinetic.leading_distribution(bs, shell, corr) if g is None else g
+    t1 = time.perf_counter()
+    if route == "collision":
+        Sp = interband_coherence(bs, shell, g, mirrors, corr)
+        J = born_collision(bs, shell, Sp, mirrors, "diagonal", corr, markov)
+        values = {key: d.get((b, b), 0) for key, d in J.items() for b in [_band_of(shell, mirrors, key)]}
+    else:
+        values = _eq36(bs, shell, mirrors, g, route == "eq36-literal", markov, corr)
+    t2 = time.perf_counter()
+    pieces = tuple(CirclePiece(t, key, energy, sp.expand(values.get((key, t.tag), sp.Integer(0))))
+                   for key, energy, t in _all_circles(shell, mirrors))
+    return SkewField("J_sk", reading, shell, mirrors, pieces, "35-36", "W",
+                     {"leading": t1 - t0, "driving": t2 - t1})
+
+
+def _band_of(shell, mirrors, key):
+    shell_key, tag = key
+    sh = shell if shell_key == FERMI else mirrors[shell_key].shell
+    return next(t.band for t in sh.circles if t.tag == tag)
+
+
+def _eq36(bs, shell, mirrors, g, literal: bool, markov: str, corr):
+    """Eq. 36 term by term on the Fermi and mirror shells.
+
+    First (gain) term, with S'^{m''m'} = hbar D'/(i(eps^{m''} - eps^{m'})) and K1 = -(hbar/pi) D':
+        (2 pi^2/hbar) sum_{k', m'' != m'} Im[C1 K1^{m''m'}_k' / (eps^{m''}_k' - eps^{m'}_k')] delta(eps^{m''}_k' - eps^m_k),
+        C1 = <U^{mm''}_{kk'} U^{m''m}_{k'k}> (printed, literal) or <U^{mm''}_{kk'} U^{m'm}_{k'k}> (derived).
+    Second (local) term at k on Fermi circle c, m'' = mbar:
+        -(2 pi^2/hbar) Im[L K],  L = sum_{k',m'} <U^{m''m'}_{kk'} U^{m'm}_{k'k}> delta(eps^{m'}_k' - eps^{m''}_k),
+        K = sum_{k'',n} <U^{mn}_{kk''} U^{nm''}_{k''k}> (n_k - n^n_k'') / Delta,
+        Delta = eps^m_k - eps^{m''}_{k''} (printed) or eps^m_k - eps^{m''}_k (derived).
+    """
+    shells = _shells(shell, mirrors)
+    Dp = anomalous_driving(bs, shell, g, mirrors, corr)
+    out: dict = defaultdict(lambda: sp.Integer(0))
+    pref = 2 * sp.pi**2 / hbar
+    # ---- first term: k' on Fermi circle c2; (m'', m') = (b', bbar') -> k on the Fermi shell,
+    #      (bbar', b') -> k on the mirror shell of c2
+    for c2 in shell.circles:
+        b2 = c2.band
+        for key, (m2, m1) in ((FERMI, (b2, OTHER[b2])), (c2.tag, (OTHER[b2], b2))):
+            K1 = -hbar / sp.pi * Dp[c2.tag][(m2, m1)]
+            for t in shells[key].circles:
+                m, p = t.band, t.point
+                q = _other(c2.point, p)
+                C1 = corr(bs, m, p, m2, q, m2, m) if literal else corr(bs, m, p, m2, q, m1, m)
+                X = C1 * _moved(K1, c2.point, q) / _energy_gap(c2, m2, m1)
+                out[(key, t.tag)] += pref * c2.rho * _average(_imag(sp.expand(X), (p, q)), p, q)
+    # ---- second term
+    for c in shell.circles:
+        b, p = c.band, c.point
+        for m in (b, OTHER[b]):
+            m2 = OTHER[m]
+            L = sum((s.rho * _average(corr(bs, m2, p, s.band, _other(s.point, p), s.band, m), p,
+                                      _other(s.point, p))
+                     for s in shells[_shell_of_band(c, m2 if markov == "rotating" else m)].circles),
+                    sp.Integer(0))
+            K = sp.Integer(0)
+            for s in shell.circles:
+                q = _other(s.point, p)
+                if literal:  # eps^m_k - eps^{m''}_{k''}, k on c (band b at eF), k'' on s (band b_s at eF)
+                    gap = sp.expand((m - b) * c.point.dd - (m2 - s.band) * s.point.dd)
+                    if gap == 0:
+                        raise SemiclassicalError(
+                            "Eq. 36 as printed is singular here: its denominator eps^m_k - eps^m''_k'' "
+                            f"vanishes on shell (k on circle {c.tag}, k'' on circle {s.tag} of the other band); "
+                            "use reading 'B'")
+                else:
+                    gap = _energy_gap(c, m, m2)
+                w = corr(bs, m, p, s.band, q, s.band, m2)
+                K += s.rho * _average(w * (g[c.tag] - _moved(g[s.tag], s.point, q)) / gap, p, q)
+            val = -pref * _imag(sp.expand(L * K), (p,))
+            if m == b:
+                out[(FERMI, c.tag)] += val
+            else:
+                partner = mirrors[c.tag].partner
+                out[(c.tag, partner.tag)] += val * c.rho / partner.rho
+    return dict(out)
+
+
+def skew_distribution(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
+                      corr: Correlator = WHITE_NOISE) -> SkewField:
+    """n^sk from J0[n^sk] = -J_sk (Eq. 35; Eq. 84 for the TI), order W^0.
+
+    Solved shell by shell (J0 conserves energy): on the Fermi shell and on each mirror shell, with
+    :func:`kinetic.solve_on_shell`. Pieces: n^sk = delta(eps^{b_t}_k - E) g^sk_t(u_t).
+    """
+    import time
+
+    J = skew_driving(bs, shell, reading, mirrors, corr=corr)
+    t0 = time.perf_counter()
+    pieces = []
+    for key, sh in _shells(shell, J.mirrors).items():
+        source = {t.tag: -J[(key, t.tag)] for t in sh.circles}
+        sol = kinetic.solve_on_shell(bs, sh, source, corr)
+        energy = eF if key == FERMI else J.mirrors[key].energy
+        pieces += [CirclePiece(t, key, energy, sp.expand(sol[t.tag])) for t in sh.circles]
+    timings = dict(J.timings, solve=time.perf_counter() - t0)
+    return SkewField("n^sk", reading, shell, J.mirrors, tuple(pieces), "35, 84", "W^0", timings)
+
+
+def _fs_sum(dist: SkewField, weight):
+    """sum over all shells and circles of rho_t <weight(t) g_t>_theta."""
+    tot = sp.Integer(0)
+    for pc in dist.pieces:
+        tot += pc.rho * angular_average(sp.expand(weight(pc.circle) * pc.expr), pc.circle.point.u)
+    return sp.expand(tot)
+
+
+def skew_current(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None, dist: SkewField | None = None,
+                 corr: Correlator = WHITE_NOISE):
+    """sigma_yx^sk = -e sum_{m,k} v_y^{mm} n^sk_m (Eqs. 83, 85), per unit E_x, all shells included."""
+    dist = skew_distribution(bs, shell, reading, mirrors, corr) if dist is None else dist
+
+    def vy(t):
+        p = t.point
+        return p.cartesian((p.velocity(t.band), sp.Integer(0)))[1]
+
+    return -e * _fs_sum(dist, vy)
+
+
+def skew_spin_density(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
+                      dist: SkewField | None = None, corr: Correlator = WHITE_NOISE):
+    """(<s_x>, <s_y>)^sk = sum_{m,k} s^{mm} n^sk_m (Eqs. 102-103), Pauli spin, per unit E_x."""
+    dist = skew_distribution(bs, shell, reading, mirrors, corr) if dist is None else dist
+    spins = {}
+
+    def comp(i):
+        def w(t):
+            key = (t.tag, t.band)
+            if key not in spins:
+                spins[key] = bs.spin(t.band, t.band, t.point)
+            return spins[key][i]
+        return w
+
+    return tuple(_fs_sum(dist, comp(i)) for i in range(2))
+
+
+def split_by_shell(dist: SkewField, weight) -> dict:
+    """{shell key: sum_t rho_t <weight(t) g_t>} (e.g. the Fermi-shell and mirror parts of a response)."""
+    out = {}
+    for key in dict.fromkeys(pc.shell for pc in dist.pieces):
+        sub = SkewField(dist.name, dist.reading, dist.shell, dist.mirrors, dist.on(key))
+        out[key] = _fs_sum(sub, weight)
+    return out
