@@ -107,7 +107,7 @@ def find_circles(bs: BlochSystem, values: dict, energy: float, kmax=None, sample
     for band in (+1, -1):
         vals = eps(band, grid) - energy
         for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]:
-            kc = brentq(lambda x: float(eps(band, x) - energy), grid[i], grid[i + 1], xtol=1e-15, rtol=1e-15)
+            kc = brentq(lambda x: float(eps(band, x) - energy), grid[i], grid[i + 1], xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
             h = 1e-6 * max(kc, 1e-6)
             slope = (eps(band, kc + h) - eps(band, kc - h)) / (2 * h)
             if abs(slope) < 1e-12:

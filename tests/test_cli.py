@@ -1,0 +1,35 @@
+"""Command line: one clear error line, exit status (DESIGN.md section 4)."""
+import json
+
+import pytest
+
+from semiclassical.cli import main
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["evaluate", "ti-surface", "--set", "eF=1.1", "--set", "Mm=2"], "unknown parameter 'Mm'"),
+    (["evaluate", "ti-surface", "--set", "eF=1.1", "--set", "W=0"], "must be positive"),
+    (["evaluate", "ti-surface", "--set", "eF=x"], "is not a number"),
+    (["evaluate", "ti-surface", "--set", "M=0.5"], "Fermi energy is missing"),
+    (["evaluate", "ti-surface", "--set", "eF=0.1"], "lies in a gap"),
+    (["evaluate", "nosuch", "--set", "eF=1"], "unknown model"),
+    (["derive", "tilted-dirac"], "not rotationally covariant"),
+])
+def test_bad_input_exits_2_with_one_line(argv, fragment, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert fragment in err and len(err.splitlines()) == 1
+
+
+def test_evaluate_json_shape(capsys):
+    assert main(["evaluate", "ti-surface", "--set", "eF=1.1", "--set", "W=0.01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for piece in ("intrinsic", "extrinsic", "side_jump", "skew", "total"):
+        assert piece in out["sigma_yx"] and piece in out["spin_density"]["x"]
+    assert "edelstein" in out["spin_density"]["y"]
+    assert out["parameters"]["W"] == 0.01
+
+
+def test_derive_runs(capsys):
+    assert main(["derive", "rashba-ferromagnet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"]
