@@ -21,6 +21,24 @@ circles cross E_c). J0 conserves energy, so n^sk is found shell by shell. For th
 Eq. 84. A delta(eps^{b_c}_k - eF) at the partner circle is rewritten as
 delta(eps^{bbar_c}_k - E_c) rho_c / rho_partner (both are delta(|k| - k_c)/(hbar |v|)).
 
+Reading "C" (exact steady state of Eq. 16)
+------------------------------------------
+The J of conventions.md comes from Eq. 17, g0 = -(i/hbar) int_0^inf dt [U(t), <rho(t)>] with
+U(t) = e^{-iH0 t/hbar} U e^{iH0 t/hbar}: it assumes the interaction-picture density matrix is slow,
+i.e. rho(t - t') = e^{iH0 t'/hbar} rho(t) e^{-iH0 t'/hbar}. That is exact for the band-diagonal n
+but not for a coherence driven by a dc field, which is static in the Schroedinger picture. The
+exact solution of Eq. 16 for a static rho is g0 = -(i/hbar) int_0^inf dt e^{-iH0 t/hbar} [U, rho] e^{iH0 t/hbar};
+its on-shell part is the same J except that the energy deltas carry the *outer* band indices:
+
+    J(f)^{mn}_k = (pi/hbar) sum [ <U^{ma}U^{ab}> delta(eps^a_k' - eps^n_k) f^{bn}_k
+                  - <U^{ma}U^{bn}> f^{ab}_k' (delta(eps^a_k' - eps^n_k) + delta(eps^b_k' - eps^m_k))
+                  + f^{ma}_k <U^{ab}U^{bn}> delta(eps^m_k - eps^b_k') ]
+
+(``markov="static"`` in :func:`born_collision`). Both forms agree on diagonal f (Eq. 28, and D'
+of Eq. 33 is the same); on S' only the two local terms differ: the intermediate state k' is on the
+energy shell of the outer state (m, k), not of the coherence partner. Reading "C" reproduces the
+paper's Eqs. 84, 85 and 103 for the TI exactly; reading "B" gives one third of them.
+
 Reading "A"
 -----------
 Eq. 36 as printed, indices taken literally (:func:`skew_driving` with ``reading="A"``). It differs
@@ -29,7 +47,9 @@ derivation gives <U^{m m''}_{kk'} U^{m' m}_{k'k}> (the printed one is not gauge 
 phase of S'^{m'' m'} survives), and the second denominator is printed eps^m_k - eps^{m''}_{k''}
 where the derivation gives eps^m_k - eps^{m''}_k (with two bands at eF it vanishes on shell).
 ``reading="B36"`` is Eq. 36 with both corrections: it must equal reading B (a check of the
-bookkeeping through an independent route).
+bookkeeping through an independent route). Its second term's outer delta
+delta(eps^{m'}_{k'} - eps^{m''}_k) is the rotating (Eq. 17) form; with delta(eps^{m'}_{k'} - eps^m_k)
+instead (``"C36"``) it equals reading C.
 
 Representation. Every quantity supported on a circle t of a shell of energy E is stored as the
 Laurent polynomial h_t(u_t) in u_t = e^{i theta} with quantity = delta(eps^{b_t}_k - E) h_t. The
@@ -49,7 +69,7 @@ from .disorder import WHITE_NOISE, Correlator
 from .errors import SemiclassicalError
 from .fermi import Circle, Shell, eF
 from .kinetic import OTHER, full_angles
-from .model import angular_average, conj_in, e
+from .model import angular_average, conj_in, e, laurent_coefficients
 from .parsing import hbar
 
 #: key of the Fermi shell in the results (mirror shells are keyed by the tag of their Fermi circle)
@@ -147,6 +167,22 @@ def mirror_spec(bs: BlochSystem, values: dict, fermi_circles, energy: float, rto
     return spec
 
 
+def mirror_circle_values(bs: BlochSystem, mirrors: dict, spec: dict, values: dict) -> dict:
+    """Numeric values of the mirror circles' own symbols (partner rho; all symbols of extra circles).
+
+    ``spec`` from :func:`mirror_spec` at the same parameter point ``values``; combine with
+    :func:`fermi.circle_values` of the Fermi circles to evaluate a closed form.
+    """
+    from .fermi import circle_values
+
+    out = {}
+    for tag, mirror in mirrors.items():
+        for t, r in zip(mirror.shell.circles, spec[tag]["radii"]):
+            vals = circle_values(bs, t, values, r)
+            out.update({t.rho: vals[t.rho]} if t is mirror.partner else vals)
+    return out
+
+
 # =========================================================================== helpers
 def _shells(shell: Shell, mirrors: dict[str, Mirror]) -> dict[str, Shell]:
     return {FERMI: shell, **{tag: m.shell for tag, m in mirrors.items()}}
@@ -167,15 +203,32 @@ def _moved(expr, src: Point, dst: Point):
     return expr if src == dst else sp.sympify(expr).xreplace({src.u: dst.u})
 
 
-def _average(expr, p: Point, q: Point):
-    """<expr>_{theta_q}: half-angles eliminated at both points, constant Laurent coefficient in u_q."""
+def _average(weight, p: Point, q: Point, factor=1):
+    """<weight * factor>_{theta_q}: the half-angles of the (polynomial) weight eliminated at both
+    points first, then the constant Laurent coefficient in u_q. ``factor`` must already be free of
+    half-angles (distributions, coherences): converting only the weight keeps the polynomial
+    domain small, which is what makes this fast.
+    """
     try:
-        return angular_average(full_angles(expr, p, q), q.u)
+        return angular_average(sp.expand(full_angles(weight, p, q) * factor), q.u)
     except ValueError as exc:
         raise SemiclassicalError(
-            f"angular average over k' failed ({exc}): the integrand is not gauge covariant "
+            f"angular average over k' failed ({str(exc)[:200]}): the integrand is not gauge covariant "
             "(a gauge phase of an interband coherence survives)"
         ) from None
+
+
+def _tidy(expr, u):
+    """Group expr by powers of u (each coefficient through the cheap ``factor_terms``).
+
+    No polynomial factoring here: with complex coefficients it dominated the run time (tens of
+    seconds for two Fermi circles) and buys nothing for exactness.
+    """
+    try:
+        coeffs = laurent_coefficients(expr, u)
+    except ValueError:
+        return sp.expand(expr)
+    return sp.Add(*[sp.factor_terms(c) * u**n for n, c in coeffs.items()])
 
 
 def _imag(expr, points):
@@ -187,6 +240,42 @@ def _imag(expr, points):
 def _energy_gap(c: Circle, m: int, n: int):
     """eps^m_k - eps^n_k at k on circle c: (m - n)|d|_c."""
     return (m - n) * c.point.dd
+
+
+def leading_placeholders(shell: Shell, g: dict):
+    """Real symbols for the harmonics of the leading distribution, and their values.
+
+    g_c = sum_l gcos_{c,l} cos(l theta) + gsin_{c,l} sin(l theta). Everything downstream is linear
+    in n^(-1), so the derivation runs on these symbols (small polynomial expressions even with
+    several circles, where g itself is a large rational function) and the values are put back at
+    the end. Returns ({c.tag: g_c in the symbols}, {symbol: value}).
+    """
+    gp, subs = {}, {}
+    for c in shell.circles:
+        u_c = c.point.u
+        coeffs = laurent_coefficients(g[c.tag], u_c)
+        expr = sp.Integer(0)
+        for l in sorted({abs(n) for n in coeffs}):
+            a = sp.Symbol(f"gcos_{c.tag}_{l}", real=True)
+            subs[a] = coeffs.get(l, 0) + (coeffs.get(-l, 0) if l else 0)
+            expr += a * ((u_c**l + u_c**-l) / 2 if l else 1)
+            if l:
+                b = sp.Symbol(f"gsin_{c.tag}_{l}", real=True)
+                subs[b] = sp.I * (coeffs.get(l, 0) - coeffs.get(-l, 0))
+                expr += b * (u_c**l - u_c**-l) / (2 * sp.I)
+        gp[c.tag] = sp.expand(expr)
+    return gp, subs
+
+
+def _resolve_leading(bs, shell, g, corr):
+    """(g to derive with, substitution to apply at the end)."""
+    if g is not None:
+        return g, {}
+    return leading_placeholders(shell, kinetic.leading_distribution(bs, shell, corr))
+
+
+def _put_back(expr, subs):
+    return sp.sympify(expr).xreplace(subs) if subs else expr
 
 
 # =========================================================================== general Born J
@@ -204,7 +293,9 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
     Fermi circles of ``shell``. Returns ``{(shell_key, circle_tag): {(m, n): h}}`` with
     J^{mn}_k = delta(eps^{b_t}_k - E_shell) h_t(u_t) on circle t (b_t in {m, n}); shell_key is
     :data:`FERMI` or the tag of the Fermi circle whose mirror shell holds t.
-    ``components``: "all", "diagonal" or "offdiagonal".
+    ``components``: "all", "diagonal" or "offdiagonal". ``markov="rotating"`` is the form above
+    (Eq. 17, conventions.md); ``"static"`` the exact steady-state solution of Eq. 16, whose deltas
+    carry the outer band indices (module docstring). They differ only for off-diagonal f.
     """
     if markov not in ("rotating", "static"):
         raise SemiclassicalError(f"markov must be 'rotating' (Eq. 17) or 'static', not {markov!r}")
@@ -228,14 +319,14 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
         for (x, y), Fxy in f.get(c.tag, {}).items():
             if Fxy == 0:
                 continue
-            # first term: f^{bn}_k with (b, n) = (x, y); k' on the shell of (x, k)
+            # first term: f^{bn}_k with (b, n) = (x, y); k' on the shell of (x, k) (static: of (y, k))
             for m in (+1, -1):
                 if want(m, y):
                     tot = sum((s.rho * _average(corr(bs, m, p, s.band, _other(s.point, p), s.band, x), p,
                                                 _other(s.point, p))
                                for s in shells[_shell_of_band(c, x if rot else y)].circles), sp.Integer(0))
                     local(c, (m, y), sp.expand(tot * Fxy))
-            # third term: f^{ma}_k with (m, a) = (x, y); k' on the shell of (y, k)
+            # third term: f^{ma}_k with (m, a) = (x, y); k' on the shell of (y, k) (static: of (x, k))
             for n in (+1, -1):
                 if want(x, n):
                     tot = sum((s.rho * _average(corr(bs, y, p, s.band, _other(s.point, p), s.band, n), p,
@@ -243,7 +334,7 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
                                for s in shells[_shell_of_band(c, y if rot else x)].circles), sp.Integer(0))
                     local(c, (x, n), sp.expand(tot * Fxy))
     # second term: f^{ab}_k' at k' on Fermi circle c'; the deltas put k on the shell of (b, k')
-    # (in band n) and on the shell of (a, k') (in band m)
+    # in band n and on the shell of (a, k') in band m (static: (a, k') in band n, (b, k') in band m)
     for c2 in shell.circles:
         for (a, b), Fab in f.get(c2.tag, {}).items():
             if Fab == 0:
@@ -260,7 +351,7 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
                                 continue
                             p = t.point
                             q = _other(c2.point, p)
-                            val = c2.rho * _average(corr(bs, m, p, a, q, b, n) * _moved(Fab, c2.point, q), p, q)
+                            val = c2.rho * _average(corr(bs, m, p, a, q, b, n), p, q, _moved(Fab, c2.point, q))
                             out[(key, t.tag)][(m, n)] -= val
     return {key: {mn: sp.expand(sp.pi / hbar * v) for mn, v in d.items()} for key, d in out.items()}
 
@@ -273,13 +364,18 @@ def anomalous_driving(bs: BlochSystem, shell: Shell, g: dict | None = None, mirr
     ``g`` is the leading distribution on the Fermi circles (default :func:`kinetic.leading_distribution`).
     Order W^0 (n^(-1) ~ 1/W).
     """
-    g = kinetic.leading_distribution(bs, shell, corr) if g is None else g
+    g, subs = _resolve_leading(bs, shell, g, corr)
+    out = _anomalous_driving(bs, shell, g, mirrors, corr)
+    return {t: {mn: _put_back(x, subs) for mn, x in d.items()} for t, d in out.items()}
+
+
+def _anomalous_driving(bs, shell, g, mirrors, corr):
     f = {c.tag: {(c.band, c.band): g[c.tag]} for c in shell.circles}
     J = born_collision(bs, shell, f, mirrors, "offdiagonal", corr)
     out = {}
     for c in shell.circles:
         d = J.get((FERMI, c.tag), {})
-        out[c.tag] = {(m, OTHER[m]): -d.get((m, OTHER[m]), sp.Integer(0)) for m in (+1, -1)}
+        out[c.tag] = {(m, OTHER[m]): _tidy(-d.get((m, OTHER[m]), sp.Integer(0)), c.point.u) for m in (+1, -1)}
     return out
 
 
@@ -289,8 +385,14 @@ def interband_coherence(bs: BlochSystem, shell: Shell, g: dict | None = None, mi
 
     ``{c.tag: {(m, n): sigma}}`` with S'_k = sum_c delta(eps^{b_c}_k - eF) sigma_c(u_c); order W^0.
     """
-    Dp = anomalous_driving(bs, shell, g, mirrors, corr)
-    return {c.tag: {mn: sp.expand(hbar * x / (sp.I * _energy_gap(c, *mn))) for mn, x in Dp[c.tag].items()}
+    g, subs = _resolve_leading(bs, shell, g, corr)
+    out = _interband_coherence(bs, shell, g, mirrors, corr)
+    return {t: {mn: _put_back(x, subs) for mn, x in d.items()} for t, d in out.items()}
+
+
+def _interband_coherence(bs, shell, g, mirrors, corr):
+    Dp = _anomalous_driving(bs, shell, g, mirrors, corr)
+    return {c.tag: {mn: _tidy(hbar * x / (sp.I * _energy_gap(c, *mn)), c.point.u) for mn, x in Dp[c.tag].items()}
             for c in shell.circles}
 
 
@@ -303,6 +405,11 @@ class CirclePiece:
     shell: str          # FERMI or the tag of the Fermi circle whose mirror shell this is
     energy: sp.Expr     # eF or the mirror energy E_c
     expr: sp.Expr       # Laurent polynomial in circle.point.u
+    #: {l: coefficient of u^l}, kept unexpanded (expanding large rational coefficients is costly)
+    harmonics: dict | None = field(default=None, compare=False, repr=False)
+
+    def coefficients(self) -> dict:
+        return self.harmonics if self.harmonics is not None else laurent_coefficients(self.expr, self.circle.point.u)
 
     @property
     def band(self) -> int:
@@ -322,24 +429,33 @@ class CirclePiece:
 class SkewField:
     """A skew-scattering quantity (J_sk or n^sk) on the Fermi shell and the mirror shells.
 
-    ``pieces`` lists every (shell, circle) with its Laurent polynomial; ``mirrors`` the mirror
-    shells used; ``equation`` the paper's equation; ``order`` the order in W.
+    ``generic`` lists every (shell, circle) piece as a Laurent polynomial in the circle's u, linear
+    in the harmonics of the leading distribution (symbols gcos_<c>_<l>, gsin_<c>_<l>, see
+    :func:`leading_placeholders`); ``leading`` maps those symbols to their values (empty when the
+    caller passed g). :attr:`pieces` has the values put back. ``mirrors`` are the mirror shells
+    used; ``equation`` the paper's equation; ``order`` the order in W.
     """
 
     name: str
     reading: str
     shell: Shell
     mirrors: dict
-    pieces: tuple
+    generic: tuple
+    leading: dict = field(default_factory=dict)
     equation: str = ""
     order: str = ""
     timings: dict = field(default_factory=dict)
 
+    @property
+    def pieces(self) -> tuple:
+        return tuple(CirclePiece(pc.circle, pc.shell, pc.energy, _put_back(pc.expr, self.leading))
+                     for pc in self.generic)
+
     def __getitem__(self, key):
         """field[(shell_key, circle_tag)] -> the Laurent polynomial (0 if absent)."""
-        for pc in self.pieces:
+        for pc in self.generic:
             if (pc.shell, pc.circle.tag) == key:
-                return pc.expr
+                return _put_back(pc.expr, self.leading)
         return sp.Integer(0)
 
     def on(self, shell_key):
@@ -350,11 +466,24 @@ class SkewField:
         """{rho symbol of a mirror circle: k/(2 pi hbar |v|) in its point symbols}."""
         return {t.rho: t.rho_value() for m in self.mirrors.values() for t in m.shell.circles}
 
+    def circle_sum(self, weight, shells=None):
+        """sum over shells and circles of rho_t <weight(t) h_t>_theta (``shells``: keys to keep)."""
+        tot = sp.Integer(0)
+        for pc in self.generic:
+            if shells is None or pc.shell in shells:
+                # constant term of weight * h = sum_l weight_{-l} h_l (no expansion of h_l)
+                w = laurent_coefficients(weight(pc.circle), pc.circle.point.u)
+                h = pc.coefficients()
+                tot += pc.rho * sp.Add(*[w[-l] * h[l] for l in h if -l in w])
+        return _put_back(tot, self.leading)
+
     def __str__(self):
         lines = [f"{self.name} (reading {self.reading}) [Eq. {self.equation}]"]
-        for pc in self.pieces:
+        for pc in self.generic:
             lines.append(f"  shell {pc.shell} (E = {pc.energy}), circle {pc.circle.tag} "
                          f"(band {'+' if pc.band > 0 else '-'}): {sp.sstr(pc.expr)}")
+        if self.leading:
+            lines.append("  with " + ", ".join(f"{k} = {sp.sstr(v)}" for k, v in self.leading.items()))
         return "\n".join(lines)
 
 
@@ -369,9 +498,10 @@ def skew_driving(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None
                  corr: Correlator = WHITE_NOISE) -> SkewField:
     """The skew-scattering driving term J_sk^m_k (Eqs. 35-36), order W.
 
-    reading "B": [J(S')]^{mm} with S' of :func:`interband_coherence` (derived);
-    reading "A": Eq. 36 as printed (literal indices; not gauge covariant, singular when both bands
-    cross eF); reading "B36": Eq. 36 with the two corrections, an independent route to B.
+    Readings (module docstring): "B" [J(S')]^{mm} with the J of conventions.md; "C" the same with
+    the exact steady-state solution of Eq. 16; "A" Eq. 36 as printed; "B36"/"C36" Eq. 36 with
+    corrected indices (independent routes to B/C). ``mirrors``: see :func:`mirror_shells` (default:
+    partner circles only). ``g``: the leading distribution (default: derived).
     """
     import time
 
@@ -382,19 +512,19 @@ def skew_driving(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None
     route, markov = READINGS[reading]
     t0 = time.perf_counter()
     mirrors = mirror_shells(shell) if mirrors is None else mirrors
-    g = kinetic.leading_distribution(bs, shell, corr) if g is None else g
+    g, subs = _resolve_leading(bs, shell, g, corr)
     t1 = time.perf_counter()
     if route == "collision":
-        Sp = interband_coherence(bs, shell, g, mirrors, corr)
+        Sp = _interband_coherence(bs, shell, g, mirrors, corr)
         J = born_collision(bs, shell, Sp, mirrors, "diagonal", corr, markov)
         values = {key: d.get((b, b), 0) for key, d in J.items() for b in [_band_of(shell, mirrors, key)]}
     else:
         values = _eq36(bs, shell, mirrors, g, route == "eq36-literal", markov, corr)
     t2 = time.perf_counter()
-    pieces = tuple(CirclePiece(t, key, energy, sp.expand(values.get((key, t.tag), sp.Integer(0))))
+    pieces = tuple(CirclePiece(t, key, energy, _tidy(values.get((key, t.tag), sp.Integer(0)), t.point.u))
                    for key, energy, t in _all_circles(shell, mirrors))
-    return SkewField("J_sk", reading, shell, mirrors, pieces, "35-36", "W",
-                     {"leading": t1 - t0, "driving": t2 - t1})
+    return SkewField("J_sk", reading, shell, mirrors, pieces, subs, "35-36", "W",
+                     {"leading": t1 - t0, "driving": time.perf_counter() - t1})
 
 
 def _band_of(shell, mirrors, key):
@@ -415,7 +545,7 @@ def _eq36(bs, shell, mirrors, g, literal: bool, markov: str, corr):
         Delta = eps^m_k - eps^{m''}_{k''} (printed) or eps^m_k - eps^{m''}_k (derived).
     """
     shells = _shells(shell, mirrors)
-    Dp = anomalous_driving(bs, shell, g, mirrors, corr)
+    Dp = _anomalous_driving(bs, shell, g, mirrors, corr)
     out: dict = defaultdict(lambda: sp.Integer(0))
     pref = 2 * sp.pi**2 / hbar
     # ---- first term: k' on Fermi circle c2; (m'', m') = (b', bbar') -> k on the Fermi shell,
@@ -428,8 +558,9 @@ def _eq36(bs, shell, mirrors, g, literal: bool, markov: str, corr):
                 m, p = t.band, t.point
                 q = _other(c2.point, p)
                 C1 = corr(bs, m, p, m2, q, m2, m) if literal else corr(bs, m, p, m2, q, m1, m)
-                X = C1 * _moved(K1, c2.point, q) / _energy_gap(c2, m2, m1)
-                out[(key, t.tag)] += pref * c2.rho * _average(_imag(sp.expand(X), (p, q)), p, q)
+                # Im commutes with the (real) angular average over theta_q
+                X = _average(C1, p, q, _moved(K1, c2.point, q) / _energy_gap(c2, m2, m1))
+                out[(key, t.tag)] += pref * c2.rho * _imag(X, (p,))
     # ---- second term
     for c in shell.circles:
         b, p = c.band, c.point
@@ -452,7 +583,7 @@ def _eq36(bs, shell, mirrors, g, literal: bool, markov: str, corr):
                 else:
                     gap = _energy_gap(c, m, m2)
                 w = corr(bs, m, p, s.band, q, s.band, m2)
-                K += s.rho * _average(w * (g[c.tag] - _moved(g[s.tag], s.point, q)) / gap, p, q)
+                K += s.rho * _average(w, p, q, (g[c.tag] - _moved(g[s.tag], s.point, q)) / gap)
             val = -pref * _imag(sp.expand(L * K), (p,))
             if m == b:
                 out[(FERMI, c.tag)] += val
@@ -462,68 +593,97 @@ def _eq36(bs, shell, mirrors, g, literal: bool, markov: str, corr):
     return dict(out)
 
 
+def solve_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator = WHITE_NOISE) -> dict:
+    """J0[h] = source on one energy shell (Eq. 28), harmonic by harmonic: {tag: {l: h_l}}.
+
+    The same equation as :func:`kinetic.solve_on_shell` (its collision matrix), without the
+    per-harmonic ``factor``, which is slow on the large coefficients of several circles; one circle
+    gets a cheap ``factor_terms``. An l = 0 source (no particle conservation) raises ValueError.
+    """
+    coeffs = {c.tag: laurent_coefficients(source.get(c.tag, 0), c.point.u) for c in shell.circles}
+    out = {c.tag: {} for c in shell.circles}
+    for l in sorted(set().union(*[set(v) for v in coeffs.values()])):
+        b = sp.Matrix([coeffs[c.tag].get(l, 0) for c in shell.circles])
+        if l == 0:
+            if any(sp.simplify(x) != 0 for x in b):
+                raise ValueError("isotropic (l = 0) source: J0 cannot be inverted there")
+            continue
+        A = kinetic.collision_matrix(bs, shell, l, corr)
+        h = A.LUsolve(b) if len(shell) > 1 else sp.Matrix([sp.factor_terms(b[0] / A[0, 0])])
+        for c, hl in zip(shell.circles, h):
+            out[c.tag][l] = hl
+    return out
+
+
 def skew_distribution(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
                       corr: Correlator = WHITE_NOISE) -> SkewField:
     """n^sk from J0[n^sk] = -J_sk (Eq. 35; Eq. 84 for the TI), order W^0.
 
     Solved shell by shell (J0 conserves energy): on the Fermi shell and on each mirror shell, with
-    :func:`kinetic.solve_on_shell`. Pieces: n^sk = delta(eps^{b_t}_k - E) g^sk_t(u_t).
+    :func:`kinetic.solve_on_shell` (that shell's own circles and densities of states). Pieces:
+    n^sk = delta(eps^{b_t}_k - E) g^sk_t(u_t).
     """
     import time
 
     J = skew_driving(bs, shell, reading, mirrors, corr=corr)
     t0 = time.perf_counter()
+    generic = {(pc.shell, pc.circle.tag): pc.expr for pc in J.generic}
     pieces = []
     for key, sh in _shells(shell, J.mirrors).items():
-        source = {t.tag: -J[(key, t.tag)] for t in sh.circles}
-        sol = kinetic.solve_on_shell(bs, sh, source, corr)
+        source = {t.tag: -generic.get((key, t.tag), 0) for t in sh.circles}
+        try:
+            sol = solve_shell(bs, sh, source, corr)
+        except ValueError as exc:
+            raise SemiclassicalError(
+                f"J0[n^sk] = -J_sk has no solution on shell {key} ({exc}): the driving term of reading "
+                f"{reading!r} does not conserve particle number there") from None
         energy = eF if key == FERMI else J.mirrors[key].energy
-        pieces += [CirclePiece(t, key, energy, sp.expand(sol[t.tag])) for t in sh.circles]
+        pieces += [CirclePiece(t, key, energy, sp.Add(*[c * t.point.u**l for l, c in sol[t.tag].items()]),
+                               sol[t.tag]) for t in sh.circles]
     timings = dict(J.timings, solve=time.perf_counter() - t0)
-    return SkewField("n^sk", reading, shell, J.mirrors, tuple(pieces), "35, 84", "W^0", timings)
+    return SkewField("n^sk", reading, shell, J.mirrors, tuple(pieces), J.leading, "35, 84", "W^0", timings)
 
 
-def _fs_sum(dist: SkewField, weight):
-    """sum over all shells and circles of rho_t <weight(t) g_t>_theta."""
-    tot = sp.Integer(0)
-    for pc in dist.pieces:
-        tot += pc.rho * angular_average(sp.expand(weight(pc.circle) * pc.expr), pc.circle.point.u)
-    return sp.expand(tot)
+def band_velocity_y(circle: Circle):
+    """v_y^{mm} = (1/hbar) d eps^m/dk sin(theta) on a circle (Eq. 80 for the TI)."""
+    p = circle.point
+    return p.cartesian((p.velocity(circle.band), sp.Integer(0)))[1]
 
 
-def skew_current(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None, dist: SkewField | None = None,
-                 corr: Correlator = WHITE_NOISE):
-    """sigma_yx^sk = -e sum_{m,k} v_y^{mm} n^sk_m (Eqs. 83, 85), per unit E_x, all shells included."""
+def _finish(expr, dist: SkewField, simplify):
+    """``simplify=None``: cancel and factor when every shell has one circle (cheap there, and the
+    result is a short closed form); with several circles the rational functions are large and a
+    full cancellation takes minutes, so they are left as sums (exact all the same)."""
+    if simplify is None:
+        simplify = len(dist.shell) == 1 and all(len(m.shell) == 1 for m in dist.mirrors.values())
+    return sp.factor(sp.cancel(expr)) if simplify else expr
+
+
+def skew_current(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
+                 dist: SkewField | None = None, shells=None, simplify=None, corr: Correlator = WHITE_NOISE):
+    """sigma_yx^sk = -e sum_{m,k} v_y^{mm} n^sk_m (Eqs. 83, 85), per unit E_x, order W^0.
+
+    All shells (Fermi and mirror) by default; ``shells`` restricts to some keys (e.g. ("F",)).
+    In circle symbols; for one circle of band + (any covariant model with winding 1) reading C gives
+    3 e^2 C S^2 |d|' rho (d0' + |d|') / (2 hbar |d| (1 + 3 C^2)^2), which is Eq. 85 for the TI.
+    """
     dist = skew_distribution(bs, shell, reading, mirrors, corr) if dist is None else dist
-
-    def vy(t):
-        p = t.point
-        return p.cartesian((p.velocity(t.band), sp.Integer(0)))[1]
-
-    return -e * _fs_sum(dist, vy)
+    return _finish(-e * dist.circle_sum(band_velocity_y, shells), dist, simplify)
 
 
 def skew_spin_density(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
-                      dist: SkewField | None = None, corr: Correlator = WHITE_NOISE):
+                      dist: SkewField | None = None, shells=None, simplify=None,
+                      corr: Correlator = WHITE_NOISE):
     """(<s_x>, <s_y>)^sk = sum_{m,k} s^{mm} n^sk_m (Eqs. 102-103), Pauli spin, per unit E_x."""
     dist = skew_distribution(bs, shell, reading, mirrors, corr) if dist is None else dist
     spins = {}
 
-    def comp(i):
-        def w(t):
-            key = (t.tag, t.band)
+    def component(i):
+        def weight(t):
+            key = (t.point, t.band)
             if key not in spins:
                 spins[key] = bs.spin(t.band, t.band, t.point)
             return spins[key][i]
-        return w
+        return weight
 
-    return tuple(_fs_sum(dist, comp(i)) for i in range(2))
-
-
-def split_by_shell(dist: SkewField, weight) -> dict:
-    """{shell key: sum_t rho_t <weight(t) g_t>} (e.g. the Fermi-shell and mirror parts of a response)."""
-    out = {}
-    for key in dict.fromkeys(pc.shell for pc in dist.pieces):
-        sub = SkewField(dist.name, dist.reading, dist.shell, dist.mirrors, dist.on(key))
-        out[key] = _fs_sum(sub, weight)
-    return out
+    return tuple(_finish(dist.circle_sum(component(i), shells), dist, simplify) for i in range(2))

@@ -5,12 +5,17 @@ integrates over the whole k plane (polar grid, angular trapezoid x radial rule o
 
     K_ab  = 1/2 int Tr[sigma_a G^R sigma_b G^A]      (ladder kernel, k < kernel_cutoff)
     S_a   = 1/2 int Tr[sigma_a G^R J G^A]            (ladder source, k < kernel_cutoff)
-    O_ib  =     int Tr[A_i G^R sigma_b G^A]          (observable x constant vertex)
+    O_ib  =     int Tr[A_i G^R sigma_b G^A]          (observable x constant vertex, k < kernel_cutoff)
     F_i   =     int Tr[A_i (2 G^R J G^A - G^R J G^R - G^A J G^A)]   (bare Fermi-surface bubble)
 
 (int = int d^2k/(2pi)^2), for the perturbing current J = -e v_x and observables A_i (currents
 -e v_x, -e v_y and spin operators). Results are kept per angle so that the caller can check
 the convergence of the trapezoid rule (every other angle gives the N/2-point rule).
+
+Every integral that carries the disorder vertex (K, S, O) stops at ``kernel_cutoff``: for Dirac
+cones their sigma_0/sigma_z channels diverge logarithmically (G ~ 1/k), and a constant vertex
+correction in those channels (present for anisotropic models) would otherwise pick up a
+divergent far-from-the-Fermi-surface part. The bare bubble F converges and runs to infinity.
 
 F is formed pointwise without cancellation: with D = G^R - G^A = G^R (Sigma^R - Sigma^A) G^A
 (exact for a k-independent Sigma),
@@ -31,7 +36,10 @@ from .contour import FermiPoints, ray_hamiltonian
 from .linalg2 import SIGMA, bands, dagger, inv2
 from .radial import RadialOptions, radial_rule, windows_for
 
-OBSERVABLES = ("j_x", "j_y", "s_x", "s_y", "s_z")
+#: observables A_i: charge currents -e v_x, -e v_y, the spin operators, and the particle density
+#: (identity), whose response must vanish (particle-number conservation; used to fix the
+#: ladder's zero mode in ``streda``).
+OBSERVABLES = ("j_x", "j_y", "s_x", "s_y", "s_z", "n")
 
 
 @dataclass
@@ -40,8 +48,8 @@ class Bubbles:
 
     K: np.ndarray   # (N, 4, 4)
     S: np.ndarray   # (N, 4)
-    O: np.ndarray   # (N, 5, 4)
-    F: np.ndarray   # (N, 5)
+    O: np.ndarray   # (N, 6, 4)
+    F: np.ndarray   # (N, 6)
     nodes: int
 
     def integrated(self, every: int = 1) -> dict:
@@ -97,8 +105,9 @@ def fermi_surface_bubbles(model: NumericModel, eF: float, sigma_r: np.ndarray, f
     theta = fp.theta[it]
     in_kernel = np.ones_like(k) if kernel_cutoff is None else (k < kernel_cutoff).astype(float)
     acc = {"K": np.zeros((n_theta, 4, 4), complex), "S": np.zeros((n_theta, 4), complex),
-           "O": np.zeros((n_theta, 5, 4), complex), "F": np.zeros((n_theta, 5), complex)}
+           "O": np.zeros((n_theta, 6, 4), complex), "F": np.zeros((n_theta, 6), complex)}
     spin = np.asarray(model.spin, complex)
+    consts = np.concatenate([spin, np.eye(2)[None]])  # k-independent observables s_x, s_y, s_z, n
     eye = np.eye(2)
     for start in range(0, len(k), chunk):
         sl = slice(start, start + chunk)
@@ -108,21 +117,31 @@ def fermi_surface_bubbles(model: NumericModel, eF: float, sigma_r: np.ndarray, f
         jx, jy = current_operators(model, kx, ky)
         gr = inv2(eF * eye - h - sigma_r)
         ga = dagger(gr)
-        obs = np.stack([jx, jy, *np.broadcast_to(spin, (len(kk),) + spin.shape).swapaxes(0, 1)],
-                       axis=1)  # (n, 5, 2, 2)
-        x_b = np.einsum("nij,bjk,nkl->nbil", gr, SIGMA, ga)  # G^R sigma_b G^A
+        x_b = (gr[:, None] @ SIGMA[None]) @ ga[:, None]  # G^R sigma_b G^A, (n, 4, 2, 2)
         y = gr @ jx @ ga
         d = gr @ (sigma_r - dagger(sigma_r)) @ ga  # G^R - G^A without cancellation
         f = d @ jx @ ga - ga @ jx @ d - d @ jx @ d
         ti = it[sl]
-        _add(acc["K"], ti, 0.5 * np.einsum("aij,nbji->nab", SIGMA, x_b) * kw[:, None, None])
-        _add(acc["S"], ti, 0.5 * np.einsum("aij,nji->na", SIGMA, y) * kw[:, None])
-        _add(acc["O"], ti, np.einsum("nAij,nbji->nAb", obs, x_b) * ww[:, None, None])
-        _add(acc["F"], ti, np.einsum("nAij,nji->nA", obs, f) * ww[:, None])
+        # k-independent operators: accumulate the weighted matrices, trace afterwards
+        sx_b = _group_sum(x_b * kw[:, None, None, None], ti, n_theta)  # (N, 4, 2, 2)
+        sy = _group_sum(y * kw[:, None, None], ti, n_theta)
+        sf = _group_sum(f * ww[:, None, None], ti, n_theta)
+        acc["K"] += 0.5 * np.einsum("aij,tbji->tab", SIGMA, sx_b)
+        acc["S"] += 0.5 * np.einsum("aij,tji->ta", SIGMA, sy)
+        acc["O"][:, 2:] += np.einsum("Aij,tbji->tAb", consts, sx_b)
+        acc["F"][:, 2:] += np.einsum("Aij,tji->tA", consts, sf)
+        # currents depend on k: trace node by node
+        for i, j_op in enumerate((jx, jy)):
+            jt = np.swapaxes(j_op, -1, -2)
+            acc["O"][:, i] += _group_sum(np.sum(jt[:, None] * x_b, axis=(-1, -2)) * kw[:, None],
+                                         ti, n_theta)
+            acc["F"][:, i] += _group_sum(np.sum(jt * f, axis=(-1, -2)) * ww, ti, n_theta)
     return Bubbles(**acc, nodes=len(k))
 
 
-def _add(target, index, values):
-    """target[index] += values for a sorted index (nodes are grouped by angle)."""
+def _group_sum(values, index, n_groups):
+    """Sums of ``values`` over runs of equal, sorted ``index`` (nodes are grouped by angle)."""
+    out = np.zeros((n_groups,) + values.shape[1:], values.dtype)
     uniq, starts = np.unique(index, return_index=True)
-    target[uniq] += np.add.reduceat(values, starts, axis=0)
+    out[uniq] = np.add.reduceat(values, starts, axis=0)
+    return out

@@ -23,7 +23,7 @@ from .linalg2 import bands, energies
 #: radial search grid (model units): k = 0 plus a geometric grid over 14 decades. Bands of a
 #: continuum model are smooth in k, so a sign change of eps_n - eF between two grid points
 #: (ratio 1.011) brackets a Fermi radius; bisection then refines it to machine precision.
-_SEARCH = np.concatenate([[0.0], np.geomspace(1e-7, 1e7, 3001)])
+SEARCH_GRID = np.concatenate([[0.0], np.geomspace(1e-7, 1e7, 3001)])
 
 
 def ray_hamiltonian(model: NumericModel, k, theta):
@@ -71,9 +71,21 @@ def fermi_points(model: NumericModel, eF: float, n_theta: int) -> FermiPoints:
     that is not star-shaped around k = 0) or when eF touches a band extremum (zero velocity).
     """
     theta = 2 * np.pi * np.arange(n_theta) / n_theta
-    kk = _SEARCH
+    kk = SEARCH_GRID
     h = model.h(np.outer(np.cos(theta), kk), np.outer(np.sin(theta), kk))
     e = energies(h) - eF  # (N, M, 2)
+    scale = np.abs(e + eF) + abs(eF) + 1e-300  # local energy scale of each grid value
+    flat = np.abs(e) <= 1e-13 * scale
+    if np.any(flat):
+        # eF on a grid point: a crossing if the neighbours differ in sign, else an extremum
+        # (k = 0 is an extremum of a smooth radial function: its mirror is the opposite ray)
+        t, i, b = np.nonzero(flat)
+        left = np.where(i > 0, e[t, np.maximum(i - 1, 0), b], e[t, np.minimum(i + 1, len(kk) - 1), b])
+        right = e[t, np.minimum(i + 1, len(kk) - 1), b]
+        if np.any(np.sign(left) == np.sign(right)):
+            raise SemiclassicalError(
+                f"the Fermi level eF = {eF:g} touches a band extremum (zero Fermi velocity); move eF")
+        e = np.where(flat, scale * 1e-13, e)
     sign = np.sign(e)
     cross = sign[:, :-1, :] * sign[:, 1:, :] < 0  # (N, M-1, 2)
     counts = cross.sum(axis=(1, 2))

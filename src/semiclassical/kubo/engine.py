@@ -8,19 +8,19 @@ conventions.md: charge -e, j = -e v, sigma_yx = j_y/E_x, spin = model.spin (Paul
 per unit area, spin degeneracy 1.
 
 Pipeline (one module per step):
-  contour      Fermi radii on an angular grid;
-  self_energy  Born Sigma^R = W (R - i Gamma), Gamma exact on the contour, R dropped or cut off;
-  bubbles      RA / RR / AA bubbles, ladder kernel and source at finite W;
-  streda       ladder vertex and the Fermi-surface term K^I;
-  fermi_sea    the Fermi-sea term K^II (its W^0 piece is its clean value);
+  contour        Fermi radii on an angular grid;
+  self_energy    Born Sigma^R = W (R - i Gamma), Gamma exact on the contour, R dropped or cut off;
+  bubbles        bare Fermi-surface bubbles, ladder kernel and source at finite W;
+  streda         ladder vertex (zero mode fixed by particle conservation) and the term K^I;
+  fermi_sea      the Fermi-sea term K^II (its W^0 piece is its clean value);
   extrapolation  W X(W) through W_j = W0 2^-j -> 1/W and W^0 coefficients with error estimates.
 
-A caveat that is physics, not numerics: a W^0 piece of a component that also has a 1/W piece
-(sigma_xx; <s_y> for the paper's model) is not fixed by the Born/NCA level alone: O(W)
+Physics caveat (not numerics): the W^0 piece of a component that also has a 1/W piece
+(sigma_xx always; <s_y> for the paper's model) is not fixed at the Born/NCA level: O(W)
 renormalisations of Gamma (Born vs self-consistent Born) or of eF (the real part of Sigma) shift
-a/W by O(W^0). The engine reports it (the "total" of such components) but flags it in ``meta``;
-W^0 pieces of components without a 1/W piece (sigma_yx and <s_x> for isotropic models) are
-scheme independent, which the tests check.
+a/W by O(W^0). It is reported ("total") but listed in meta["scheme_dependent"]. W^0 pieces of
+components without a 1/W piece (sigma_yx and <s_x> of rotationally covariant models) are
+scheme independent; the tests check that.
 """
 from __future__ import annotations
 
@@ -33,36 +33,49 @@ import numpy as np
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .bubbles import OBSERVABLES, fermi_surface_bubbles
-from .contour import _SEARCH, fermi_points, ray_hamiltonian
-from .extrapolation import extrapolate
+from .contour import SEARCH_GRID, fermi_points, ray_hamiltonian
+from .extrapolation import extrapolate, noise_amplification
 from .fermi_sea import fermi_sea_clean
-from .linalg2 import bands, energies
+from .linalg2 import energies
 from .radial import RadialOptions
 from .self_energy import gamma_matrix, real_part_per_w
 from .streda import fermi_surface_term
 
+#: K^I pieces extrapolated separately: undressed bubbles and the ladder vertex correction.
 PIECES = ("bare", "ladder")
+_CURRENTS = ("j_x", "j_y")
 
 
 @dataclass(frozen=True)
 class KuboSettings:
-    """Numerical choices of the Kubo engine (all have defaults that reach ~1e-9 relative).
+    """Numerical choices of the Kubo engine; the defaults reach ~1e-9 relative on W^0 pieces.
 
-    eta        Gamma_max / E_scale at the largest W of the extrapolation ladder (E_scale: the
-               smaller of hbar v_F k_F and the band splitting on the Fermi contour);
-    n_w        number of disorder strengths W0 2^-j, j = 0..n_w-1;
-    real_part  "drop" (Re Sigma = 0) or "cutoff" (Re Sigma from |k| < cutoff);
-    cutoff     momentum cutoff of the disorder integrals (ladder kernel and Re Sigma), in units
-               of the largest Fermi radius (the log-divergent sigma_0/sigma_z channels of Dirac
-               models need one; W^0 results must not depend on it);
-    n_theta    initial angular points (doubled until the trapezoid rule converges to theta_tol);
-    radial     radial quadrature resolution.
+    eta           Gamma_max / E_scale at the largest W of the ladder (E_scale: the smaller of
+                  |d eps/dk| k_F and the band splitting on the Fermi contour);
+    n_w           number of disorder strengths W0 2^-j, j = 0..n_w-1;
+    real_part     "drop" (Re Sigma = 0) or "cutoff" (Re Sigma from |k| < cutoff);
+    cutoff        momentum cutoff of the disorder integrals (ladder kernel and Re Sigma) in units
+                  of the largest Fermi radius; the logarithmically divergent sigma_0/sigma_z
+                  channels of Dirac models need one; W^0 results must not depend on it;
+    outer_cutoff  cutoff of every k integral (units of the largest Fermi radius), None = all k.
+                  Needed only for models whose integrands concentrate on rays at large k
+                  (hexagonal warping: the gap stops growing along cos 3 theta = 0);
+    ladder        "conserving" (zero mode fixed by particle conservation), "plain", "none";
+    broadening    "born" (white-noise disorder, Sigma = Born self-energy) or "scalar" (a
+                  phenomenological Sigma = -i W, no ladder: W -> 0 is the clean limit, whose
+                  W^0 piece is the intrinsic Berry-curvature response, Eq. 72 / Eq. 74);
+    n_theta       initial angular points, doubled until the trapezoid rule changes by less than
+                  theta_tol (relative to the natural scale of each response);
+    radial        radial quadrature resolution; error_refine: refinement used for the estimate.
     """
 
-    eta: float = 4e-3
-    n_w: int = 5
+    eta: float = 1e-2
+    n_w: int = 6
     real_part: str = "drop"
     cutoff: float = 50.0
+    outer_cutoff: float | None = None
+    ladder: str = "conserving"
+    broadening: str = "born"
     n_theta: int = 16
     theta_tol: float = 1e-10
     max_theta: int = 1024
@@ -71,45 +84,84 @@ class KuboSettings:
 
 
 def _k_ref(model, eF, fp):
+    """The momentum scale: the largest Fermi radius, else where the bands leave their k=0 values."""
     if fp.count:
         return float(fp.k.max())
-    # no Fermi surface: the scale where the bands depart from their k = 0 values
-    h = model.h(_SEARCH, 0 * _SEARCH)
-    e = energies(h)
+    e = energies(model.h(SEARCH_GRID, 0 * SEARCH_GRID))
     dev = np.max(np.abs(e - e[0]), axis=-1)
     target = 0.5 * (abs(eF) + abs(e[0, 1] - e[0, 0])) + 1e-300
     hit = np.nonzero(dev >= target)[0]
-    return float(_SEARCH[hit[0]]) if len(hit) else 1.0
+    return float(SEARCH_GRID[hit[0]]) if len(hit) else 1.0
 
 
 def _energy_scale(model, fp):
-    """min over the contour of (|d eps/dk| k_F, band splitting): the scale Gamma must stay below."""
+    """The energy scale Gamma must stay below for the W expansion to converge fast: the smallest
+    of |d eps/dk| k_F and the band splitting on the Fermi contour, and the distance from eF to
+    any band extremum along the rays (band edges, the rim of a Mexican hat): the responses vary
+    on that scale, and Re Sigma ~ W log(cutoff) shifts eF towards it."""
     h, _ = ray_hamiltonian(model, fp.k, fp.theta[:, None])
     e = energies(h)
-    split = e[..., 1] - e[..., 0]
-    return float(np.min(np.minimum(np.abs(fp.slope) * fp.k, split)))
+    scale = float(np.min(np.minimum(np.abs(fp.slope) * fp.k, e[..., 1] - e[..., 0])))
+    grid = energies(model.h(np.outer(np.cos(fp.theta), SEARCH_GRID),
+                            np.outer(np.sin(fp.theta), SEARCH_GRID)))  # (N, M, 2)
+    d = np.diff(grid, axis=1)
+    turn = np.sign(d[:, :-1]) * np.sign(d[:, 1:]) < 0  # interior extrema along each ray
+    extrema = np.concatenate([grid[:, 1:-1][turn], grid[:, 0].ravel()])  # and k = 0
+    return min(scale, float(np.min(np.abs(extrema - fp.eF))))
 
 
-def _surface_values(model, eF, sigma_per_w, W, fp, k_ref, settings, opts, every=1):
-    """K^I pieces for every observable at one W (optionally from every other angle)."""
-    b = fermi_surface_bubbles(model, eF, W * sigma_per_w, fp, k_ref, opts,
-                              kernel_cutoff=settings.cutoff * k_ref)
-    full = fermi_surface_term(b.integrated(1), W, model.hbar)
-    half = fermi_surface_term(b.integrated(2), W, model.hbar)
-    return full, half, b.nodes
+class _Point:
+    """Everything fixed at one (model, eF, settings): self-energy per W, scales, cutoffs."""
+
+    def __init__(self, model: NumericModel, eF: float, settings: "KuboSettings"):
+        self.model, self.eF, self.settings = model, eF, settings
+        self.gamma, fp = gamma_matrix(model, eF)
+        if settings.broadening == "scalar":
+            self.gamma = np.eye(2, dtype=complex)
+        self.has_surface = fp.count > 0
+        self.k_ref = _k_ref(model, eF, fp)
+        self.sigma_per_w = -1j * self.gamma
+        if settings.real_part == "cutoff":
+            self.sigma_per_w = self.sigma_per_w + real_part_per_w(
+                model, eF, settings.cutoff * self.k_ref)
+        # |Sigma|/W (largest singular value, Re Sigma included): sets the W ladder
+        self.gmax = float(np.linalg.norm(self.sigma_per_w, 2)) if self.has_surface else 0.0
+        self.ladder = "none" if settings.broadening == "scalar" else settings.ladder
+        self.e_scale = _energy_scale(model, fp) if self.has_surface else float("nan")
+        self.v_ref = (self.e_scale if self.has_surface else abs(eF) or 1.0) / (model.hbar * self.k_ref)
+        self.kernel_cutoff = settings.cutoff * self.k_ref
+        self.outer = None if settings.outer_cutoff is None else settings.outer_cutoff * self.k_ref
+
+    def ladder_ws(self, W):
+        if self.gmax > 0:
+            w0 = self.settings.eta * self.e_scale / self.gmax
+        else:
+            w0 = W  # no Fermi surface: sigma^I vanishes with the broadening; any W will do
+        return w0 * 2.0 ** -np.arange(self.settings.n_w)
+
+    def surface(self, W, fp, opts):
+        """K^I (all observables, pieces) at one W from all angles and from every other angle."""
+        b = fermi_surface_bubbles(self.model, self.eF, W * self.sigma_per_w, fp, self.k_ref, opts,
+                                  kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer)
+        full = fermi_surface_term(b.integrated(1), W, self.model.hbar, self.ladder)
+        half = fermi_surface_term(b.integrated(2), W, self.model.hbar, self.ladder)
+        return full, half, b.nodes
+
+    def sea(self, fp, opts):
+        sea, surf = fermi_sea_clean(self.model, self.eF, fp, self.k_ref, opts, upper=self.outer)
+        return sea.sum(0) + surf.sum(0), 2 * (sea[::2].sum(0) + surf[::2].sum(0))
+
+    def scales(self, values):
+        """Natural magnitude per observable: currents share one (>= e^2/hbar), spin and density
+        share one (>= current scale / (e v_ref), the spin-current conversion of Dirac models)."""
+        mag = np.abs(values)
+        cur = max(mag[0], mag[1], self.model.e ** 2 / self.model.hbar)
+        spin = max(mag[2:].max(), cur / (self.model.e * self.v_ref))
+        return np.array([cur, cur, spin, spin, spin, spin])
 
 
 def _flatten(term):
-    return np.array([[term[o][p] for p in PIECES] for o in OBSERVABLES])  # (5, 3)
-
-
-def _scales(values, model, v_ref):
-    """Per-observable magnitude scale: currents share one (at least e^2/hbar), spins share one
-    (at least the current scale / (e v_ref), the spin-current conversion of the paper's model)."""
-    mag = np.abs(values).max(axis=1)
-    cur = max(mag[0], mag[1], model.e ** 2 / model.hbar)
-    spin = max(mag[2:].max(), cur / (model.e * v_ref))
-    return np.array([cur, cur, spin, spin, spin])
+    return np.array([[term[o][p] for p in PIECES] for o in OBSERVABLES])  # (6, pieces)
 
 
 def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
@@ -117,111 +169,101 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     """Kubo-Streda sigma_yx, sigma_xx and spin density at Fermi energy eF, weak-disorder limit.
 
     ``W`` (the white-noise strength, <U U> = W delta) only sets the value at which 1/W pieces
-    ("drude", "edelstein") are reported; W^0 pieces ("total") are W-independent by construction.
+    ("drude", "edelstein") are reported; W^0 pieces ("total") do not depend on it.
     Returns {"sigma_yx": {...}, "sigma_xx": {...}, "spin_density": {"x","y","z": {...}},
-    "extrapolation_error": {...}, "meta": {...}} (units: hbar, e of the model).
+    "extrapolation_error": {...}, "meta": {...}} in the units of the model (hbar, e).
+    Each block: total (W^0), drude/edelstein (1/W piece at W) and its coefficient, and the
+    W^0 pieces fermi_surface (bare bubbles), ladder (vertex correction), fermi_sea (sigma^II).
     """
     settings = settings or KuboSettings()
-    if not (isinstance(eF, (int, float)) and math.isfinite(eF)):
+    if isinstance(eF, bool) or not isinstance(eF, (int, float)) or not math.isfinite(eF):
         raise SemiclassicalError(f"eF must be a finite number, got {eF!r}")
-    if not (W > 0 and math.isfinite(W)):
-        raise SemiclassicalError(f"the disorder strength W must be positive, got W = {W!r}")
+    if isinstance(W, bool) or not isinstance(W, (int, float)) or not (math.isfinite(W) and W > 0):
+        raise SemiclassicalError(f"the disorder strength W must be a positive number, got W = {W!r}")
     if settings.real_part not in ("drop", "cutoff"):
         raise SemiclassicalError("real_part must be 'drop' or 'cutoff'")
+    if settings.ladder not in ("conserving", "plain", "none"):
+        raise SemiclassicalError("ladder must be 'conserving', 'plain' or 'none'")
+    if settings.broadening not in ("born", "scalar"):
+        raise SemiclassicalError("broadening must be 'born' or 'scalar'")
     t0 = time.perf_counter()
-    gamma, fp_g = gamma_matrix(model, eF)
-    k_ref = _k_ref(model, eF, fp_g)
-    sigma_per_w = -1j * gamma
-    if settings.real_part == "cutoff":
-        sigma_per_w = sigma_per_w + real_part_per_w(model, eF, settings.cutoff * k_ref)
-    gmax = float(np.max(np.linalg.eigvalsh(gamma))) if fp_g.count else 0.0
-    if gmax > 0:
-        e_scale = _energy_scale(model, fp_g)
-        w0 = settings.eta * e_scale / gmax
-    else:
-        e_scale, w0 = float("nan"), W
-    ws = w0 * 2.0 ** -np.arange(settings.n_w)
-    v_ref = e_scale / (model.hbar * k_ref) if gmax > 0 else abs(eF) / (model.hbar * k_ref) or 1.0
+    pt = _Point(model, float(eF), settings)
+    ws = pt.ladder_ws(W)
 
-    # angular resolution: double until N and N/2 agree, at the smallest W (sharpest peaks)
+    # angular resolution: double until the N- and N/2-point rules agree, at the smallest W
     n_theta = settings.n_theta
     while True:
         fp = fermi_points(model, eF, n_theta)
-        full, half, _ = _surface_values(model, eF, sigma_per_w, ws[-1], fp, k_ref, settings,
-                                        settings.radial)
-        sea, surf = fermi_sea_clean(model, eF, fp, k_ref, settings.radial)
+        full, half, _ = pt.surface(ws[-1], fp, settings.radial)
+        sea_full, sea_half = pt.sea(fp, settings.radial)
         vf, vh = _flatten(full), _flatten(half)
-        sea_full = sea.sum(0) + surf.sum(0)
-        sea_half = 2 * (sea[::2].sum(0) + surf[::2].sum(0))
-        scale = _scales(np.column_stack([vf.sum(axis=1), sea_full]), model, v_ref)
-        d_surf = np.abs(vf - vh).sum(axis=1) / scale
-        d_sea = np.abs(sea_full - sea_half) / scale
-        theta_change = float(max(d_surf.max(), d_sea.max()))
-        import os
-        if os.environ.get("KUBO_DEBUG"): print("theta", n_theta, d_surf, d_sea, np.abs(vf - vh), scale)
+        scale = pt.scales(vf.sum(axis=1) + sea_full)
+        theta_change = float(max((np.abs(vf - vh).sum(axis=1) / scale).max(),
+                                 (np.abs(sea_full - sea_half) / scale).max()))
         if theta_change <= settings.theta_tol or n_theta >= settings.max_theta:
             break
         n_theta *= 2
     fermi_sea = sea_full
     theta_err_sea = np.abs(sea_full - sea_half)
+    theta_err_surface = np.abs(vf - vh).sum(axis=1)  # N vs N/2 at the smallest W (an upper bound)
 
-    series = np.empty((settings.n_w, 5, len(PIECES)))
-    imag = np.zeros(5)
-    nodes = []
-    t_w = []
+    series = np.empty((settings.n_w, len(OBSERVABLES), len(PIECES)))
+    imag = np.zeros(len(OBSERVABLES))
+    ladder_info, nodes, t_w = [], [], []
     for j, w in enumerate(ws):
         tj = time.perf_counter()
         if j == settings.n_w - 1:
-            term = full
+            term, nn = full, None
         else:
-            term, _, nn = _surface_values(model, eF, sigma_per_w, w, fp, k_ref, settings,
-                                          settings.radial)
-            nodes.append(nn)
+            term, _, nn = pt.surface(w, fp, settings.radial)
         series[j] = _flatten(term)
         imag = np.maximum(imag, [term[o]["imag"] for o in OBSERVABLES])
+        ladder_info.append(term["ladder_info"])
+        nodes.append(nn)
         t_w.append(time.perf_counter() - tj)
 
-    # radial-quadrature error: refine every radial rule at the smallest W
+    # radial-quadrature error: refine every radial rule at the smallest W (sharpest peaks)
     fine = settings.radial.scaled(settings.error_refine)
-    term_f, _, _ = _surface_values(model, eF, sigma_per_w, ws[-1], fp, k_ref, settings, fine)
-    radial_err = np.abs(_flatten(term_f) - series[-1]).sum(axis=1)  # (5,) in X units at W_min
-    sea_f, surf_f = fermi_sea_clean(model, eF, fp, k_ref, fine)
-    radial_err_sea = np.abs(sea_f.sum(0) + surf_f.sum(0) - fermi_sea)
+    term_f, _, _ = pt.surface(ws[-1], fp, fine)
+    radial_err = np.abs(_flatten(term_f) - series[-1]).sum(axis=1)
+    radial_err_sea = np.abs(pt.sea(fp, fine)[0] - fermi_sea)
 
-    # extrapolation, piece by piece
     results = {}
+    amp_m1, amp_0 = noise_amplification(ws)  # Richardson amplification of quadrature errors
     for i, name in enumerate(OBSERVABLES):
         pieces = {p: extrapolate(ws, series[:, i, k]) for k, p in enumerate(PIECES)}
         tot = extrapolate(ws, series[:, i, :].sum(axis=1))
-        # a quadrature error eps at W_min propagates to the W^0 piece with the Richardson
-        # amplification (sum of |weights|), bounded here by a generous factor 2^n_w
-        amp = 2.0 ** settings.n_w
-        q0 = amp * radial_err[i] + theta_err_sea[i] + radial_err_sea[i]
-        qm1 = amp * radial_err[i] * ws[-1]
         results[name] = {
             "pieces": {p: v["zeroth"] for p, v in pieces.items()},
             "inverse_coefficient": tot["inverse"],
             "zeroth": tot["zeroth"] + fermi_sea[i],
             "fermi_sea": fermi_sea[i],
-            "err_zeroth": tot["zeroth_error"] + q0,
-            "err_inverse_coefficient": tot["inverse_error"] + qm1,
+            "err_zeroth": tot["zeroth_error"] + amp_0 * (radial_err[i] + theta_err_surface[i])
+                          + theta_err_sea[i] + radial_err_sea[i],
+            "err_inverse_coefficient": tot["inverse_error"]
+                                       + amp_m1 * (radial_err[i] + theta_err_surface[i]),
         }
+    inverse_scale = pt.scales(np.array([r["inverse_coefficient"] for r in results.values()]))
 
     def block(name, inverse_key):
         r = results[name]
-        out = {"total": r["zeroth"],
-               inverse_key: r["inverse_coefficient"] / W,
-               inverse_key + "_coefficient": r["inverse_coefficient"],
-               "fermi_surface": r["pieces"]["bare"],
-               "ladder": r["pieces"]["ladder"],
-               "fermi_sea": r["fermi_sea"]}
-        return out
+        return {"total": r["zeroth"],
+                inverse_key: r["inverse_coefficient"] / W,
+                inverse_key + "_coefficient": r["inverse_coefficient"],
+                "fermi_surface": r["pieces"]["bare"],
+                "ladder": r["pieces"]["ladder"],
+                "fermi_sea": r["fermi_sea"]}
 
     def err(name, inverse_key):
         r = results[name]
         return {"total": r["err_zeroth"], inverse_key: r["err_inverse_coefficient"] / W}
 
-    elapsed = time.perf_counter() - t0
+    labels = {"j_x": "sigma_xx", "j_y": "sigma_yx", "s_x": "spin_density.x",
+              "s_y": "spin_density.y", "s_z": "spin_density.z"}
+    scheme_dependent = [
+        labels[o] for i, o in enumerate(OBSERVABLES) if o in labels
+        and abs(results[o]["inverse_coefficient"]) > max(
+            1e-8 * inverse_scale[i], 10 * results[o]["err_inverse_coefficient"])]
     return {
         "sigma_yx": block("j_y", "drude"),
         "sigma_xx": block("j_x", "drude"),
@@ -232,38 +274,42 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             "spin_density": {a: err("s_" + a, "edelstein") for a in "xyz"},
         },
         "meta": {
-            "method": "Kubo-Streda, Born self-energy, ladder (NCA) on the RA bubble, bare RR/AA, "
-                      "clean Fermi-sea term; W^0 and 1/W pieces by Richardson extrapolation in W",
-            "eF": eF,
-            "W": W,
+            "method": "Kubo-Streda (Bastin) at T=0; Born self-energy; ladder (NCA) vertex on the "
+                      "RA bubble, zero mode fixed by particle conservation; bare RR/AA; clean "
+                      "Fermi-sea term; 1/W and W^0 pieces by Richardson extrapolation in W",
+            "eF": float(eF),
+            "W": float(W),
             "W_ladder": ws.tolist(),
-            "gamma_per_W": gamma.tolist() if False else [[complex(z) for z in row] for row in gamma],
-            "gamma_over_energy_scale": (ws * gmax / e_scale).tolist() if gmax > 0 else None,
-            "energy_scale": e_scale,
-            "k_ref": k_ref,
+            "gamma_per_W": {"re": pt.gamma.real.tolist(), "im": pt.gamma.imag.tolist()},
+            "sigma_over_energy_scale": (ws * pt.gmax / pt.e_scale).tolist() if pt.gmax else None,
+            "energy_scale": pt.e_scale,
+            "k_ref": pt.k_ref,
             "fermi_points_per_ray": fp.count,
             "n_theta": n_theta,
             "theta_change": theta_change,
+            "theta_converged": theta_change <= settings.theta_tol,
             "radial_error_at_smallest_W": dict(zip(OBSERVABLES, radial_err.tolist())),
             "imaginary_part_max": dict(zip(OBSERVABLES, imag.tolist())),
-            "series": {o: (series[:, i, :].sum(axis=1)).tolist() for i, o in enumerate(OBSERVABLES)},
-            "settings": {k: (asdict(v) if hasattr(v, "__dataclass_fields__") else v)
-                         for k, v in asdict(settings).items()},
+            "density_response": {"total": float(results["n"]["zeroth"]),
+                                 "inverse_coefficient": float(results["n"]["inverse_coefficient"])},
+            "ladder_info": ladder_info,
+            "series": {o: series[:, i, :].sum(axis=1).tolist() for i, o in enumerate(OBSERVABLES)},
+            "settings": asdict(settings),
             "nodes_per_W": nodes,
-            "seconds": elapsed,
+            "seconds": time.perf_counter() - t0,
             "seconds_per_W": t_w,
-            "scheme_dependent": [name for name in ("sigma_xx", "spin_density.x", "spin_density.y",
-                                                   "spin_density.z", "sigma_yx")
-                                 if _has_inverse(results, name)],
+            "scheme_dependent": scheme_dependent,
         },
     }
 
 
-def _has_inverse(results, name):
-    key = {"sigma_xx": "j_x", "sigma_yx": "j_y", "spin_density.x": "s_x",
-           "spin_density.y": "s_y", "spin_density.z": "s_z"}[name]
-    r = results[key]
-    scale = max(abs(results["j_x"]["inverse_coefficient"]), abs(results["s_x"]["inverse_coefficient"]),
-                abs(results["s_y"]["inverse_coefficient"]), 1e-300)
-    tol = 1e-6 * scale if key.startswith("j") else 1e-6 * scale
-    return abs(r["inverse_coefficient"]) > max(tol, 10 * r["err_inverse_coefficient"])
+def kubo_clean_limit(model: NumericModel, eF: float, settings: KuboSettings | None = None) -> dict:
+    """The clean limit of the Kubo-Streda formula: constant broadening Sigma = -i eta, no
+    disorder vertex, eta -> 0. Its W^0 ("total") pieces are the intrinsic responses
+    (sigma_yx -> (e^2/hbar) sum_k Omega n_FD, Eq. 72, i.e. Eq. 74 for the paper's model; the
+    intrinsic spin density, Eq. 96); its 1/eta pieces are Drude/Edelstein terms with
+    hbar/tau = 2 eta. ``W`` in the result means eta (reported at eta = 1)."""
+    from dataclasses import replace
+
+    settings = replace(settings or KuboSettings(), broadening="scalar", ladder="none")
+    return kubo_response(model, eF, 1.0, settings)

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..numeric_model import NumericModel
 from .bubbles import current_operators
-from .contour import FermiPoints, ray_hamiltonian
+from .contour import FermiPoints
 from .linalg2 import bands
 from .radial import RadialOptions, radial_rule
 
@@ -34,21 +34,21 @@ def _pair_trace(proj, a, b):
 def _operators(model: NumericModel, kx, ky):
     jx, jy = current_operators(model, kx, ky)
     spin = np.asarray(model.spin, complex)
-    obs = np.stack([jx, jy, *np.moveaxis(np.broadcast_to(spin, jx.shape[:-2] + spin.shape), -3, 0)],
-                   axis=-3)
+    obs = np.stack([jx, jy, *np.moveaxis(np.broadcast_to(spin, jx.shape[:-2] + spin.shape), -3, 0),
+                    np.broadcast_to(np.eye(2), jx.shape)], axis=-3)
     return obs, jx
 
 
 def fermi_sea_clean(model: NumericModel, eF: float, fp: FermiPoints, k_ref: float,
                     opts: RadialOptions = RadialOptions(), upper=None):
-    """Per-angle pieces of sigma^II for A = (j_x, j_y, s_x, s_y, s_z), B = j_x.
+    """Per-angle pieces of sigma^II for A = (j_x, j_y, s_x, s_y, s_z, n), B = j_x.
 
-    Returns (sea, surface): arrays (N, 5) of per-angle radial integrals (to be summed with the
+    Returns (sea, surface): arrays (N, 6) of per-angle radial integrals (to be summed with the
     trapezoid factor (2pi/N)/(2pi)^2, which is already included here).
     """
     n = len(fp.theta)
     fac = (2 * np.pi / n) / (2 * np.pi) ** 2
-    sea = np.zeros((n, 5))
+    sea = np.zeros((n, 6))
     for j, th in enumerate(fp.theta):
         k, w = radial_rule(k_ref, breaks=list(fp.k[j]), upper=upper, opts=opts)
         kx, ky = k * np.cos(th), k * np.sin(th)
@@ -59,7 +59,7 @@ def fermi_sea_clean(model: NumericModel, eF: float, fp: FermiPoints, k_ref: floa
         im = _pair_trace(proj, obs, jx)
         gap = e[:, 0] - e[:, 1]
         sea[j] = -model.hbar * np.einsum("n,nA->A", w * k * occ * 2.0 / gap ** 2, im) * fac
-    surface = np.zeros((n, 5))
+    surface = np.zeros((n, 6))
     if fp.count:
         kx = fp.k * np.cos(fp.theta)[:, None]
         ky = fp.k * np.sin(fp.theta)[:, None]

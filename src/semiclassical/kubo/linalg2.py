@@ -58,21 +58,3 @@ def energies(h: np.ndarray) -> np.ndarray:
     hz = 0.5 * (h[..., 0, 0] - h[..., 1, 1]).real
     r = np.sqrt(np.abs(h[..., 0, 1]) ** 2 + hz * hz)
     return np.stack([h0 - r, h0 + r], axis=-1)
-
-
-def trace_prod(*mats: np.ndarray) -> np.ndarray:
-    """Tr[M1 M2 ... Mn] over stacked 2x2 matrices (broadcasting on leading axes)."""
-    out = mats[0]
-    for m in mats[1:-1]:
-        out = out @ m
-    return np.einsum("...ij,...ji->...", out, mats[-1])
-
-
-def sigma_components(m: np.ndarray) -> np.ndarray:
-    """Coefficients x_a (a = 0, x, y, z) with m = sum_a x_a sigma_a; shape (..., 4)."""
-    return 0.5 * np.einsum("aij,...ji->...a", SIGMA, m)
-
-
-def from_components(x: np.ndarray) -> np.ndarray:
-    """sum_a x_a sigma_a for x of shape (..., 4)."""
-    return np.einsum("...a,aij->...ij", x, SIGMA)

@@ -111,15 +111,20 @@ def radial_rule(k_ref: float, windows=(), breaks=(), *, upper=None, extra=(),
     if pos == 0:
         edges = [0.0] + [k_ref * 2.0 ** (-j) for j in range(6, -1, -1)]
         segs.extend(zip(edges[:-1], edges[1:]))
-    k_t = 64.0 * start
-    edges = [start * 2.0 ** j for j in range(0, 7)]
+    # geometric panels to k_t, beyond every extra breakpoint (those must be panel edges)
+    extra = [x for x in extra if x is not None]
+    n_geo = 6
+    while start * 2.0 ** n_geo < 2.0 * max(extra, default=0.0):
+        n_geo += 1
+    k_t = start * 2.0 ** n_geo
+    edges = [start * 2.0 ** j for j in range(0, n_geo + 1)]
     segs.extend(zip(edges[:-1], edges[1:]))
     if upper is not None:
         segs = [(a, min(b, upper)) for a, b in segs if a < upper]
         if k_t < upper:
             edges = list(np.geomspace(k_t, upper, max(2, int(np.ceil(np.log2(upper / k_t)))) + 1))
             segs.extend(zip(edges[:-1], edges[1:]))
-    segs = _split(segs, [x for x in extra if x is not None])
+    segs = _split(segs, extra)
     for a, b in segs:
         if b > a:
             x, w = _panel(a, b, n_gl)

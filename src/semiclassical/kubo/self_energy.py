@@ -26,7 +26,9 @@ from .radial import gauss_legendre
 
 
 def gamma_matrix(model: NumericModel, eF: float, n_theta: int = 16, tol: float = 1e-14):
-    """Gamma/W = pi sum_n int d^2k/(2pi)^2 delta(eF - eps_n) P_n (energy x area^-1 ... per unit W).
+    """Gamma/W = pi sum_n int d^2k/(2pi)^2 delta(eF - eps_n) P_n (Gamma = -Im Sigma^R, per unit W).
+
+    For the paper's model: Gamma = (pi W rho/2)(1 + xi sigma_z) = (hbar/2tau)(1 + xi sigma_z).
 
     Returns (Gamma_per_W (2x2 Hermitian), FermiPoints used). The angular trapezoid rule is
     doubled until two successive values agree to ``tol`` (relative).
@@ -99,7 +101,7 @@ def real_part_per_w(model: NumericModel, eF: float, cutoff: float, n_theta: int 
 
 def born_self_energy(model: NumericModel, eF: float, W: float, real_part: str = "drop",
                      cutoff: float | None = None, gamma=None):
-    """Sigma^R(eF) = W (R - i Gamma/W...) as a 2x2 complex matrix.
+    """Sigma^R(eF) = W R - i Gamma as a 2x2 complex matrix (R = Re Sigma/W, or 0).
 
     ``real_part``: "drop" (Re Sigma = 0) or "cutoff" (needs ``cutoff``, a momentum).
     """

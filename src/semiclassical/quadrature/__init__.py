@@ -1,0 +1,28 @@
+"""Independent quadrature engine: every quantity of the semiclassical theory from H(k) alone.
+
+Input is a :class:`semiclassical.numeric_model.NumericModel` (H and dH/dk as numbers); no closed
+form of any model quantity is read. Modules, one job each:
+
+- :mod:`.gauge`       random k-dependent eigenvector gauges (results must not depend on them)
+- :mod:`.bands`       eigen-system, velocities, Berry connection/curvature, spin, T, s^int at any k
+- :mod:`.contours`    Fermi contours eps_m(k, theta) = E and their delta-function weights
+- :mod:`.shell`       all contours at one energy flattened into quadrature nodes; shell cache
+- :mod:`.collision`   white-noise correlator, J0 (Eq. 28) and its solver, general on-shell J(f)
+- :mod:`.leading`     n^(-1) (Eq. 27), tau_tr (Eqs. 29-30), Drude, Edelstein (Eq. 87)
+- :mod:`.extrinsic`   beta (Eq. 47), gamma (Eq. 61)
+- :mod:`.subleading`  J_E -> n^sj (Eqs. 37-38); D' -> S' -> J(S') -> n^sk (Eqs. 31, 33, 35)
+- :mod:`.sea`         Fermi-sea integrals sigma^int (Eq. 72), <s>^int (Eqs. 57, 91)
+- :mod:`.response`    current (Eq. 52) and spin density (Eq. 63) piece by piece, adaptive accuracy
+
+Entry points: :func:`evaluate`, :func:`convergence_table`.
+"""
+from . import models
+from .bands import BandData, band_data
+from .contours import Contour, find_contours
+from .gauge import RandomGauge
+from .response import convergence_table, evaluate, fermi_surface_terms
+from .sea import fermi_sea
+from .shell import Shell, ShellFactory, build_shell
+
+__all__ = ["models", "BandData", "Contour", "RandomGauge", "Shell", "ShellFactory", "band_data", "build_shell",
+           "convergence_table", "evaluate", "fermi_sea", "fermi_surface_terms", "find_contours"]

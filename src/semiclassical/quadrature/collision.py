@@ -1,0 +1,183 @@
+"""The on-shell Born collision integral on discretized shells (paper Eqs. 17-20, 28, 33).
+
+White-noise disorder <U(r)U(r')> = W delta(r - r'); the correlator is built from numeric
+overlaps only (conventions.md, general form of Eq. 10):
+
+    <U^{ab}_{kk'} U^{cd}_{k'k}> = W <u^a_k|u^b_{k'}> <u^c_{k'}|u^d_k>.
+
+General collision integral acting on a band-matrix density f (conventions.md):
+
+    J(f)^{mn}_k = (pi/hbar) sum_{k',a,b} [ C^{ma,ab}(k,k') delta(eps^a_{k'} - eps^b_k) f^{bn}_k
+                   - C^{ma,bn}(k,k') f^{ab}_{k'} (delta(eps^b_{k'} - eps^n_k) + delta(eps^a_{k'} - eps^m_k))
+                   + f^{ma}_k C^{ab,bn}(k,k') delta(eps^a_k - eps^b_{k'}) ].
+
+Delta-function bookkeeping (what :func:`collision` computes). The input is supported on one
+shell E: f_k = sum_c delta(eps^c_k - E) F^{(c)}(k), given as a 2x2 band matrix F_i at each node i
+(band c_i) of the shell. Products of deltas are resolved with
+delta(x - E) delta(y - x) = delta(x - E) delta(y - E). The output has two kinds of pieces:
+
+* on-shell:  J(f)^{mn}_k  contains  delta(eps^{c_i}_k - E) K_i^{mn} at the nodes i of the SAME
+  shell, for every (m, n) (also the entries of the other band c-bar: they are in band c-bar at a
+  momentum of the c-contour, i.e. at energy eps^{c-bar}_k != E). Terms 1 and 3 need
+  Pi(eps) = sum_{a,k'} delta(eps^a_{k'} - eps)|u^a_{k'}><u^a_{k'}| at eps = E and at the
+  other band's energy at each node (another shell, from the factory).
+* off-shell: from term 2 with the off-diagonal entries of F, supported on the shells through
+  E''_j = eps^{c-bar_j}_{k_j} (other band's energy at node j):
+      J(f)^{mn}_k  contains  delta(eps^n_k - E''_j) <u^m_k|A_j|u^n_k> + delta(eps^m_k - E''_j) <u^m_k|B_j|u^n_k>
+  with orbital 2x2 matrices A_j = -(pi W/hbar) w_j (sum_a |u^a_j> F_j^{a cbar}) <u^cbar_j| and
+  B_j = -(pi W/hbar) w_j |u^cbar_j> (sum_b F_j^{cbar b} <u^b_j|).
+
+For a diagonal f = n on the shell (f^{cc} = g at the c nodes) the diagonal of the on-shell part is
+J0 of Eq. 28 (:func:`j0_matrix`) and its off-diagonal part is -D' of Eq. 33; there is no off-shell
+part. Units: W in energy^2 x area; J in (input units)/time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg as sla
+
+from ..errors import SemiclassicalError
+from .shell import Shell, ShellFactory
+
+
+def block_overlaps(a: Shell, b: Shell) -> np.ndarray:
+    """Q[i, m, j, n] = <u^m_{k_i}|u^n_{k_j}> for all band pairs, shape (n_a, 2, n_b, 2)."""
+    return np.einsum("iom,jon->imjn", np.conj(a.data.vectors), b.data.vectors)
+
+
+def own_overlaps(shell: Shell) -> np.ndarray:
+    """O[i, j] = <u^{c_i}_{k_i}|u^{c_j}_{k_j}> between the nodes' own bands, shape (n, n)."""
+    return np.conj(shell.own) @ shell.own.T
+
+
+def j0_matrix(shell: Shell, W: float, hbar: float) -> np.ndarray:
+    """J0 of Eq. 28 on one shell: [J0 n] = delta(eps - E) (A g), A of shape (n, n).
+
+    A_ij = (2 pi W/hbar) [delta_ij sum_l w_l P_il - P_ij w_j], P_ij = |<u_i|u_j>|^2.
+    Its null vector is g = const (particle conservation); diag(w) A is symmetric.
+    """
+    p = np.abs(own_overlaps(shell)) ** 2
+    pw = p * shell.weight[None, :]
+    return (2 * np.pi * W / hbar) * (np.diag(pw.sum(axis=1)) - pw)
+
+
+class J0Solver:
+    """Solves J0[n] = s on one shell, s = delta(eps - E) b, with the zero mode fixed by sum_k n = 0.
+
+    The right-hand side is first made solvable by removing its shell average (sum_i w_i b_i = 0 is
+    particle conservation on the shell); the removed amount |sum_i w_i b_i| and the size
+    sum_i w_i |b_i| of the source are recorded in ``last_removed`` and ``last_magnitude``. The singular matrix A is regularized by the rank-one term
+    lambda 1 w^T, which does not change solutions with sum w g = 0 and enforces that condition.
+    Several connected components (no scattering between them) would leave extra zero modes; that
+    is detected from the residual and reported.
+    """
+
+    def __init__(self, shell: Shell, W: float, hbar: float):
+        self.shell = shell
+        self.A = j0_matrix(shell, W, hbar)
+        w = shell.weight
+        lam = np.abs(np.diag(self.A)).mean() / w.sum()
+        self._lu = sla.lu_factor(self.A + lam * np.outer(np.ones_like(w), w))
+        self.last_removed = self.last_magnitude = 0.0
+
+    def solve(self, b: np.ndarray) -> np.ndarray:
+        w = self.shell.weight
+        b = np.asarray(b, float)
+        mean = np.sum(w * b) / w.sum()
+        self.last_magnitude = float(np.sum(w * np.abs(b)))
+        self.last_removed = float(abs(np.sum(w * b)))
+        rhs = b - mean
+        g = sla.lu_solve(self._lu, rhs)
+        res = np.max(np.abs(self.A @ g - rhs)) if g.size else 0.0
+        if res > 1e-8 * max(np.max(np.abs(rhs)), 1e-300):
+            raise SemiclassicalError(
+                f"J0 on the shell E = {self.shell.energy:.6g} has more than one zero mode (states that do "
+                "not scatter into each other); the leading-order distribution is not unique"
+            )
+        return g
+
+
+@dataclass
+class CollisionResult:
+    """J(f) for f on shell ``shell`` (see module docstring for the meaning of each piece)."""
+
+    shell: Shell
+    on_shell: np.ndarray            # (n, 2, 2): K_i^{mn}, coefficient of delta(eps^{c_i}_k - E) at node i
+    off_energy: np.ndarray          # (n,): E''_j = eps^{cbar_j}(k_j)
+    off_A: np.ndarray               # (n, 2, 2) orbital
+    off_B: np.ndarray               # (n, 2, 2) orbital
+
+    def offdiag_at_nodes(self) -> np.ndarray:
+        """On-shell off-diagonal part (for diagonal input this is -D' of Eq. 33), (n, 2, 2)."""
+        out = self.on_shell.copy()
+        out[:, 0, 0] = 0
+        out[:, 1, 1] = 0
+        return out
+
+    def off_shell_diagonal(self, target: Shell, select: np.ndarray) -> np.ndarray:
+        """Diagonal off-shell part on ``target``: sum_{j in select} <u_l|A_j + B_j|u_l> at its nodes.
+
+        That is the coefficient of delta(eps^m_k - E_target) in J(f)^{mm}_k, for the sources j whose
+        E''_j is the target's energy.
+        """
+        if target.size == 0 or len(select) == 0:
+            return np.zeros(target.size)
+        x = (self.off_A[select] + self.off_B[select]).sum(axis=0)
+        return np.real(np.einsum("lo,op,lp->l", np.conj(target.own), x, target.own))
+
+
+def collision(shell: Shell, F: np.ndarray, W: float, hbar: float,
+              factory: ShellFactory | None = None) -> CollisionResult:
+    """J(f) of the general on-shell Born collision integral for f = sum_c delta(eps^c - E) F^{(c)}.
+
+    ``F`` has shape (n, 2, 2): the band matrix at each node of ``shell``. ``factory`` supplies the
+    shells at the other band's energies when F has entries in the other band's row/column.
+    """
+    n = shell.size
+    F = np.asarray(F, complex)
+    pre = np.pi * W / hbar
+    idx = np.arange(n)
+    c = shell.band
+    cb = 1 - c
+    U = shell.data.vectors                                   # (n, orb, band)
+    Udag = np.conj(np.swapaxes(U, -1, -2))
+    w = shell.weight
+    # Pi(eps^b_k) for b = own band (this shell) and b = other band (shell through eps^{cbar}_k)
+    pi_own = shell.projector_sum
+    pi_other = np.zeros((n, 2, 2), complex)
+    needs_other = np.any(np.abs(F[idx, cb, :]) > 0, axis=-1) | np.any(np.abs(F[idx, :, cb]) > 0, axis=-1)
+    if np.any(needs_other):
+        if factory is None:
+            raise SemiclassicalError("collision(): off-diagonal input needs a ShellFactory for other shells")
+        for sh, sel in factory.group(shell.other_energy[needs_other]):
+            pi_other[np.nonzero(needs_other)[0][sel]] = sh.projector_sum
+    # M1[i, m, b] = <m_i|Pi(eps^b_i)|b_i>
+    pis = np.empty((n, 2, 2, 2), complex)        # pis[i, b] = Pi at band-b energy of node i
+    pis[idx, c] = pi_own
+    pis[idx, cb] = pi_other
+    m1 = np.einsum("imo,ibop,ipb->imb", Udag, pis, U)
+    term1 = pre * np.einsum("imb,ibn->imn", m1, F)
+    m3 = np.conj(np.swapaxes(m1, -1, -2))        # <a|Pi(eps^a)|n>
+    term3 = pre * np.einsum("ima,ian->imn", F, m3)
+    # term 2, on-shell part (the delta puts k on the shell E)
+    Q = block_overlaps(shell, shell)              # Q[i, m, j, a] = <m_i|a_j>
+    qj_to_i_own = Q[idx[:, None], c[:, None], idx[None, :], c[None, :]]   # <c_i|c_j>  [i, j]
+    # G1_i^m = -pre sum_j w_j sum_a <m_i|a_j> F_j^{a c_j} <c_j|c_i>   -> K_i^{m c_i}
+    fcol = F[idx, :, c]                           # (n_j, a): F_j^{a c_j}
+    g1 = -pre * np.einsum("imja,ja,j,ij->im", Q, fcol, w, np.conj(qj_to_i_own))
+    # G2_i^n = -pre sum_j w_j sum_b <c_i|c_j> F_j^{c_j b} <b_j|n_i>   -> K_i^{c_i n}
+    frow = F[idx, c, :]                           # (n_j, b): F_j^{c_j b}
+    g2 = -pre * np.einsum("ij,jb,j,injb->in", qj_to_i_own, frow, w, np.conj(Q))
+    on = term1 + term3
+    on[idx, :, c] += g1
+    on[idx, c, :] += g2
+    # off-shell pieces from the other-band entries of F
+    ucb = U[idx, :, cb]                           # |u^{cbar}_j>
+    x = np.einsum("joa,ja->jo", U, F[idx, :, cb])                 # sum_a |a_j> F^{a cbar}
+    y = np.einsum("jb,jbo->jo", F[idx, cb, :], Udag)              # sum_b F^{cbar b} <b_j|
+    off_a = -pre * w[:, None, None] * np.einsum("jo,jp->jop", x, np.conj(ucb))
+    off_b = -pre * w[:, None, None] * np.einsum("jo,jp->jop", ucb, y)
+    return CollisionResult(shell=shell, on_shell=on, off_energy=shell.other_energy.copy(),
+                           off_A=off_a, off_B=off_b)

@@ -1,0 +1,179 @@
+"""Constant-energy contours eps_m(k, theta) = E on a uniform periodic grid of angles.
+
+For every band m and every angle theta_j = theta0 + 2 pi j/N, the radii k with eps_m = E are
+bracketed by sign changes on a radial grid reaching out to ``kmax`` and refined to machine
+precision by a vectorised safeguarded Newton iteration (Hellmann-Feynman slope, bisection
+fallback). A band may have several contours (a Rashba ferromagnet below the band crossing has an
+annulus); contour c of band m is made of the c-th smallest root at every angle, which requires
+the same number of roots at every angle (contours star-shaped around k = 0); otherwise the radius
+is ambiguous and a :class:`~semiclassical.errors.SemiclassicalError` is raised.
+
+Quadrature (conventions.md): int d^2k/(2 pi)^2 delta(E - eps_m(k)) F
+    = int dtheta/(2 pi)^2 k_c F/|d eps_m/dk|_radial  ->  sum_j w_j F_j,
+    w_j = k_c(theta_j)/|d eps_m/dk|_radial (2 pi/N)/(2 pi)^2,
+the periodic trapezoid rule, spectrally convergent for an analytic integrand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import SemiclassicalError
+from ..numeric_model import NumericModel
+from .bands import band_energies, radial_slope
+
+_EPS = np.finfo(float).eps
+
+
+@dataclass(frozen=True)
+class Contour:
+    """One closed contour of band ``band`` at energy ``energy`` (index ``index`` from inside out)."""
+
+    band: int
+    index: int
+    energy: float
+    theta: np.ndarray     # (N,) uniform grid
+    k: np.ndarray         # (N,) radii
+    slope: np.ndarray     # (N,) d eps/dk along khat (signed)
+    weight: np.ndarray    # (N,) quadrature weights of int d^2k/(2pi)^2 delta(E - eps) (...)
+
+    @property
+    def kx(self):
+        return self.k * np.cos(self.theta)
+
+    @property
+    def ky(self):
+        return self.k * np.sin(self.theta)
+
+    @property
+    def n_theta(self):
+        return self.theta.size
+
+    @property
+    def is_circle(self) -> bool:
+        """Radius constant along the contour to 1e-12 relative (rotational symmetry)."""
+        return bool(np.ptp(self.k) <= 1e-12 * self.k.max())
+
+    def summary(self) -> dict:
+        return {"band": int(self.band), "index": int(self.index), "energy": float(self.energy),
+                "k_min": float(self.k.min()), "k_max": float(self.k.max()),
+                "outward_velocity_sign": int(np.sign(self.slope[0])),
+                "density_of_states": float(self.weight.sum())}
+
+
+def angle_grid(n_theta: int, theta0: float = 0.0) -> np.ndarray:
+    return theta0 + 2 * np.pi * np.arange(n_theta) / n_theta
+
+
+def auto_kmax(model: NumericModel, energy: float, n_probe: int = 16) -> float:
+    """A radius beyond which no band comes back to ``energy`` (heuristic, scale free).
+
+    Energy scale S = max(|E|, |eps_m(0)|, gap at 0). kmax = 4 k0 with k0 the first power of two at
+    which every band, at ``n_probe`` angles, lies more than 4 S away from E at k0, 2 k0 and 4 k0,
+    on the same side and moving away. Pass ``kmax`` explicitly for exotic dispersions.
+    """
+    e0 = band_energies(model, 0.0, 0.0)
+    scale = max(abs(energy), float(np.abs(e0).max()), float(e0[1] - e0[0]), 1e-300)
+    theta = angle_grid(n_probe, 0.5 * 2 * np.pi / n_probe)
+    for j in range(-30, 41):
+        ks = 2.0**j * np.array([1.0, 2.0, 4.0])
+        kk = ks[:, None]
+        d = band_energies(model, kk * np.cos(theta), kk * np.sin(theta)) - energy  # (3, P, 2)
+        far = np.all(np.abs(d) > 4 * scale)
+        same_side = np.all(np.sign(d) == np.sign(d[0]))
+        receding = np.all(np.diff(np.abs(d), axis=0) > 0)
+        if far and same_side and receding:
+            return float(ks[-1])
+    raise SemiclassicalError(
+        f"could not find a radius beyond which no band returns to energy {energy:g}; "
+        "pass kmax=... explicitly"
+    )
+
+
+def radial_grid(kmax: float, n_radial: int) -> np.ndarray:
+    """Linear grid on [0, kmax] merged with a geometric one on [1e-8 kmax, kmax] (small-k detail)."""
+    lin = np.linspace(0.0, kmax, n_radial)
+    geo = np.geomspace(1e-8 * kmax, kmax, n_radial // 2)
+    return np.unique(np.concatenate([lin, geo]))
+
+
+def _refine(model, band, energy, c, s, a, b, fa):
+    """Safeguarded Newton on brackets [a, b] (arrays) of eps_band(k c, k s) - energy."""
+    x = 0.5 * (a + b)
+    for _ in range(200):
+        f = band_energies(model, x * c, x * s)[..., band] - energy
+        df = radial_slope(model, x * c, x * s)[..., band]
+        same = np.sign(f) == np.sign(fa)
+        a = np.where(same, x, a)
+        fa = np.where(same, f, fa)
+        b = np.where(same, b, x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xn = x - f / df
+        inside = np.isfinite(xn) & (xn > np.minimum(a, b)) & (xn < np.maximum(a, b))
+        xn = np.where(inside, xn, 0.5 * (a + b))
+        step = np.abs(xn - x)
+        x = np.where(f == 0, x, xn)
+        if np.all((step <= 4 * _EPS * np.abs(x)) | (f == 0)):
+            break
+    return x
+
+
+def find_contours(model: NumericModel, energy: float, n_theta: int, *, kmax: float | None = None,
+                  n_radial: int = 512, theta0: float = 0.0, bands=(0, 1)) -> list[Contour]:
+    """All contours eps_m = energy of the requested bands on the grid theta_j = theta0 + 2 pi j/N."""
+    if n_theta < 4:
+        raise SemiclassicalError(f"n_theta must be at least 4, got {n_theta}")
+    energy = float(energy)
+    if kmax is None:
+        kmax = auto_kmax(model, energy)
+    theta = angle_grid(n_theta, theta0)
+    c, s = np.cos(theta), np.sin(theta)
+    grid = radial_grid(kmax, n_radial)
+    eps = band_energies(model, grid[None, :] * c[:, None], grid[None, :] * s[:, None])  # (N, G, 2)
+    contours: list[Contour] = []
+    for m in bands:
+        f = eps[..., m] - energy
+        if np.any(f[:, 0] == 0):
+            raise SemiclassicalError(
+                f"energy {energy:g} is exactly at the band edge of band {m} at k = 0; move it slightly"
+            )
+        if np.any(f[:, -1] * f[:, -2] <= 0):
+            raise SemiclassicalError(
+                f"band {m} still crosses energy {energy:g} near kmax = {kmax:g}; pass a larger kmax"
+            )
+        change = f[:, :-1] * f[:, 1:] < 0
+        exact = (f[:, 1:-1] == 0)
+        if np.any(exact):
+            raise SemiclassicalError(f"contour search hit a grid point exactly (band {m}); change theta0")
+        counts = change.sum(axis=1)
+        if counts.max() == 0:
+            continue
+        if np.any(counts != counts[0]):
+            j = int(np.argmax(counts != counts[0]))
+            raise SemiclassicalError(
+                f"band {m} at energy {energy:g}: the contour is not star-shaped around k = 0 "
+                f"({counts[0]} radii at theta = {theta[0]:.4g} but {counts[j]} at theta = {theta[j]:.4g}); "
+                "the radius is ambiguous"
+            )
+        rows, cols = np.nonzero(change)       # row-major: roots of each angle in increasing k
+        a, b = grid[cols], grid[cols + 1]
+        k = _refine(model, m, energy, c[rows], s[rows], a, b, f[rows, cols])
+        k = k.reshape(n_theta, counts[0])
+        slope = radial_slope(model, k * c[:, None], k * s[:, None])[..., m]
+        if np.any(np.abs(slope) * k <= 1e-12 * max(abs(energy), 1e-300)):
+            raise SemiclassicalError(
+                f"band {m} touches energy {energy:g} tangentially (vanishing radial velocity); "
+                "the contour weight diverges there"
+            )
+        for idx in range(counts[0]):
+            kk, sl = k[:, idx], slope[:, idx]
+            if np.any(np.sign(sl) != np.sign(sl[0])):
+                raise SemiclassicalError(
+                    f"band {m} contour {idx} at energy {energy:g} is not star-shaped around k = 0 "
+                    "(the radial velocity changes sign along it)"
+                )
+            w = kk / np.abs(sl) * (2 * np.pi / n_theta) / (2 * np.pi) ** 2
+            contours.append(Contour(band=int(m), index=idx, energy=energy, theta=theta.copy(),
+                                    k=kk, slope=sl, weight=w))
+    return contours
