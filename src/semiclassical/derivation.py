@@ -30,6 +30,10 @@ class Scenario:
     circles: tuple
     filled_at_zero: tuple
     filled_at_infinity: tuple
+    #: per Fermi circle (tag, partner vsign, ((band, vsign) of other circles at its mirror energy))
+    mirror_key: tuple = ()
+    #: numeric mirror-shell data of :func:`skew.mirror_spec` (radii, energies) at the point found
+    mirror_data: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def spec(self):
@@ -64,7 +68,12 @@ class Derivation:
         inf = tuple(b for b in (1, -1) if float(f["d0"](huge) + b * f["dd"](huge)) < energy)
         if not circles:
             return Scenario((), zero, inf)
-        return Scenario(circles, zero, inf)
+        from .skew import mirror_spec
+
+        # the skew term lives also on the "mirror" shells (module skew): which circles cross them
+        spec = mirror_spec(self.bs, values, circles, energy)
+        key = tuple((tag, s["partner_vsign"], tuple(s["extra"])) for tag, s in spec.items())
+        return Scenario(circles, zero, inf, key, spec)
 
     # ------------------------------------------------------------------ symbolic
     def leading(self, scenario: Scenario):
@@ -79,20 +88,34 @@ class Derivation:
             self._cache[key] = out
         return self._cache[key]
 
-    def skew(self, scenario: Scenario):
-        """Skew-scattering pieces (Eqs. 35-36, 83-85, 102-103) if the skew module is available."""
-        key = ("skew", scenario.spec)
+    def mirrors(self, scenario: Scenario):
+        """The mirror shells of the scenario's Fermi circles (:func:`skew.mirror_shells`)."""
+        from .skew import mirror_shells
+
+        spec = {tag: {"partner_vsign": pv, "extra": extra} for tag, pv, extra in scenario.mirror_key}
+        return mirror_shells(scenario.shell, spec)
+
+    def skew(self, scenario: Scenario, reading: str | None = None):
+        """Skew-scattering closed forms (Eqs. 35-36 -> 83-85, 102-103), order W^0.
+
+        J_sk from the interband coherence S' (Eqs. 31, 33) in the reading of :mod:`skew`
+        (default "C", the exact static steady state of Eq. 16; "B" gives one third of the TI's
+        Eq. 85). Keys: ``n_sk`` (the distribution on the Fermi and mirror shells),
+        ``sigma_yx_skew``, ``sx_skew``, ``sy_skew``; in circle symbols (mirror circles included).
+        """
+        from . import skew
+
+        reading = reading or skew.DEFAULT_READING
+        key = ("skew", scenario.spec, scenario.mirror_key, reading)
         if key not in self._cache:
-            try:
-                from . import skew
-            except ImportError:  # pragma: no cover - the module lands with issue 6
-                self._cache[key] = None
+            if not len(scenario.shell):
+                self._cache[key] = {"sigma_yx_skew": 0, "sx_skew": 0, "sy_skew": 0}
             else:
                 shell = scenario.shell
-                self._cache[key] = {
-                    "sigma_yx_skew": skew.skew_current(self.bs, shell),
-                    **dict(zip(("sx_skew", "sy_skew"), skew.skew_spin_density(self.bs, shell))),
-                } if len(shell) else {"sigma_yx_skew": 0, "sx_skew": 0, "sy_skew": 0}
+                dist = skew.skew_distribution(self.bs, shell, reading, self.mirrors(scenario))
+                sx, sy = skew.skew_spin_density(self.bs, shell, dist=dist)
+                self._cache[key] = {"n_sk": dist, "sigma_yx_skew": skew.skew_current(self.bs, shell, dist=dist),
+                                    "sx_skew": sx, "sy_skew": sy}
         return self._cache[key]
 
     def intrinsic_spin_integrands(self):
@@ -117,6 +140,10 @@ class Derivation:
             subs.update(pv)
             subs[c.rho] = (kexpr / (2 * sp.pi * hbar * vsign * p.velocity(band))).subs(pv)
             subs[p.k] = kexpr
+        # the partner circle of a mirror shell shares the Fermi circle's point: only its own
+        # density of states is new. Other circles crossing a mirror energy have no closed form here.
+        for tag, mirror in self.mirrors(scenario).items() if scenario.mirror_key else ():
+            subs[mirror.partner.rho] = sp.sympify(mirror.partner.rho_value()).subs(subs)
         return subs
 
     def explicit(self, expr, scenario: Scenario, values: dict, simplify=True):
@@ -132,6 +159,10 @@ class Derivation:
         out = {}
         for c, (band, vsign, kc) in zip(scenario.shell.circles, scenario.circles):
             out.update(circle_values(self.bs, c, values, kc))
+        if scenario.mirror_key:
+            from .skew import mirror_circle_values
+
+            out.update(mirror_circle_values(self.bs, self.mirrors(scenario), scenario.mirror_data, values))
         return out
 
     def evaluate(self, values: dict, W_value: float = 1.0, e_value: float = 1.0):
@@ -163,21 +194,14 @@ class Derivation:
         sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
         for piece in ("extrinsic", "side_jump"):
             sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0))
-        def val_or_nan(expr):
-            # the skew closed form may need data of a second energy shell not wired here yet
-            try:
-                return val(expr)
-            except (TypeError, ArithmeticError):
-                return float("nan")
-
-        sigma["skew"] = val_or_nan(sk["sigma_yx_skew"]) if sk else float("nan")
+        sigma["skew"] = val(sk["sigma_yx_skew"])
         sigma["total"] = sum(sigma[p] for p in SIGMA_PIECES)
         spin = {}
         for i, ax in enumerate("xy"):
             d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0)), "intrinsic": sint[i],
                  "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0)),
                  "side_jump": val(lead.get(f"s{ax}_side_jump", 0)),
-                 "skew": val_or_nan(sk[f"s{ax}_skew"]) if sk else float("nan")}
+                 "skew": val(sk[f"s{ax}_skew"])}
             d["total"] = sum(d[p] for p in SPIN_PIECES)
             spin[ax] = d
         return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0))},

@@ -1,11 +1,11 @@
 """Skew scattering: interband coherence S' -> driving term J_sk -> n^sk (paper Eqs. 31-36, 83-85, 102-103).
 
-Reading "B" (derived, conventions.md)
+Reading "B" (Eq. 17 as printed)
 -------------------------------------
 With the leading distribution n^(-1)_k = delta(eps^m_k - eF) g^m (Eqs. 27-29):
 
 * D'^{mn}_k = -[J(n^(-1))]^{mn}, m != n (Eq. 33), J the on-shell Born collision integral of
-  conventions.md acting on a band matrix (:func:`born_collision`);
+  the README's Conventions acting on a band matrix (:func:`born_collision`);
 * S'^{mn}_k = hbar D'^{mn}_k / (i (eps^m_k - eps^n_k))                        (Eq. 31, the D' part);
 * J_sk^m_k = [J(S')]^{mm}_k                                                    (Eq. 35, text above it);
 * J0[n^sk] = -J_sk                                                             (Eq. 35).
@@ -23,7 +23,7 @@ delta(eps^{bbar_c}_k - E_c) rho_c / rho_partner (both are delta(|k| - k_c)/(hbar
 
 Reading "C" (exact steady state of Eq. 16)
 ------------------------------------------
-The J of conventions.md comes from Eq. 17, g0 = -(i/hbar) int_0^inf dt [U(t), <rho(t)>] with
+The J of the README's Conventions comes from Eq. 17, g0 = -(i/hbar) int_0^inf dt [U(t), <rho(t)>] with
 U(t) = e^{-iH0 t/hbar} U e^{iH0 t/hbar}: it assumes the interaction-picture density matrix is slow,
 i.e. rho(t - t') = e^{iH0 t'/hbar} rho(t) e^{-iH0 t'/hbar}. That is exact for the band-diagonal n
 but not for a coherence driven by a dc field, which is static in the Schroedinger picture. The
@@ -74,9 +74,12 @@ from .parsing import hbar
 
 #: key of the Fermi shell in the results (mirror shells are keyed by the tag of their Fermi circle)
 FERMI = "F"
+#: the project default: reading C, the exact static steady state of Eq. 16 (module docstring);
+#: it reproduces Eqs. 84, 85, 103 and agrees with the Kubo-Streda engine
+DEFAULT_READING = "C"
 #: reading -> (route, Markov form of the collision integral); see the module docstring
 READINGS = {
-    "B": ("collision", "rotating"),   # J(S') with the J of conventions.md (Eq. 17 as printed)
+    "B": ("collision", "rotating"),   # J(S') with the J of the README's Conventions (Eq. 17 as printed)
     "C": ("collision", "static"),     # J(S') with the exact steady-state solution of Eq. 16
     "A": ("eq36-literal", "rotating"),  # Eq. 36 exactly as printed
     "B36": ("eq36", "rotating"),      # Eq. 36 with corrected indices: an independent route to B
@@ -281,7 +284,7 @@ def _put_back(expr, subs):
 # =========================================================================== general Born J
 def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None = None,
                    components: str = "all", corr: Correlator = WHITE_NOISE, markov: str = "rotating"):
-    """The on-shell Born collision integral J(f)^{mn}_k of conventions.md for a band-matrix f.
+    """The on-shell Born collision integral J(f)^{mn}_k of the README's Conventions for a band-matrix f.
 
     J(f)^{mn}_k = (pi/hbar) sum_{k',a,b} [ <U^{ma}_{kk'}U^{ab}_{k'k}> delta(eps^a_k' - eps^b_k) f^{bn}_k
                   - <U^{ma}_{kk'}U^{bn}_{k'k}> f^{ab}_k' (delta(eps^b_k' - eps^n_k) + delta(eps^a_k' - eps^m_k))
@@ -294,7 +297,7 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
     J^{mn}_k = delta(eps^{b_t}_k - E_shell) h_t(u_t) on circle t (b_t in {m, n}); shell_key is
     :data:`FERMI` or the tag of the Fermi circle whose mirror shell holds t.
     ``components``: "all", "diagonal" or "offdiagonal". ``markov="rotating"`` is the form above
-    (Eq. 17, conventions.md); ``"static"`` the exact steady-state solution of Eq. 16, whose deltas
+    (Eq. 17, the README's Conventions); ``"static"`` the exact steady-state solution of Eq. 16, whose deltas
     carry the outer band indices (module docstring). They differ only for off-diagonal f.
     """
     if markov not in ("rotating", "static"):
@@ -494,11 +497,11 @@ def _all_circles(shell, mirrors):
             yield key, energy, t
 
 
-def skew_driving(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None, g=None,
+def skew_driving(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, mirrors=None, g=None,
                  corr: Correlator = WHITE_NOISE) -> SkewField:
     """The skew-scattering driving term J_sk^m_k (Eqs. 35-36), order W.
 
-    Readings (module docstring): "B" [J(S')]^{mm} with the J of conventions.md; "C" the same with
+    Readings (module docstring): "B" [J(S')]^{mm} with the J of the README's Conventions; "C" the same with
     the exact steady-state solution of Eq. 16; "A" Eq. 36 as printed; "B36"/"C36" Eq. 36 with
     corrected indices (independent routes to B/C). ``mirrors``: see :func:`mirror_shells` (default:
     partner circles only). ``g``: the leading distribution (default: derived).
@@ -615,7 +618,7 @@ def solve_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator = 
     return out
 
 
-def skew_distribution(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
+def skew_distribution(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, mirrors=None,
                       corr: Correlator = WHITE_NOISE) -> SkewField:
     """n^sk from J0[n^sk] = -J_sk (Eq. 35; Eq. 84 for the TI), order W^0.
 
@@ -659,7 +662,7 @@ def _finish(expr, dist: SkewField, simplify):
     return sp.factor(sp.cancel(expr)) if simplify else expr
 
 
-def skew_current(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
+def skew_current(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, mirrors=None,
                  dist: SkewField | None = None, shells=None, simplify=None, corr: Correlator = WHITE_NOISE):
     """sigma_yx^sk = -e sum_{m,k} v_y^{mm} n^sk_m (Eqs. 83, 85), per unit E_x, order W^0.
 
@@ -671,7 +674,7 @@ def skew_current(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None
     return _finish(-e * dist.circle_sum(band_velocity_y, shells), dist, simplify)
 
 
-def skew_spin_density(bs: BlochSystem, shell: Shell, reading: str = "B", mirrors=None,
+def skew_spin_density(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, mirrors=None,
                       dist: SkewField | None = None, shells=None, simplify=None,
                       corr: Correlator = WHITE_NOISE):
     """(<s_x>, <s_y>)^sk = sum_{m,k} s^{mm} n^sk_m (Eqs. 102-103), Pauli spin, per unit E_x."""
