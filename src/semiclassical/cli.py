@@ -1,6 +1,6 @@
 """The `semiclassical` command (DESIGN.md section 4).
 
-    semiclassical reproduce [--json] [--out DIR]
+    semiclassical reproduce [--json] [--out DIR [--pdf]]
     semiclassical derive MODEL [--latex | --json] [--set eF=...]
     semiclassical evaluate MODEL --set NAME=VALUE ... [--json]
 
@@ -41,30 +41,59 @@ def _json_number(x):
 
 # ------------------------------------------------------------------------------ reproduce
 def cmd_reproduce(args):
-    from . import reproduce
+    """Sec. VI derived from Eq. 68: table on the terminal (or JSON); ``--out DIR`` writes the report."""
+    from . import errata, reproduce
 
     t0 = time.perf_counter()
     rows, t_derive = reproduce.table()
+    timings = {"symbolic derivation": t_derive, "table (comparisons + quadrature)": time.perf_counter() - t0 - t_derive}
+    report_paths = None
+    if args.out:
+        report_paths = _write_report(Path(args.out), rows, timings, pdf=args.pdf)
     wall = time.perf_counter() - t0
+    timings["total"] = wall
     if args.json:
         print(json.dumps({"model": "ti-surface", "derivation_seconds": t_derive, "wall_seconds": wall,
+                          "seconds": timings,
+                          "quadrature_points": list(reproduce.QUADRATURE_POINTS),
                           "rows": [{"equation": r["equation"], "quantity": r["quantity"],
                                     "printed": _str(r["printed"]), "derived": _str(r["derived"]),
-                                    "verdict": r["verdict"], "difference": _str(r["difference"])} for r in rows]},
+                                    "verdict": r["verdict"], "difference": _str(r["difference"]),
+                                    "components": list(r["components"]),
+                                    "component_verdicts": list(r["component_verdicts"]),
+                                    "quadrature": r["quadrature"], "quadrature_note": r["quadrature_note"]}
+                                   for r in rows],
+                          "errata": [vars(x) for x in errata.ERRATA],
+                          "report": None if report_paths is None else [str(p) for p in report_paths]},
                          indent=2))
-    else:
-        print("Sec. VI of Burgos Atencia, Niu, Culcer (2021) derived from H = hbar v (kx sy - ky sx) + M sz")
-        print(f"{'Eq.':<9} {'verdict':<19} quantity")
-        for r in rows:
-            print(f"{r['equation']:<9} {r['verdict']:<19} {r['quantity']}")
-            if r["verdict"] not in ("agrees",):
-                print(f"{'':<9}   derived: {_str(r['derived'])}")
-        print(f"symbolic derivation {t_derive:.1f} s, total {wall:.1f} s")
-    if args.out:
-        _write_report(Path(args.out), rows, t_derive)
-        if not args.json:
-            print(f"report written to {args.out}/report.md and {args.out}/report.tex")
+        return 0
+    print("Sec. VI of Burgos Atencia, Niu, Culcer (2021) derived from H = hbar v (kx sy - ky sx) + M sz")
+    print("verdict: derived form vs the paper's print; quadrature: max relative difference derived vs the")
+    print(f"independent quadrature engine (random gauge, eF/M = {', '.join(f'{x:g}' for x in reproduce.QUADRATURE_RATIOS)})")
+    print(f"{'Eq.':<9} {'verdict':<19} {'quadrature':<11} quantity")
+    for r in rows:
+        q = f"{r['quadrature']:.1e}" if r["quadrature"] is not None else "-"
+        print(f"{r['equation']:<9} {r['verdict']:<19} {q:<11} {r['quantity']}")
+        if r["verdict"] not in ("agrees", "definition"):
+            for i, (label, d, p) in enumerate(_row_components(r)):
+                v = r["component_verdicts"][i] if r["component_verdicts"] else r["verdict"]
+                lab = f" [{label}]" if label else ""
+                print(f"{'':<9}   derived{lab}: {_str(d)}")
+                print(f"{'':<9}   printed{lab}: {_str(p)}   ({v})")
+    n = {v: sum(r["verdict"] == v for r in rows) for v in ("agrees", "agrees numerically", "ERRATUM", "pending")}
+    print(f"{n['agrees'] + n['agrees numerically']} reproduced, {n['ERRATUM']} erratum, {n['pending']} pending; "
+          f"errata recorded: Eqs. {', '.join(x.equation for x in errata.ERRATA)}")
+    if report_paths:
+        print("report written: " + ", ".join(str(p) for p in report_paths))
+    print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0
+
+
+def _row_components(r):
+    if isinstance(r["printed"], tuple):
+        d = r["derived"] if r["derived"] is not None else (None,) * len(r["printed"])
+        return list(zip(r["components"] or range(len(r["printed"])), d, r["printed"]))
+    return [("", r["derived"], r["printed"])]
 
 
 def _str(x):
@@ -75,34 +104,24 @@ def _str(x):
     return sp.sstr(x)
 
 
-def _latex(x):
-    if x is None:
-        return r"\text{pending}"
-    if isinstance(x, (tuple, list)):
-        return r",\ ".join(_latex(y) for y in x)
-    return sp.latex(x)
+def _write_report(out: Path, rows, timings, pdf=False):
+    """report.md, report.tex and figures/*.png in ``out`` (report.pdf too with ``pdf``)."""
+    from . import figures, report
 
-
-def _write_report(out: Path, rows, t_derive):
-    out.mkdir(parents=True, exist_ok=True)
-    md = ["# Reproduction of Sec. VI (TI surface model, Eq. 68)", "",
-          f"Symbolic derivation time: {t_derive:.1f} s.", "",
-          "| Eq. | quantity | verdict | derived |", "|---|---|---|---|"]
-    for r in rows:
-        md.append(f"| {r['equation']} | {r['quantity']} | {r['verdict']} | `{_str(r['derived'])}` |")
-    (out / "report.md").write_text("\n".join(md) + "\n")
-    tex = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage[margin=2cm]{geometry}",
-           r"\begin{document}", r"\section*{Sec.~VI of Burgos Atencia, Niu, Culcer derived}"]
-    for r in rows:
-        tex.append(rf"\paragraph{{Eq.~{r['equation']} ({r['verdict']})}} {_tex_escape(r['quantity'])}")
-        tex.append(r"\begin{align*}\text{derived: }&" + _latex(r["derived"]) + r"\\ \text{printed: }&"
-                   + _latex(r["printed"]) + r"\end{align*}")
-    tex.append(r"\end{document}")
-    (out / "report.tex").write_text("\n".join(tex) + "\n")
-
-
-def _tex_escape(s):
-    return s.replace("_", r"\_").replace("^", r"\^{}").replace("{", r"\{").replace("}", r"\}")
+    t0 = time.perf_counter()
+    forms = {r["equation"]: r["derived"] for r in rows if r["derived"] is not None}
+    figs = figures.make_figures(forms, out / "figures")
+    timings["figures"] = time.perf_counter() - t0
+    paths = list(report.write(out, rows, timings, figs)) + [p for p, _ in figs]
+    if pdf:
+        if report.tex_engine() is None:
+            raise SemiclassicalError("--pdf needs pdflatex or lualatex on PATH (Debian: apt-get install "
+                                     "texlive-latex-base texlive-latex-recommended); report.tex was written")
+        try:
+            paths.append(report.compile_pdf(out / "report.tex"))
+        except RuntimeError as exc:
+            raise SemiclassicalError(f"compiling {out / 'report.tex'} failed: {str(exc).splitlines()[0]}") from None
+    return paths
 
 
 # ------------------------------------------------------------------------------ derive
@@ -169,6 +188,8 @@ def cmd_evaluate(args):
     quad = _quadrature(model, values, W_value, e_value)
     if quad is not None:
         out["quadrature"] = quad
+    if getattr(args, "kubo", False):
+        out["kubo"] = _kubo(model, values, W_value, e_value)
     if args.json:
         print(json.dumps(out, indent=2, default=_json_number))
     else:
@@ -185,6 +206,65 @@ def _quadrature(model, values, W_value, e_value):
     return quad_evaluate(nm, values["eF"], W_value)
 
 
+def _kubo(model, values, W_value, e_value):
+    """The ``kubo`` map of ``evaluate --kubo``: the Kubo-Streda (NCA) engine at the same point.
+
+    Same shape as the closed-form maps (DESIGN.md section 4)::
+
+        sigma_yx          {intrinsic, extrinsic, side_jump, skew: null, total}
+        spin_density.x|y|z {intrinsic, extrinsic, side_jump, skew: null, total, edelstein}
+        sigma_xx          {drude, total}
+        error             the same tree, each number replaced by its absolute error estimate
+                          (W -> 0 Richardson extrapolation + radial/angular quadrature)
+        pieces            the Kubo side's own W^0 split: fermi_surface (bare bubbles), ladder
+                          (vertex correction), fermi_sea, per sigma_yx / spin_density.x|y|z
+        W                 the W at which the 1/W pieces (drude, edelstein) are reported
+        W_ladder          the disorder strengths W_j the W -> 0 extrapolation used
+        scheme_dependent  W^0 numbers not fixed at the Born/NCA level (a 1/W piece exists):
+                          sigma_xx.total and, for most models, spin_density.y.total
+        converged, seconds, method
+
+    The Kubo side does not split its total into the semiclassical pieces: those keys are null.
+    ``total`` is the W^0 coefficient (independent of W); ``edelstein``/``drude`` the 1/W piece at W.
+    """
+    from .kubo import kubo_response
+
+    nm = model.numeric(values, e=e_value)
+    kind = "rotationally covariant, 1D radial" if model.is_covariant else "anisotropic, 2D k integration"
+    print(f"semiclassical: Kubo-Streda engine at eF = {values['eF']:g} ({kind}; "
+          f"W -> 0 from 6 disorder strengths)...", file=sys.stderr, flush=True)
+    t0 = time.perf_counter()
+    r = kubo_response(nm, float(values["eF"]), float(W_value))
+    meta, err = r["meta"], r["extrapolation_error"]
+    split = dict.fromkeys(("intrinsic", "extrinsic", "side_jump", "skew"))
+    out = {"sigma_yx": {**split, "total": float(r["sigma_yx"]["total"])},
+           "spin_density": {a: {**split, "total": float(r["spin_density"][a]["total"]),
+                                "edelstein": float(r["spin_density"][a]["edelstein"])} for a in "xyz"},
+           "sigma_xx": {"drude": float(r["sigma_xx"]["drude"]), "total": float(r["sigma_xx"]["total"])},
+           "error": {"sigma_yx": {"total": float(err["sigma_yx"]["total"])},
+                     "spin_density": {a: {"total": float(err["spin_density"][a]["total"]),
+                                          "edelstein": float(err["spin_density"][a]["edelstein"])}
+                                      for a in "xyz"},
+                     "sigma_xx": {"drude": float(err["sigma_xx"]["drude"]),
+                                  "total": float(err["sigma_xx"]["total"])}},
+           "pieces": {"sigma_yx": {p: float(r["sigma_yx"][p]) for p in ("fermi_surface", "ladder", "fermi_sea")},
+                      "spin_density": {a: {p: float(r["spin_density"][a][p])
+                                           for p in ("fermi_surface", "ladder", "fermi_sea")} for a in "xyz"}},
+           "W": float(W_value),
+           "W_ladder": [float(w) for w in meta["W_ladder"]],
+           "scheme_dependent": list(meta["scheme_dependent"]),
+           "converged": bool(meta["theta_converged"]),
+           "n_theta": int(meta["n_theta"]),
+           "seconds": time.perf_counter() - t0,
+           "method": meta["method"]}
+    if not out["converged"]:
+        out["warning"] = (f"angular integration not converged with {meta['n_theta']} angles "
+                          f"(last relative change {meta['theta_change']:.1e}); error estimates may be low")
+        print(f"semiclassical: warning: Kubo {out['warning']}", file=sys.stderr)
+    print(f"semiclassical: Kubo-Streda done in {out['seconds']:.1f} s", file=sys.stderr, flush=True)
+    return out
+
+
 def _print_evaluate(out):
     print(f"model {out['model']}  parameters {out['parameters']}")
     for name in ("sigma_yx",):
@@ -195,6 +275,14 @@ def _print_evaluate(out):
             print(f"<s_{ax}>: " + ", ".join(f"{k}={v:.10g}" for k, v in out["spin_density"][ax].items()))
     if "quadrature" in out:
         print("quadrature:", json.dumps(out["quadrature"].get("sigma_yx", {}), default=str))
+    if "kubo" in out:
+        kb, er = out["kubo"], out["kubo"]["error"]
+        print(f"kubo: sigma_yx total={kb['sigma_yx']['total']:.10g} +- {er['sigma_yx']['total']:.1g}")
+        for ax in ("x", "y"):
+            d, e = kb["spin_density"][ax], er["spin_density"][ax]
+            flag = " (scheme dependent)" if f"spin_density.{ax}" in kb["scheme_dependent"] else ""
+            print(f"kubo: <s_{ax}> total={d['total']:.10g} +- {e['total']:.1g}{flag}, "
+                  f"edelstein={d['edelstein']:.10g} +- {e['edelstein']:.1g}")
 
 
 # ------------------------------------------------------------------------------ main
@@ -202,8 +290,11 @@ def build_parser():
     ap = argparse.ArgumentParser(prog="semiclassical", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reproduce", help="derive Sec. VI of the paper and compare with the print")
-    r.add_argument("--json", action="store_true")
-    r.add_argument("--out", metavar="DIR")
+    r.add_argument("--json", action="store_true", help="the table as JSON (with the quadrature column)")
+    r.add_argument("--out", metavar="DIR",
+                   help="write DIR/report.md, DIR/report.tex and DIR/figures/*.png")
+    r.add_argument("--pdf", action="store_true",
+                   help="with --out: also compile DIR/report.pdf (needs pdflatex or lualatex)")
     d = sub.add_parser("derive", help="closed forms for a built-in model or a TOML model file")
     d.add_argument("model")
     g = d.add_mutually_exclusive_group()
@@ -213,6 +304,13 @@ def build_parser():
     e.add_argument("model")
     e.add_argument("--set", action="append", metavar="NAME=VALUE")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--kubo", action="store_true",
+                   help="also run the Kubo-Streda (NCA) engine, extrapolated to W -> 0; adds a 'kubo' map "
+                        "shaped like the closed-form maps: sigma_yx.total, spin_density.{x,y,z}.{total,edelstein} "
+                        "(pieces the Kubo side does not split are null), 'error' (same tree: absolute "
+                        "extrapolation + quadrature error of each number), 'pieces' (fermi_surface, ladder, "
+                        "fermi_sea), 'W_ladder' (the W values used) and 'scheme_dependent'. About 1 s for "
+                        "covariant models, 1-40 s for anisotropic ones (2D k integration; warped-dirac ~35 s)")
     return ap
 
 

@@ -60,6 +60,7 @@ class Derivation:
         """Find the Fermi circles numerically at the point ``values`` (must contain eF)."""
         if "eF" not in values:
             raise SemiclassicalError("the Fermi energy is missing: give it with --set eF=VALUE")
+        values = with_defaults(values)
         energy = float(values["eF"])
         circles = tuple(find_circles(self.bs, values, energy))
         f = radial_functions(self.bs, values)
@@ -129,6 +130,7 @@ class Derivation:
     # ------------------------------------------------------------------ explicit forms
     def circle_substitution(self, scenario: Scenario, values: dict):
         """{circle symbols: closed forms in eF and parameters} (radius branches matched at ``values``)."""
+        values = with_defaults(values)
         subs = {}
         for c, (band, vsign, kc) in zip(scenario.shell.circles, scenario.circles):
             cands = radius_expressions(self.bs, band)
@@ -156,6 +158,7 @@ class Derivation:
 
     # ------------------------------------------------------------------ numbers
     def numeric_circle_values(self, scenario: Scenario, values: dict):
+        values = with_defaults(values)
         out = {}
         for c, (band, vsign, kc) in zip(scenario.shell.circles, scenario.circles):
             out.update(circle_values(self.bs, c, values, kc))
@@ -167,6 +170,10 @@ class Derivation:
 
     def evaluate(self, values: dict, W_value: float = 1.0, e_value: float = 1.0):
         """Numbers from the closed forms at one parameter point (E_x = 1, DESIGN.md section 4)."""
+        # the closed forms were simplified under the symbols' sign assumptions: refuse values
+        # that violate them rather than return a silently wrong number
+        values = {**self.model.resolve_values(values), "eF": float(values["eF"])} if "eF" in values else values
+        values = with_defaults(values)
         from scipy.integrate import quad
 
         sc = self.scenario(values)
@@ -207,6 +214,11 @@ class Derivation:
         return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0))},
                 "spin_density": spin,
                 "circles": [{"band": b, "kF": kc, "electron_like": s > 0} for b, s, kc in sc.circles]}
+
+
+def with_defaults(values: dict) -> dict:
+    """hbar = 1 unless given (DESIGN.md section 3: numerics take hbar and e as parameters, default 1)."""
+    return {"hbar": 1.0, **values}
 
 
 def _filled_intervals(sc: Scenario, band: int):

@@ -303,9 +303,13 @@ class TwoBandModel:
         for n, v in vals.items():
             sym = self.symbols.get(n)
             if sym is not None and sym.is_positive and v <= 0:
-                raise SemiclassicalError(f"parameter {n} = {v} must be positive (declared positive)")
+                raise SemiclassicalError(
+                    f"parameter {n} = {v} must be positive (declared positive); for the other sign use a model"
+                    f" whose {n} is declared negative (a negative default in the model file, or negative=('{n}',))")
             if sym is not None and sym.is_negative and v >= 0:
-                raise SemiclassicalError(f"parameter {n} = {v} must be negative (declared negative)")
+                raise SemiclassicalError(
+                    f"parameter {n} = {v} must be negative (declared negative); for the other sign use a model"
+                    f" whose {n} has a positive default")
         return vals
 
     def numeric(self, overrides=None, *, e=1.0):
