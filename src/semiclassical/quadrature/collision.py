@@ -1,15 +1,37 @@
-"""The on-shell Born collision integral on discretized shells (paper Eqs. 17-20, 28, 33).
+"""The on-shell Born collision integral on discretized shells (paper Eqs. 16-20, 28, 33).
 
 White-noise disorder <U(r)U(r')> = W delta(r - r'); the correlator is built from numeric
-overlaps only (conventions.md, general form of Eq. 10):
+overlaps only (README "Conventions" / DESIGN.md section 3: the general form of Eq. 10, indices
+kept distinct):
 
     <U^{ab}_{kk'} U^{cd}_{k'k}> = W <u^a_k|u^b_{k'}> <u^c_{k'}|u^d_k>.
 
-General collision integral acting on a band-matrix density f (conventions.md):
+General collision integral acting on a band-matrix density f, in two Markov forms
+(``markov=`` of :func:`collision`):
+
+* ``"rotating"`` -- Eq. 17 as printed, g0 = -(i/hbar) int_0^inf dt [U(t), <rho(t)>] with the
+  interaction-picture density taken slow; the energy deltas carry the *inner* band indices:
 
     J(f)^{mn}_k = (pi/hbar) sum_{k',a,b} [ C^{ma,ab}(k,k') delta(eps^a_{k'} - eps^b_k) f^{bn}_k
                    - C^{ma,bn}(k,k') f^{ab}_{k'} (delta(eps^b_{k'} - eps^n_k) + delta(eps^a_{k'} - eps^m_k))
-                   + f^{ma}_k C^{ab,bn}(k,k') delta(eps^a_k - eps^b_{k'}) ].
+                   + f^{ma}_k C^{ab,bn}(k,k') delta(eps^a_k - eps^b_{k'}) ];
+
+* ``"static"`` -- the exact steady state of Eq. 16 for a density that is static in the
+  Schroedinger picture (what a dc field drives, coherences included),
+  g0 = -(i/hbar) int_0^inf dt e^{-iH0 t/hbar} [U, rho] e^{iH0 t/hbar}; its on-shell part is the same
+  J with the energy deltas carrying the *outer* band indices m, n:
+
+    J(f)^{mn}_k = (pi/hbar) sum_{k',a,b} [ C^{ma,ab}(k,k') delta(eps^a_{k'} - eps^n_k) f^{bn}_k
+                   - C^{ma,bn}(k,k') f^{ab}_{k'} (delta(eps^a_{k'} - eps^n_k) + delta(eps^b_{k'} - eps^m_k))
+                   + f^{ma}_k C^{ab,bn}(k,k') delta(eps^m_k - eps^b_{k'}) ].
+
+The two forms agree on band-diagonal f (J0 of Eq. 28; D' of Eq. 33 is the same). On an
+off-diagonal f (the coherence S' of skew scattering, Eq. 35) they differ only in the local terms
+1 and 3: in the static form the intermediate state k' lies on the energy shell of the outer state
+(m, k), in the rotating form on that of the coherence partner. The static form is the one that
+reproduces the paper's Eqs. 84, 85 and 103 and, for the TI, the Kubo-Streda totals; the rotating
+form gives one third of the skew terms (:mod:`semiclassical.skew`, readings C and B; skew
+scattering itself, and its known limits, in :mod:`.subleading`).
 
 Delta-function bookkeeping (what :func:`collision` computes). The input is supported on one
 shell E: f_k = sum_c delta(eps^c_k - E) F^{(c)}(k), given as a 2x2 band matrix F_i at each node i
@@ -20,12 +42,14 @@ delta(x - E) delta(y - x) = delta(x - E) delta(y - E). The output has two kinds 
   shell, for every (m, n) (also the entries of the other band c-bar: they are in band c-bar at a
   momentum of the c-contour, i.e. at energy eps^{c-bar}_k != E). Terms 1 and 3 need
   Pi(eps) = sum_{a,k'} delta(eps^a_{k'} - eps)|u^a_{k'}><u^a_{k'}| at eps = E and at the
-  other band's energy at each node (another shell, from the factory).
-* off-shell: from term 2 with the off-diagonal entries of F, supported on the shells through
+  other band's energy at each node (another shell, from the factory); term 2 contributes where
+  its delta puts k on the shell E.
+* off-shell: from term 2 with the other-band entries of F, supported on the shells through
   E''_j = eps^{c-bar_j}_{k_j} (other band's energy at node j):
       J(f)^{mn}_k  contains  delta(eps^n_k - E''_j) <u^m_k|A_j|u^n_k> + delta(eps^m_k - E''_j) <u^m_k|B_j|u^n_k>
-  with orbital 2x2 matrices A_j = -(pi W/hbar) w_j (sum_a |u^a_j> F_j^{a cbar}) <u^cbar_j| and
-  B_j = -(pi W/hbar) w_j |u^cbar_j> (sum_b F_j^{cbar b} <u^b_j|).
+  rotating: A_j = -(pi W/hbar) w_j (sum_a |u^a_j> F_j^{a cbar}) <u^cbar_j|,
+            B_j = -(pi W/hbar) w_j |u^cbar_j> (sum_b F_j^{cbar b} <u^b_j|);
+  static:   A and B exchanged (so A_j + B_j, all that a diagonal output needs, is the same).
 
 For a diagonal f = n on the shell (f^{cc} = g at the c nodes) the diagonal of the on-shell part is
 J0 of Eq. 28 (:func:`j0_matrix`) and its off-diagonal part is -D' of Eq. 33; there is no off-shell
@@ -128,13 +152,22 @@ class CollisionResult:
         return np.real(np.einsum("lo,op,lp->l", np.conj(target.own), x, target.own))
 
 
+MARKOV_FORMS = ("static", "rotating")
+
+
 def collision(shell: Shell, F: np.ndarray, W: float, hbar: float,
-              factory: ShellFactory | None = None) -> CollisionResult:
+              factory: ShellFactory | None = None, markov: str = "static") -> CollisionResult:
     """J(f) of the general on-shell Born collision integral for f = sum_c delta(eps^c - E) F^{(c)}.
 
     ``F`` has shape (n, 2, 2): the band matrix at each node of ``shell``. ``factory`` supplies the
     shells at the other band's energies when F has entries in the other band's row/column.
+    ``markov``: ``"static"`` (exact steady state of Eq. 16, deltas on the outer band indices) or
+    ``"rotating"`` (Eq. 17 as printed); see the module docstring. Identical for diagonal F.
     """
+    if markov not in MARKOV_FORMS:
+        raise SemiclassicalError(f"markov must be 'static' (exact steady state of Eq. 16) or "
+                                 f"'rotating' (Eq. 17 as printed), not {markov!r}")
+    static = markov == "static"
     n = shell.size
     F = np.asarray(F, complex)
     pre = np.pi * W / hbar
@@ -144,7 +177,9 @@ def collision(shell: Shell, F: np.ndarray, W: float, hbar: float,
     U = shell.data.vectors                                   # (n, orb, band)
     Udag = np.conj(np.swapaxes(U, -1, -2))
     w = shell.weight
-    # Pi(eps^b_k) for b = own band (this shell) and b = other band (shell through eps^{cbar}_k)
+    # Pi(eps^b_k) for b = own band (this shell) and b = other band (shell through eps^{cbar}_k);
+    # both forms need the other band's Pi exactly where F has an entry in the other band's
+    # row or column (rotating: Pi(eps^b) for f^{bn}, f^{ma}; static: Pi(eps^n), Pi(eps^m))
     pi_own = shell.projector_sum
     pi_other = np.zeros((n, 2, 2), complex)
     needs_other = np.any(np.abs(F[idx, cb, :]) > 0, axis=-1) | np.any(np.abs(F[idx, :, cb]) > 0, axis=-1)
@@ -153,23 +188,40 @@ def collision(shell: Shell, F: np.ndarray, W: float, hbar: float,
             raise SemiclassicalError("collision(): off-diagonal input needs a ShellFactory for other shells")
         for sh, sel in factory.group(shell.other_energy[needs_other]):
             pi_other[np.nonzero(needs_other)[0][sel]] = sh.projector_sum
-    # M1[i, m, b] = <m_i|Pi(eps^b_i)|b_i>
     pis = np.empty((n, 2, 2, 2), complex)        # pis[i, b] = Pi at band-b energy of node i
     pis[idx, c] = pi_own
     pis[idx, cb] = pi_other
-    m1 = np.einsum("imo,ibop,ipb->imb", Udag, pis, U)
-    term1 = pre * np.einsum("imb,ibn->imn", m1, F)
-    m3 = np.conj(np.swapaxes(m1, -1, -2))        # <a|Pi(eps^a)|n>
-    term3 = pre * np.einsum("ima,ian->imn", F, m3)
+    if static:
+        # term 1: sum_b <m_i|Pi(eps^n_i)|b_i> F^{bn};  term 3: sum_a F^{ma} <a_i|Pi(eps^m_i)|n_i>
+        term1 = pre * np.einsum("imo,inop,ipb,ibn->imn", Udag, pis, U, F)
+        term3 = pre * np.einsum("ima,iao,imop,ipn->imn", F, Udag, pis, U)
+    else:
+        # term 1: sum_b <m_i|Pi(eps^b_i)|b_i> F^{bn};  term 3: sum_a F^{ma} <a_i|Pi(eps^a_i)|n_i>
+        m1 = np.einsum("imo,ibop,ipb->imb", Udag, pis, U)
+        term1 = pre * np.einsum("imb,ibn->imn", m1, F)
+        m3 = np.conj(np.swapaxes(m1, -1, -2))    # <a|Pi(eps^a)|n>
+        term3 = pre * np.einsum("ima,ian->imn", F, m3)
     # term 2, on-shell part (the delta puts k on the shell E)
     Q = block_overlaps(shell, shell)              # Q[i, m, j, a] = <m_i|a_j>
     qj_to_i_own = Q[idx[:, None], c[:, None], idx[None, :], c[None, :]]   # <c_i|c_j>  [i, j]
-    # G1_i^m = -pre sum_j w_j sum_a <m_i|a_j> F_j^{a c_j} <c_j|c_i>   -> K_i^{m c_i}
     fcol = F[idx, :, c]                           # (n_j, a): F_j^{a c_j}
-    g1 = -pre * np.einsum("imja,ja,j,ij->im", Q, fcol, w, np.conj(qj_to_i_own))
-    # G2_i^n = -pre sum_j w_j sum_b <c_i|c_j> F_j^{c_j b} <b_j|n_i>   -> K_i^{c_i n}
     frow = F[idx, c, :]                           # (n_j, b): F_j^{c_j b}
-    g2 = -pre * np.einsum("ij,jb,j,injb->in", qj_to_i_own, frow, w, np.conj(Q))
+    if static:
+        # delta(eps^a_{k'} - eps^n_k), a = c_j: n = c_i;  delta(eps^b_{k'} - eps^m_k), b = c_j: m = c_i
+        # K_i^{m c_i} -= pre sum_j w_j sum_b <m_i|c_j> F_j^{c_j b} <b_j|c_i>
+        qm = Q[:, :, idx, c]                      # (i, m, j): <m_i|c_j>
+        bn = np.einsum("jbo,io->jbi", Udag, U[idx, :, c])   # (j, b, i): <b_j|c_i>
+        g1 = -pre * np.einsum("imj,jb,j,jbi->im", qm, frow, w, bn)
+        # K_i^{c_i n} -= pre sum_j w_j sum_a <c_i|a_j> F_j^{a c_j} <c_j|n_i>
+        ca = np.einsum("io,joa->ija", np.conj(U[idx, :, c]), U)   # (i, j, a): <c_i|a_j>
+        cn = np.conj(Q[:, :, idx, c]).transpose(0, 2, 1)           # (i, j, n): <c_j|n_i>
+        g2 = -pre * np.einsum("ija,ja,j,ijn->in", ca, fcol, w, cn)
+    else:
+        # delta(eps^b_{k'} - eps^n_k), b = c_j: n = c_i;  delta(eps^a_{k'} - eps^m_k), a = c_j: m = c_i
+        # G1_i^m = -pre sum_j w_j sum_a <m_i|a_j> F_j^{a c_j} <c_j|c_i>   -> K_i^{m c_i}
+        g1 = -pre * np.einsum("imja,ja,j,ij->im", Q, fcol, w, np.conj(qj_to_i_own))
+        # G2_i^n = -pre sum_j w_j sum_b <c_i|c_j> F_j^{c_j b} <b_j|n_i>   -> K_i^{c_i n}
+        g2 = -pre * np.einsum("ij,jb,j,injb->in", qj_to_i_own, frow, w, np.conj(Q))
     on = term1 + term3
     on[idx, :, c] += g1
     on[idx, c, :] += g2
@@ -177,7 +229,8 @@ def collision(shell: Shell, F: np.ndarray, W: float, hbar: float,
     ucb = U[idx, :, cb]                           # |u^{cbar}_j>
     x = np.einsum("joa,ja->jo", U, F[idx, :, cb])                 # sum_a |a_j> F^{a cbar}
     y = np.einsum("jb,jbo->jo", F[idx, cb, :], Udag)              # sum_b F^{cbar b} <b_j|
-    off_a = -pre * w[:, None, None] * np.einsum("jo,jp->jop", x, np.conj(ucb))
-    off_b = -pre * w[:, None, None] * np.einsum("jo,jp->jop", ucb, y)
+    col = -pre * w[:, None, None] * np.einsum("jo,jp->jop", x, np.conj(ucb))   # from f^{a cbar}
+    row = -pre * w[:, None, None] * np.einsum("jo,jp->jop", ucb, y)            # from f^{cbar b}
+    off_a, off_b = (row, col) if static else (col, row)
     return CollisionResult(shell=shell, on_shell=on, off_energy=shell.other_energy.copy(),
                            off_A=off_a, off_B=off_b)

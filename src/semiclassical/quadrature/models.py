@@ -2,7 +2,7 @@
 
 These are the *inputs* of the quadrature engine (H(k) and its exact k-derivatives, written by
 hand), independent of the SymPy side, so that tests and cross-checks need nothing but numpy.
-Definitions follow conventions.md; ``hbar`` and ``e`` are carried by the model.
+Definitions follow the README "Conventions" section (DESIGN.md section 3); ``hbar`` and ``e`` are carried by the model.
 """
 from __future__ import annotations
 

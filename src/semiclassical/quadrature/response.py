@@ -7,10 +7,20 @@ Per unit field E = E_x xhat (E_x = 1), charge -e, spin = the model's spin operat
     intrinsic  (e^2/hbar) sum Omega n_FD  (yx only)    Eq. 72, Fermi sea
     extrinsic  -e sum beta_a n^(-1)                     Eq. 75
     side_jump  -e sum v_a n^sj                          Eq. 79
-    skew       -e sum v_a n^sk (all shells)             Eq. 83
+    skew       -e sum v_a n^sk (all shells)             Eq. 83 (reading C by default, see below)
   <s_a> = sum_{m,k} { s^mm [n^(-1) + n^sk + n^sj] + s^int n_FD + gamma n^(-1) }
     edelstein  (1/W), intrinsic (Eq. 57, sea), extrinsic (Eq. 97), side_jump (Eq. 100), skew (Eq. 102).
   total = sum of the W^0 pieces (intrinsic + extrinsic + side_jump + skew).
+
+Skew scattering (``skew_reading``): "C" (default) applies the collision integral to the coherence
+S' in its static Markov form, the exact steady-state solution of Eq. 16 for the static,
+dc-driven S' (:mod:`.collision`); it reproduces the paper's Eqs. 84, 85, 103 and, with the other
+pieces, the Kubo-Streda totals for the TI (for models with a k-dependent d0 see the known limit
+in :mod:`.subleading`; ``meta["skew_by_shell"]`` splits the skew pieces by energy shell). "B" uses
+the rotating form of Eq. 17 as printed, which gives one third of the skew terms for the TI
+surface. Every other piece is the same in both readings. The reading used is recorded in
+``meta["skew_reading"]``. Units and sign conventions: README "Conventions" section, DESIGN.md
+section 3.
 
 Nothing here reads a closed form: H(k) is diagonalised numerically in a random gauge, delta
 functions are resolved exactly on the discretized contours, and the Boltzmann equations are solved
@@ -30,6 +40,7 @@ from .collision import J0Solver
 from .gauge import RandomGauge
 from .sea import fermi_sea
 from .shell import ShellFactory
+from .subleading import DEFAULT_SKEW_READING, check_skew_reading
 
 W0_PIECES = ("extrinsic", "side_jump", "skew")
 STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a random k-dependent gauge, "
@@ -40,10 +51,14 @@ STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a rand
 
 def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, *,
                         gauge: RandomGauge | None = None, kmax: float | None = None,
-                        field=(1.0, 0.0)) -> dict:
-    """All Fermi-surface pieces at one angular resolution (see module docstring)."""
+                        field=(1.0, 0.0), skew_reading: str = DEFAULT_SKEW_READING) -> dict:
+    """All Fermi-surface pieces at one angular resolution (see module docstring).
+
+    ``skew_reading``: "C" (default, static Markov form of J acting on S') or "B" (rotating form).
+    """
     if not W > 0:
         raise SemiclassicalError(f"disorder strength W must be positive, got {W}")
+    check_skew_reading(skew_reading)
     hbar, e = float(model.hbar), float(model.e)
     factory = ShellFactory(model, n_theta, gauge=gauge, kmax=kmax)
     shell = factory.get(eF)
@@ -54,7 +69,7 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
                 "spin": {p: zero3.copy() for p in ("edelstein",) + W0_PIECES},
                 "shell": shell, "g": np.zeros(0), "g_sj": np.zeros(0), "beta": np.zeros((0, 2)),
                 "gamma": np.zeros((0, 3)), "skew": None, "factory": factory, "transport_times": [],
-                "sizes": {},
+                "sizes": {}, "skew_reading": skew_reading,
                 "imbalance": {"leading": 0.0, "side_jump": 0.0, "skew": 0.0}}
     solver = J0Solver(shell, W, hbar)
     g = leading.leading_distribution(solver, e, field)
@@ -64,7 +79,7 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     j_e = subleading.side_jump_source(shell, W, hbar, e, field)
     g_sj = subleading.side_jump_distribution(solver, j_e)
     sj_balance = (solver.last_removed, solver.last_magnitude)
-    skew = subleading.skew_scattering(factory, shell, g, W, hbar, {id(shell): solver})
+    skew = subleading.skew_scattering(factory, shell, g, W, hbar, {id(shell): solver}, reading=skew_reading)
     v, s = shell.own_velocity(), shell.own_spin()
     cur = {"drude": -e * shell.integrate(g, v),
            "extrinsic": -e * shell.integrate(g, beta),
@@ -91,7 +106,7 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
                "side_jump": sj_balance[0] / max(sj_balance[1], 1e-300),
                "skew": skew.removed / skew_ref}
     return {"current": cur, "spin": spin, "shell": shell, "g": g, "g_sj": g_sj, "beta": beta,
-            "gamma": gamma, "skew": skew, "factory": factory, "sizes": sizes,
+            "gamma": gamma, "skew": skew, "factory": factory, "sizes": sizes, "skew_reading": skew_reading,
             "transport_times": leading.transport_times(shell, g, e, field),
             "imbalance": balance}
 
@@ -115,9 +130,10 @@ def _difference(a: dict, b: dict, sizes: dict) -> float:
 
 
 def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=1024, gauge=None,
-                           kmax=None, field=(1.0, 0.0)):
+                           kmax=None, field=(1.0, 0.0), skew_reading=DEFAULT_SKEW_READING):
     """Double the angle count until two successive Fermi-surface results agree to rtol."""
-    prev = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field)
+    prev = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field,
+                               skew_reading=skew_reading)
     history = [(n_theta, None)]
     n = n_theta
     while True:
@@ -127,7 +143,8 @@ def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=
                 f"Fermi-surface quantities not converged to rtol={rtol:g} with {max_n_theta} angles "
                 f"(last change {history[-1][1]:.2e}); raise max_n_theta or loosen rtol"
             )
-        cur = fermi_surface_terms(model, eF, W, n, gauge=gauge, kmax=kmax, field=field)
+        cur = fermi_surface_terms(model, eF, W, n, gauge=gauge, kmax=kmax, field=field,
+                                  skew_reading=skew_reading)
         diff = _difference(_families(prev), _families(cur), cur["sizes"])
         history.append((n, diff))
         if diff <= rtol:
@@ -162,7 +179,7 @@ def converge_sea(model, eF, *, rtol=1e-10, n_theta=8, max_n_theta=256, gauge=Non
 
 def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n_theta: int | None = None,
              gauge_seed: int | None = 0, kmax: float | None = None, sea: bool = True,
-             max_n_theta: int = 1024) -> dict:
+             max_n_theta: int = 1024, skew_reading: str = DEFAULT_SKEW_READING) -> dict:
     """Every piece of sigma_yx, sigma_xx and <s_x,y,z> per unit E_x (E = xhat), by quadrature.
 
     ``n_theta`` fixes the angle count (no adaptivity) when given. Returns maps ``sigma_yx``,
@@ -170,15 +187,21 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
     extrinsic, side_jump, skew, total (= sum of the W^0 pieces), and ``meta``. ``sea=False``
     skips the Fermi-sea integrals (then ``intrinsic`` and ``total`` are NaN). Natural units of
     the model's parameters: sigma in e^2/hbar x ..., spin density per unit area per unit E_x.
+    ``skew_reading``: "C" (default: J acting on the coherence S' in its static Markov form, the
+    exact steady state of Eq. 16; reproduces Eqs. 84, 85, 103) or "B" (rotating form of Eq. 17 as
+    printed: one third of those skew terms for the TI surface); recorded in ``meta["skew_reading"]``.
     """
+    check_skew_reading(skew_reading)
     t0 = time.perf_counter()
     gauge = RandomGauge(gauge_seed)
     field = (1.0, 0.0)
     if n_theta is None:
         terms, n_used, change, history = converge_fermi_surface(
-            model, eF, W, rtol=rtol, gauge=gauge, kmax=kmax, field=field, max_n_theta=max_n_theta)
+            model, eF, W, rtol=rtol, gauge=gauge, kmax=kmax, field=field, max_n_theta=max_n_theta,
+            skew_reading=skew_reading)
     else:
-        terms = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field)
+        terms = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field,
+                                    skew_reading=skew_reading)
         n_used, change, history = n_theta, float("nan"), [(n_theta, None)]
     t1 = time.perf_counter()
     if sea:
@@ -207,6 +230,15 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
     shell = terms["shell"]
     parts = [] if terms["skew"] is None else terms["skew"].parts
     skew_shells = sorted({float(p.shell.energy) for p in parts})
+    e_ = float(model.e)
+    skew_by_shell = []
+    for p in parts:        # the skew pieces split by energy shell (Fermi shell, then the others)
+        vel = -e_ * p.shell.integrate(p.g, p.shell.own_velocity())
+        spn = p.shell.integrate(p.g, p.shell.own_spin())
+        skew_by_shell.append({"energy": float(p.shell.energy),
+                              "fermi": bool(abs(p.shell.energy - shell.energy) <= 1e-11 * max(1.0, abs(eF))),
+                              "sigma_yx": float(vel[1]), "sigma_xx": float(vel[0]),
+                              "spin_density": {c: float(x) for c, x in zip("xyz", spn)}})
     isotropic = all(c.is_circle for c in shell.contours)
     meta = {
         "method": "quadrature",
@@ -214,7 +246,11 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         "eF": float(eF), "W": float(W), "hbar": float(model.hbar), "e": float(model.e),
         "n_theta": int(n_used), "n_nodes": int(shell.size),
         "contours": shell.summary(),
+        "skew_reading": skew_reading,
+        "skew_reading_note": ("C: collision integral on the coherence S' in the static Markov form "
+                              "(exact steady state of Eq. 16); B: rotating form of Eq. 17 as printed"),
         "skew_shell_energies": skew_shells,
+        "skew_by_shell": skew_by_shell,
         "n_skew_shells": len(skew_shells),
         "isotropy": "isotropic" if isotropic else "anisotropic",
         "rtol_requested": float(rtol),
@@ -244,15 +280,18 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
 
 
 def convergence_table(model: NumericModel, eF: float, W: float, n_values=(8, 16, 32, 64, 128), *,
-                      gauge_seed: int | None = 0, kmax: float | None = None, sea: bool = False) -> list[dict]:
+                      gauge_seed: int | None = 0, kmax: float | None = None, sea: bool = False,
+                      skew_reading: str = DEFAULT_SKEW_READING) -> list[dict]:
     """One row per angle count N: every piece of sigma_yx, sigma_xx, <s> at that N (no adaptivity).
 
-    Shows the spectral convergence of the periodic trapezoid rule for anisotropic models.
+    Shows the spectral convergence of the periodic trapezoid rule for anisotropic models. Each row
+    also records ``n_nodes`` (Fermi-contour nodes) and ``skew_reading`` (default "C").
     """
     rows = []
     for n in n_values:
-        res = evaluate(model, eF, W, n_theta=int(n), gauge_seed=gauge_seed, kmax=kmax, sea=sea)
-        row = {"n_theta": int(n)}
+        res = evaluate(model, eF, W, n_theta=int(n), gauge_seed=gauge_seed, kmax=kmax, sea=sea,
+                       skew_reading=skew_reading)
+        row = {"n_theta": int(n), "n_nodes": res["meta"]["n_nodes"], "skew_reading": skew_reading}
         for name in ("sigma_yx", "sigma_xx"):
             for key, val in res[name].items():
                 row[f"{name}.{key}"] = val

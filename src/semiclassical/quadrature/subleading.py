@@ -1,12 +1,30 @@
 """Sub-leading distributions n^sj (Eqs. 37-38) and n^sk (Eqs. 31, 33, 35) on discretized shells.
 
-Side jump (gauge-invariant reading of Eq. 38, conventions.md):
+Side jump (gauge-invariant reading of Eq. 38; README "Conventions", DESIGN.md section 3):
     [J_E(n_FD)]^m_k = (2 pi/hbar)(d n_FD/d eps) e E . sum_{m'k'} W |O|^2 dr delta(eps^{m'}_{k'} - eps^m_k),
     |O|^2 dr = Im[ conj(O) (<D u^m_k|u^{m'}_{k'}> + <u^m_k|D u^{m'}_{k'}>) ],  O = <u^m_k|u^{m'}_{k'}>.
 With d n_FD/d eps = -delta(eps - eF) it lives on the Fermi shell: J_E = delta(eps - eF) j_i,
 j_i = -(2 pi W/hbar) e sum_j w_j E . Im[...]_{ij}; then J0[n^sj] = -J_E (Eq. 37).
 
-Skew scattering (reading "B", conventions.md), delta functions kept explicit:
+Skew scattering, delta functions kept explicit. Two readings of the collision integral J that
+acts on the coherence S' (``reading=`` of :func:`skew_scattering`; :mod:`semiclassical.skew`
+names them the same way):
+
+* ``"C"`` (default) -- J in its *static* Markov form (:mod:`.collision`, ``markov="static"``): the
+  exact steady-state solution of Eq. 16 for a density that is static in the Schroedinger picture,
+  which the dc-driven coherence S' is. The energy deltas of the local terms carry the outer band
+  indices. This reproduces the paper's Eqs. 84, 85, 103 (TI surface) exactly, and the total
+  sigma_yx (Eq. 86) then agrees with the Kubo-Streda (non-crossing) result.
+  Known limit (tests/test_quadrature_vs_kubo.py): when d0(k), the part of H proportional to the
+  identity, depends on k (Rashba ferromagnet, tilted cone, Dirac + D k^2), the reading-C totals
+  differ from the Kubo-Streda ones by 1e-3 to 2e-2; the Fermi-shell part of n^sk is right (twice
+  it, with the mirror shells of step 4 dropped, gives the Kubo totals to ~1e-9), the part on the
+  shells at the other band's energy is not. For d0 = const the two parts are equal (Eq. 83).
+* ``"B"`` -- J in the *rotating* form of Eq. 17 as printed (interaction-picture density taken
+  slow, deltas on the inner indices). Exact for band-diagonal n, not for a static coherence; its
+  skew pieces are exactly 1/3 of reading C's for the TI surface (a recorded finding, kept as a test).
+
+Both readings share steps 1-2 (J acts on a band-diagonal n there, where the two forms coincide):
 1. D' = -[J(n^(-1))]^offdiag. n^(-1) = delta(eps - eF) g, and by the bookkeeping of
    :mod:`.collision` D'^{mn}_k = delta(eps^n_k - eF) a^{mn}(k) + delta(eps^m_k - eF) b^{mn}(k):
    at every Fermi-shell node i (band c_i) we store the 2x2 coefficient of delta(eps^{c_i}_k - eF).
@@ -18,7 +36,8 @@ Skew scattering (reading "B", conventions.md), delta functions kept explicit:
       E' = eps^{cbar}(k_i) the node value K_i^{cbar cbar} w_i/w'_l at the node l of that shell at
       the same angle and radius (w'_l its weight there);
    c. off-shell term-2 pieces delta(eps^m_k - E''_j) <u^m_k|A_j + B_j|u^m_k>, E''_j = eps^{cbar}(k_j):
-      smooth shell sources on the shells through E''_j.
+      smooth shell sources on the shells through E''_j (the same in both readings).
+   Readings B and C differ only in the local pieces a and b.
    For a rotationally covariant model all E' of one contour coincide (one extra shell per contour);
    for an anisotropic model each angle may carry its own shell (all built on the same angular grid).
 4. On every shell S: J0[n^sk] = -J_sk (Eq. 35), zero mode fixed by sum_{k in S} n^sk = 0 (the
@@ -32,8 +51,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import SemiclassicalError
 from .collision import CollisionResult, J0Solver, collision, own_overlaps
 from .shell import Shell, ShellFactory
+
+#: skew-scattering reading -> Markov form of the collision integral acting on S' (module docstring)
+SKEW_READINGS = {"C": "static", "B": "rotating"}
+DEFAULT_SKEW_READING = "C"
+
+
+def check_skew_reading(reading: str) -> str:
+    """Validate a skew-scattering reading name; returns it."""
+    if reading not in SKEW_READINGS:
+        raise SemiclassicalError(
+            f"skew_reading must be 'C' (static Markov form: exact steady state of Eq. 16, the default) "
+            f"or 'B' (rotating form of Eq. 17 as printed), not {reading!r}")
+    return reading
 
 
 # ----------------------------------------------------------------------------- side jump
@@ -73,6 +106,7 @@ class SkewResult:
     s_prime: np.ndarray                  # (n, 2, 2) same for S'
     j_sk: CollisionResult                # J(S')
     parts: list[ShellDistribution] = field(default_factory=list)
+    reading: str = DEFAULT_SKEW_READING  # "C" (static J) or "B" (rotating J) acting on S'
 
     def observable(self, per_node: str, absolute: bool = False) -> np.ndarray:
         """sum over shells of sum_i w_i g_i O_i for O = 'velocity' (2,) or 'spin' (3,).
@@ -103,6 +137,7 @@ def anomalous_driving(shell: Shell, g: np.ndarray, W: float, hbar: float) -> np.
     n = shell.size
     F = np.zeros((n, 2, 2), complex)
     F[np.arange(n), shell.band, shell.band] = g
+    # the static and rotating forms coincide on band-diagonal input
     return -collision(shell, F, W, hbar).offdiag_at_nodes()
 
 
@@ -117,8 +152,13 @@ def off_diagonal_density(shell: Shell, d_prime: np.ndarray, hbar: float) -> np.n
 
 
 def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float, hbar: float,
-                    solvers: dict | None = None) -> SkewResult:
-    """n^sk (Eq. 35) from n^(-1) = delta(eps - eF) g on the Fermi shell ``shell``."""
+                    solvers: dict | None = None, reading: str = DEFAULT_SKEW_READING) -> SkewResult:
+    """n^sk (Eq. 35) from n^(-1) = delta(eps - eF) g on the Fermi shell ``shell``.
+
+    ``reading``: "C" (default; J(S') in the static Markov form, the exact steady state of Eq. 16)
+    or "B" (J(S') in the rotating form of Eq. 17 as printed); see the module docstring.
+    """
+    markov = SKEW_READINGS[check_skew_reading(reading)]
     solvers = {} if solvers is None else solvers
 
     def solver_for(sh: Shell) -> J0Solver:
@@ -132,7 +172,7 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
     c, cb = shell.band, 1 - shell.band
     d_prime = anomalous_driving(shell, g, W, hbar)
     s_prime = off_diagonal_density(shell, d_prime, hbar)
-    jsk = collision(shell, s_prime, W, hbar, factory)
+    jsk = collision(shell, s_prime, W, hbar, factory, markov=markov)
     if np.any(np.abs(np.imag(jsk.on_shell[idx, c, c])) > 1e-9 * max(np.abs(jsk.on_shell).max(), 1e-300)):
         raise AssertionError("J(S') diagonal is not real: bookkeeping broken")
     sources: dict[int, tuple[Shell, np.ndarray]] = {id(shell): (shell, np.real(jsk.on_shell[idx, c, c]))}
@@ -162,4 +202,4 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
         gsk = solver.solve(-b)
         parts.append(ShellDistribution(shell=sh, source=b, g=gsk, removed=solver.last_removed,
                                        magnitude=solver.last_magnitude))
-    return SkewResult(d_prime=d_prime, s_prime=s_prime, j_sk=jsk, parts=parts)
+    return SkewResult(d_prime=d_prime, s_prime=s_prime, j_sk=jsk, parts=parts, reading=reading)
