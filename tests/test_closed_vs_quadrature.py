@@ -141,3 +141,24 @@ def test_property_dirac_quadratic(M, B, D, eF):
 def test_property_rashba_one_circle(alpha, Delta, x):
     """|eF| < Delta: one circle of the lower band."""
     check_point("rashba-ferromagnet", {"m": 1.0, "alpha": alpha, "Delta": Delta, "eF": x * Delta})
+
+
+def test_eq86_on_the_hole_side_holds_with_abs_eF():
+    """Eq. 86 is printed for eF > 0; on the hole side (eF < -M) the derived total equals it with
+    eF -> |eF| (xi_F = M/|eF|); as printed (with eF < 0) it would flip sign. Quadrature-checked."""
+    import sympy as sp
+
+    from semiclassical import paper
+    from semiclassical.model import e
+    from semiclassical.parsing import hbar
+
+    printed = paper.printed()["86"][1]
+    for eF_value in (-0.9, -1.7):
+        vals = {"v": 1.0, "M": 0.4, "eF": eF_value}
+        closed, quad = closed_and_quadrature("ti-surface", vals)
+        at = {paper.M: 0.4, e: 1.0, hbar: 1.0, paper.v: 1.0}
+        with_abs = float(printed.subs({**at, paper.eF: abs(eF_value)}))
+        as_printed = float(printed.subs({**at, paper.eF: eF_value}))
+        assert closed["sigma_yx"]["total"] == pytest.approx(with_abs, rel=1e-12)
+        assert quad["sigma_yx"]["total"] == pytest.approx(with_abs, rel=1e-9)
+        assert as_printed == pytest.approx(-with_abs, rel=1e-12)
