@@ -11,7 +11,6 @@ from semiclassical.cli import main
     (["evaluate", "ti-surface", "--set", "eF=1.1", "--set", "W=0"], "must be positive"),
     (["evaluate", "ti-surface", "--set", "eF=x"], "is not a number"),
     (["evaluate", "ti-surface", "--set", "M=0.5"], "Fermi energy is missing"),
-    (["evaluate", "ti-surface", "--set", "eF=0.1"], "lies in a gap"),
     (["evaluate", "nosuch", "--set", "eF=1"], "unknown model"),
     (["derive", "tilted-dirac"], "not rotationally covariant"),
 ])
@@ -33,3 +32,16 @@ def test_evaluate_json_shape(capsys):
 def test_derive_runs(capsys):
     assert main(["derive", "rashba-ferromagnet", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"]
+
+
+def test_evaluate_in_the_gap_keeps_only_the_intrinsic_term(capsys):
+    """eF in the gap: sigma_yx = e^2/(4 pi hbar) sign(M) (half quantum), Fermi-surface pieces zero."""
+    import math
+
+    assert main(["evaluate", "ti-surface", "--set", "eF=0.1", "--set", "M=0.5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "gap" in out["note"] and out["circles"] == []
+    assert out["sigma_yx"]["intrinsic"] == pytest.approx(1 / (4 * math.pi), rel=1e-12)
+    for piece in ("extrinsic", "side_jump", "skew"):
+        assert out["sigma_yx"][piece] == 0 and out["quadrature"]["sigma_yx"][piece] == 0
+    assert out["sigma_yx"]["total"] == pytest.approx(out["quadrature"]["sigma_yx"]["total"], rel=1e-9)

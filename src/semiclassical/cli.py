@@ -179,12 +179,13 @@ def cmd_evaluate(args):
     if model.is_covariant:
         closed = Derivation(model).evaluate(values, W_value=W_value, e_value=e_value)
         if not closed["circles"]:
-            raise SemiclassicalError(
-                f"eF = {values['eF']} lies in a gap: no Fermi circle, only the intrinsic Fermi-sea terms exist;"
-                " move eF into a band for the full set of closed forms")
+            # a physicist asks for this on purpose (the quantized intrinsic term): numbers, and a note
+            closed["note"] = (f"eF = {values['eF']} lies in a gap: no Fermi circle, so every Fermi-surface "
+                              "piece vanishes and only the intrinsic (Fermi-sea) terms remain")
         out.update(closed)
     else:
-        out["closed_form"] = f"none: {model.why_not_covariant}"
+        out["closed_form"] = (f"none: the model is not rotationally covariant ({model.why_not_covariant}); "
+                              "the numbers are from the quadrature engine alone")
     quad = _quadrature(model, values, W_value, e_value)
     if quad is not None:
         out["quadrature"] = quad
@@ -267,6 +268,9 @@ def _kubo(model, values, W_value, e_value):
 
 def _print_evaluate(out):
     print(f"model {out['model']}  parameters {out['parameters']}")
+    for key in ("note", "closed_form"):
+        if key in out:
+            print(f"{key.replace('_', ' ')}: {out[key]}")
     for name in ("sigma_yx",):
         if name in out:
             print(f"{name}: " + ", ".join(f"{k}={v:.10g}" for k, v in out[name].items()))
