@@ -45,3 +45,19 @@ def test_evaluate_in_the_gap_keeps_only_the_intrinsic_term(capsys):
     for piece in ("extrinsic", "side_jump", "skew"):
         assert out["sigma_yx"][piece] == 0 and out["quadrature"]["sigma_yx"][piece] == 0
     assert out["sigma_yx"]["total"] == pytest.approx(out["quadrature"]["sigma_yx"]["total"], rel=1e-9)
+
+
+def test_evaluate_sweep_reports_progress_and_every_point(capsys):
+    assert main(["evaluate", "ti-surface", "--sweep", "eF=0.8:1.6:3", "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["sweep"] == "eF" and [p["parameters"]["eF"] for p in out["points"]] == [0.8, 1.2, 1.6]
+    assert captured.err.count("done") == 3
+    for p in out["points"]:
+        assert p["sigma_yx"]["total"] == pytest.approx(p["quadrature"]["sigma_yx"]["total"], rel=1e-8)
+
+
+def test_evaluate_bad_sweep_is_one_line(capsys):
+    assert main(["evaluate", "ti-surface", "--sweep", "eF=0.6"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "NAME=START:STOP:N" in err and len(err.splitlines()) == 1

@@ -164,10 +164,46 @@ def cmd_derive(args):
 # ------------------------------------------------------------------------------ evaluate
 def cmd_evaluate(args):
     from . import catalogue
-    from .derivation import Derivation
 
     model = catalogue.get(args.model)
     sets = _parse_sets(args.set)
+    if args.sweep:
+        return _sweep(args, model, sets)
+    out = _evaluate_point(model, sets, getattr(args, "kubo", False))
+    if args.json:
+        print(json.dumps(out, indent=2, default=_json_number))
+    else:
+        _print_evaluate(out)
+    return 0
+
+
+def _sweep(args, model, sets):
+    """``--sweep NAME=START:STOP:N``: the same point evaluation on N values, progress on stderr."""
+    import numpy as np
+
+    try:
+        name, spec = args.sweep.split("=", 1)
+        start, stop, n = spec.split(":")
+        grid = np.linspace(float(start), float(stop), int(n))
+    except ValueError:
+        raise SemiclassicalError(f"--sweep {args.sweep!r}: write it as NAME=START:STOP:N, e.g. eF=0.6:2.0:8") from None
+    points, t0 = [], time.perf_counter()
+    for i, x in enumerate(grid):
+        points.append(_evaluate_point(model, {**sets, name.strip(): float(x)}, getattr(args, "kubo", False)))
+        print(f"semiclassical: point {i + 1}/{len(grid)} ({name}={x:.6g}) done, {time.perf_counter() - t0:.1f} s",
+              file=sys.stderr, flush=True)
+    if args.json:
+        print(json.dumps({"sweep": name.strip(), "points": points}, indent=2, default=_json_number))
+    else:
+        for out in points:
+            _print_evaluate(out)
+    return 0
+
+
+def _evaluate_point(model, sets, kubo):
+    """The ``evaluate`` map at one parameter point (DESIGN.md section 4)."""
+    from .derivation import Derivation
+
     values = model.resolve_values(sets)
     if "eF" not in values:
         raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
@@ -189,13 +225,9 @@ def cmd_evaluate(args):
     quad = _quadrature(model, values, W_value, e_value)
     if quad is not None:
         out["quadrature"] = quad
-    if getattr(args, "kubo", False):
+    if kubo:
         out["kubo"] = _kubo(model, values, W_value, e_value)
-    if args.json:
-        print(json.dumps(out, indent=2, default=_json_number))
-    else:
-        _print_evaluate(out)
-    return 0
+    return out
 
 
 def _quadrature(model, values, W_value, e_value):
@@ -308,6 +340,8 @@ def build_parser():
     e.add_argument("model")
     e.add_argument("--set", action="append", metavar="NAME=VALUE")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--sweep", metavar="NAME=START:STOP:N",
+                   help="evaluate on N evenly spaced values of one parameter (progress on stderr)")
     e.add_argument("--kubo", action="store_true",
                    help="also run the Kubo-Streda (NCA) engine, extrapolated to W -> 0; adds a 'kubo' map "
                         "shaped like the closed-form maps: sigma_yx.total, spin_density.{x,y,z}.{total,edelstein} "
