@@ -51,7 +51,8 @@ def test_evaluate_sweep_reports_progress_and_every_point(capsys):
     assert main(["evaluate", "ti-surface", "--sweep", "eF=0.8:1.6:3", "--json"]) == 0
     captured = capsys.readouterr()
     out = json.loads(captured.out)
-    assert out["sweep"] == "eF" and [p["parameters"]["eF"] for p in out["points"]] == [0.8, 1.2, 1.6]
+    assert out["sweep"] == "eF"
+    assert [p["parameters"]["eF"] for p in out["points"]] == pytest.approx([0.8, 1.2, 1.6], rel=1e-15)
     assert captured.err.count("done") == 3
     for p in out["points"]:
         assert p["sigma_yx"]["total"] == pytest.approx(p["quadrature"]["sigma_yx"]["total"], rel=1e-8)
