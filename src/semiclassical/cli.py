@@ -153,7 +153,8 @@ def cmd_derive(args):
                           "results": [r.to_json() for r in results]}, indent=2))
     elif args.latex:
         for r in results:
-            print(f"% {r.name} (Eq. {r.equation})\n\\[ {r.latex()} \\]")
+            label = f" (Eq. {r.equation})" if r.equation else ""
+            print(f"% {r.name}{label}\n\\[ {r.latex()} \\]")
     else:
         print(f"model {model.name}: H = {sp.sstr(model.matrix)}  (u = e^(i theta), canonical gauge)")
         for r in results:
