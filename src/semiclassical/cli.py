@@ -361,6 +361,9 @@ def main(argv=None):
     except SemiclassicalError as exc:
         print(f"semiclassical: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # an internal failure still gets one line, not a traceback
         if os.environ.get("SEMICLASSICAL_DEBUG"):
             raise
