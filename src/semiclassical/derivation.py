@@ -127,6 +127,15 @@ class Derivation:
                                 for b in (1, -1)}
         return self._cache[key]
 
+    def _intrinsic_spin_functions(self):
+        """The integrands of :meth:`intrinsic_spin_integrands` lambdified once, in (k, parameters, e, hbar)."""
+        key = ("sint-numeric",)
+        if key not in self._cache:
+            args = (k, *dict.fromkeys([*self.model.symbols.values(), e, hbar]))
+            self._cache[key] = (args, {b: tuple(sp.lambdify(args, x, "numpy", cse=True) for x in xs)
+                                       for b, xs in self.intrinsic_spin_integrands().items()})
+        return self._cache[key]
+
     # ------------------------------------------------------------------ explicit forms
     def circle_substitution(self, scenario: Scenario, values: dict):
         """{circle symbols: closed forms in eF and parameters} (radius branches matched at ``values``)."""
@@ -190,12 +199,13 @@ class Derivation:
 
         # <s>^int: closed-form integrand, radial quadrature over the filled intervals
         sint = [0.0, 0.0]
-        integrands = self.intrinsic_spin_integrands()
+        args, funcs = self._intrinsic_spin_functions()
+        point = [num.get(a, e_value if a == e else None) for a in args[1:]]
         for band in (1, -1):
             for lo, hi in _filled_intervals(sc, band):
                 for i in range(2):
-                    f = sp.lambdify(k, integrands[band][i].subs({**num, e: e_value}), "numpy")
-                    val_i, _ = quad(lambda x: float(np.real(f(x))), lo, hi, epsabs=0, epsrel=1e-12, limit=200)
+                    f = funcs[band][i]
+                    val_i, _ = quad(lambda x: float(np.real(f(x, *point))), lo, hi, epsabs=0, epsrel=1e-12, limit=200)
                     sint[i] += val_i
 
         sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
