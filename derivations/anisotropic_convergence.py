@@ -9,7 +9,7 @@ For the two anisotropic models of the catalogue (src/semiclassical/catalogue.py)
 
 at eF = 1 (one Fermi contour, upper band), every Fermi-surface piece of sigma_yx, <s_x> and <s_y>
 (paper Eqs. 52 and 63: extrinsic velocity/spin with n^(-1), side jump n^sj, skew scattering n^sk in
-reading C, and the 1/W Edelstein term) is computed by :func:`semiclassical.quadrature.fermi_surface_terms`
+reading T, and the 1/W Edelstein term) is computed by :func:`semiclassical.quadrature.fermi_surface_terms`
 with N equally spaced angles per contour, i.e. N nodes on the Fermi contour (and N per skew shell),
 in a random k-dependent eigenvector gauge. Nothing here reads a closed form: there is none for
 these models. The first table of each model lists the values, the second the deviation from the
@@ -94,7 +94,7 @@ def converged_from(rows: list[dict], tol: float = 1e-12) -> int | None:
 def markdown(results: dict) -> str:
     labels = [c[0] for c in COLUMNS]
     out = ["# Anisotropic models: convergence in the number of Fermi-contour nodes", "",
-           f"Produced by `{COMMAND}` (quadrature engine, skew scattering in reading C, eF = {EF}, "
+           f"Produced by `{COMMAND}` (quadrature engine, skew scattering in reading T (golden rule), eF = {EF}, "
            f"W = {W}, random eigenvector gauge seed {GAUGE_SEED}; e = hbar = 1; per unit E_x, E = x).", ""]
     summary = []
     for key, (title, params, rows) in results.items():

@@ -5,17 +5,17 @@ extrinsic interband velocity, the field-corrected collision integral and the ske
 the non-crossing-approximation (NCA) Kubo result for white-noise disorder. This script puts three
 independent evaluations side by side at each parameter point:
 
-* closed form   ``Derivation(model).evaluate`` (symbolic pipeline, skew reading C);
-* quadrature    ``semiclassical.quadrature.evaluate`` (numbers from H(k) alone, reading C);
+* closed form   ``Derivation(model).evaluate`` (symbolic pipeline, skew reading T, the default);
+* quadrature    ``semiclassical.quadrature.evaluate`` (numbers from H(k) alone, reading T);
 * Kubo          ``semiclassical.kubo.kubo_response`` (Kubo-Streda, Born self-energy, ladder
                 vertex, W -> 0 by Richardson extrapolation; "+-" is its reported error).
 
 and prints Markdown tables for sigma_yx (W^0 total), <s_x> (W^0 total) and <s_y> (its 1/W
 Edelstein piece at W; the W^0 piece of <s_y> is not fixed at the Born/NCA level, see
-``kubo.engine``). A last table is the diagnosis of the disagreement found for models without
-particle-hole symmetry: "SC*" replaces the mirror-shell part of the skew response (states of the
-other band at energy E_c != eF, module ``quadrature.subleading``) by a copy of its Fermi-shell
-part, i.e. SC* = (W^0 total without skew) + 2 x (skew response of the Fermi shell).
+``kubo.engine``). The last tables set the paper's own skew route beside it: reading C (the
+interband coherence S' of Eqs. 31-33 under the collision integral of Eq. 16, with its "mirror"
+shells at the coherence partner's energy) against the golden rule with the fourth-order
+non-crossing T-matrix (reading T, module ``semiclassical.skew``).
 
     python derivations/kubo_vs_semiclassical.py                      # table on stdout
     python derivations/kubo_vs_semiclassical.py --out docs/kubo_vs_semiclassical.md
@@ -33,8 +33,6 @@ from semiclassical.derivation import Derivation
 from semiclassical.kubo import kubo_response
 from semiclassical.model import TwoBandModel
 from semiclassical.quadrature import evaluate as quad_evaluate
-from semiclassical.quadrature.gauge import RandomGauge
-from semiclassical.quadrature.response import fermi_surface_terms
 
 W_VALUE = 0.01
 E_VALUE = 1.0
@@ -72,17 +70,6 @@ def _model(label, factory):
     return _MODELS[label]
 
 
-def fermi_shell_skew(nm, eF, W, n_theta):
-    """(sigma_yx, <s_x>) of the part of n^sk that lives on the Fermi shell (reading C)."""
-    terms = fermi_surface_terms(nm, eF, W, n_theta, gauge=RandomGauge(0))
-    for part in terms["skew"].parts:
-        if abs(part.shell.energy - eF) <= 1e-12 * max(1.0, abs(eF)):
-            v = part.shell.integrate(part.g, part.shell.own_velocity())
-            s = part.shell.integrate(part.g, part.shell.own_spin())
-            return -float(nm.e) * float(v[1]), float(s[0])
-    return 0.0, 0.0
-
-
 def compare(label, factory, point, W=W_VALUE):
     """One row: closed form, quadrature and Kubo numbers, with timings (seconds)."""
     model, derivation = _model(label, factory)
@@ -106,8 +93,8 @@ def compare(label, factory, point, W=W_VALUE):
     t2 = time.perf_counter()
     kubo = kubo_response(nm, eF, W)
     t3 = time.perf_counter()
-    sk_s, sk_x = fermi_shell_skew(nm, eF, W, quad["meta"]["n_theta"])
-    row.update(quad=quad, kubo=kubo, fermi_skew=(sk_s, sk_x),
+    paper = quad_evaluate(nm, eF, W, skew_reading="C")      # the paper's route, mirror shells included
+    row.update(quad=quad, kubo=kubo, paper=paper,
                seconds={"closed": t1 - t0, "quadrature": t2 - t1, "kubo": t3 - t2})
     row.setdefault("circles", kubo["meta"]["fermi_points_per_ray"])
     row["kubo_circles"] = kubo["meta"]["fermi_points_per_ray"]
@@ -164,20 +151,21 @@ def tables(rows):
           lambda m: m["spin_density"]["y"]["edelstein"], lambda k: k["spin_density"]["y"]["edelstein"],
           lambda k: k["extrapolation_error"]["spin_density"]["y"]["edelstein"])
 
-    out.extend(["### Diagnosis: SC* = (W⁰ total − skew) + 2 × (Fermi-shell part of the skew response)", "",
-                "| model | point | skew (C): Fermi shell + mirror shells | σ_yx: SC* − Kubo | "
-                "⟨s_x⟩: SC* − Kubo | Kubo error |", "|---|---|---|---|---|---|"])
+    out.extend(["### The paper's skew route (reading C) against the golden rule (reading T)", "",
+                "| model | point | σ_yx^sk, T | σ_yx^sk, C: Fermi shell + mirror shells | σ_yx: C − Kubo | "
+                "σ_yx: T − Kubo | ⟨s_x⟩: C − Kubo | ⟨s_x⟩: T − Kubo | Kubo error |",
+                "|---|---|---|---|---|---|---|---|---|"])
     for r in rows:
-        q, k = r["quad"], r["kubo"]
-        fs, fx = r["fermi_skew"]
-        star_s = q["sigma_yx"]["total"] - q["sigma_yx"]["skew"] + 2 * fs
-        star_x = q["spin_density"]["x"]["total"] - q["spin_density"]["x"]["skew"] + 2 * fx
+        q, c, k = r["quad"], r["paper"], r["kubo"]
+        fermi = sum(p["sigma_yx"] for p in c["meta"]["skew_by_shell"] if p["fermi"])
+        mirror = round(c["sigma_yx"]["skew"] - fermi, 6) + 0.0
         err = max(k["extrapolation_error"]["sigma_yx"]["total"],
                   k["extrapolation_error"]["spin_density"]["x"]["total"])
-        mirror = round(q["sigma_yx"]["skew"] - fs, 6) + 0.0
-        out.append(f"| {r['model']} | {r['point']} | {round(fs, 6) + 0.0:.6f} + {mirror:.6f} | "
-                   f"{star_s - k['sigma_yx']['total']:+.1e} | {star_x - k['spin_density']['x']['total']:+.1e} | "
-                   f"{err:.0e} |")
+        ks, kx = k["sigma_yx"]["total"], k["spin_density"]["x"]["total"]
+        out.append(f"| {r['model']} | {r['point']} | {round(q['sigma_yx']['skew'], 6) + 0.0:.6f} | "
+                   f"{round(fermi, 6) + 0.0:.6f} + {mirror:.6f} | {c['sigma_yx']['total'] - ks:+.1e} | "
+                   f"{q['sigma_yx']['total'] - ks:+.1e} | {c['spin_density']['x']['total'] - kx:+.1e} | "
+                   f"{q['spin_density']['x']['total'] - kx:+.1e} | {err:.0e} |")
     out.append("")
     out.extend(["### Timings (seconds, this machine)", "",
                 "| model | point | closed form | quadrature | Kubo |", "|---|---|---|---|---|"])
@@ -192,53 +180,51 @@ def tables(rows):
 
 
 FINDING = """\
-## Finding: the skew term departs from the NCA when the bands lack particle-hole symmetry
+## Finding: the skew term is the golden rule at eF; the paper's route agrees only with particle-hole symmetry
 
-* Closed form and quadrature (two independent implementations of skew reading C) agree with each
-  other to ~1e-14 everywhere. Kubo agrees with both, to its reported extrapolation error, for the
-  TI surface, the gapped chiral model and massive Dirac with B k² σ_z only (D = 0), and for the
-  Edelstein (1/W) piece of ⟨s_y⟩ of every model.
-* It disagrees for every model with d0(k) ≠ 0 (Rashba ferromagnet: k²/2m; massive Dirac with
-  D k²; tilted cone: t k_x), by 1e-4..2e-2, five or more orders of magnitude above the Kubo error.
-  The difference vanishes at d0 = 0 and grows with it (sweep table below: linear in D, quadratic
-  in the tilt t, which is odd under k -> -k).
-* Which side is wrong: the semiclassical side as read (reading C), not the Kubo engine. (1) It reproduces the published NCA result for the Rashba
-  ferromagnet with both subbands occupied, σ_yx = 0 (Nunner et al., PRB 76, 235312 (2007)); the
-  semiclassical side gives −0.0137 there. (2) Its W⁰ totals do not depend on the scheme (Re Σ
-  dropped or from a cutoff) or on the W ladder (eta, n_w) beyond 6e-8. (3) The whole
-  disagreement is the part of the skew response n^sk that reading C puts on the *mirror* shells:
-  states of the other band at the Fermi momenta, energy E_c = ε^{c̄}(k_F) ≠ eF, relaxed by the
-  Born J0 of the shell E_c (which for the Rashba ferromagnet at eF = 0.2 also holds a second
-  circle of the lower band at E_c ≈ 4.77). Replacing that part by a copy of the Fermi-shell part,
-  SC* = (W⁰ total − skew) + 2 × (Fermi-shell skew), reproduces Kubo to 1e-9 or better in every
-  case, σ_yx and ⟨s_x⟩, one and two circles, isotropic and anisotropic (diagnosis table). A
-  T = 0 Kubo-Streda response has no pinched G^R G^A product at any energy but eF, so the NCA
-  cannot contain a W⁰ population at E_c. For d0 = 0 the mirror shell is the exact image of the
-  Fermi shell (ε → −ε), which is why the paper's TI example (Eqs. 84-86) agrees.
-* So the paper's statement that its semiclassical theory reproduces the NCA holds, with skew
-  reading C, for particle-hole symmetric two-band models, not in general. The fix on the
-  semiclassical side must be in how J(S') feeds the band diagonal away from eF (Eqs. 35-36),
-  not in the Kubo engine.
+* Closed form and quadrature (two independent implementations of the default skew reading T)
+  agree with each other to ~1e-14 and with Kubo, to its reported extrapolation error, for every
+  model: σ_yx and ⟨s_x⟩ W⁰ totals, one and two Fermi circles, isotropic and anisotropic; also the
+  Edelstein (1/W) piece of ⟨s_y⟩. That includes the published NCA zero of the Rashba ferromagnet
+  with both subbands occupied (Nunner et al., PRB 76, 235312 (2007)).
+* The paper's own route (reading C: the coherence S' of Eqs. 31-33 fed through the collision
+  integral of Eq. 16, Eqs. 35-36 with corrected indices) agrees with Kubo only when d0 = const
+  (TI, gapped chiral, Dirac with B k² σ_z). With d0(k) varying (Rashba ferromagnet; Dirac + D k²;
+  tilted cone) it is off by 1e-4..2e-2, five or more orders above the Kubo error, growing with
+  d0 (sweep table: linear in D, quadratic in the tilt t).
+* Why. Skew scattering at order W⁰ is the antisymmetric part of the fourth-order scattering rate
+  with the non-crossed Gaussian pairings: self-energy insertions on the incoming and outgoing
+  legs and one ladder rung whose intermediate pair (q, q̄) is one on-shell state and its virtual
+  interband partner. Everything is at eF; the partner enters only through 1/Δ, Δ = ε^m − ε^m̄.
+  The rate collapses to J_sk(l) = (4π²W²/ħ) Σ_{j,q} δ_j δ_q g_j Im⟨l|j⟩⟨j|q⟩⟨q|l⟩
+  (1/Δ_l + 1/Δ_j + 1/Δ_q) on the Fermi shell. Reading C's driving term on the Fermi shell is
+  exactly half of it (proved; checked symbolically and pointwise); the other half it places on
+  *mirror* shells at the partner's energy E_c = ε^{c̄}(k_F) ≠ eF, because its Markov treatment gives
+  the virtual state an energy shell of its own. For d0 = 0 the mirror shell is the image of the
+  Fermi shell (ε → −ε) and both halves give the same current and spin: that is why the paper's TI
+  example (Eqs. 84-86, 103) is right. A T = 0 Kubo-Streda response has no pinched G^R G^A at any
+  energy but eF, which the golden rule respects.
+* Its massive-Dirac case is the intrinsic skew-scattering rate w^(4a) of Sinitsyn et al., PRB 75,
+  045315 (2007).
 """
 
 
 def sweep():
-    """K - SC (sigma_yx) against the strength of d0(k), numeric models only (kubo.examples)."""
+    """sigma_yx: reading C - Kubo and reading T - Kubo against the strength of d0(k) (kubo.examples)."""
     from semiclassical.kubo import examples
 
-    lines = ["### Disagreement against the particle-hole-breaking term d0(k)", "",
-             "| model | d0 | σ_yx: quadrature − Kubo | σ_yx: SC* − Kubo | Kubo error |",
+    lines = ["### Disagreement of the paper's route against the particle-hole-breaking term d0(k)", "",
+             "| model | d0 | σ_yx: C − Kubo | σ_yx: T − Kubo | Kubo error |",
              "|---|---|---|---|---|"]
     cases = [("dirac-quadratic (B = 0.3)", f"D k², D = {d}", examples.dirac_quadratic(v=1.0, M=0.5, B=0.3, D=d))
              for d in (0.0, 0.05, 0.1)]
     cases += [("tilted-dirac (M = 0.5)", f"t k_x, t = {t}", examples.tilted_dirac(t=t, v=1.0, M=0.5))
               for t in (0.0, 0.1, 0.3)]
     for name, d0, nm in cases:
-        q, k = quad_evaluate(nm, 1.0, W_VALUE), kubo_response(nm, 1.0, W_VALUE)
-        fs, _ = fermi_shell_skew(nm, 1.0, W_VALUE, q["meta"]["n_theta"])
-        star = q["sigma_yx"]["total"] - q["sigma_yx"]["skew"] + 2 * fs
+        k = kubo_response(nm, 1.0, W_VALUE)
         kt = k["sigma_yx"]["total"]
-        lines.append(f"| {name} | {d0} | {q['sigma_yx']['total'] - kt:+.2e} | {star - kt:+.1e} | "
+        c, t_ = (quad_evaluate(nm, 1.0, W_VALUE, skew_reading=r)["sigma_yx"]["total"] for r in ("C", "T"))
+        lines.append(f"| {name} | {d0} | {c - kt:+.2e} | {t_ - kt:+.1e} | "
                      f"{k['extrapolation_error']['sigma_yx']['total']:.0e} |")
     return "\n".join(lines + [""])
 

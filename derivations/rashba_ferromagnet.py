@@ -19,11 +19,14 @@ both bands cross eF (two Fermi circles); below, only the lower band (one circle)
 are in the symbols of each Fermi circle c (k_c, cos a_c = C_c, sin a_c = S_c, |d|_c, rho_c ...),
 then evaluated and set beside the independent quadrature engine (they agree to ~1e-13).
 
-Beyond the paper: for this model (d0(k) = k^2/2m is not constant) the semiclassical skew term puts
-part of n^sk on "mirror" shells at energies other than eF, and the total differs from the
-Kubo-Streda non-crossing result; see tests/test_quadrature_vs_kubo.py for that recorded finding.
+Beyond the paper: for this model (d0(k) = k^2/2m is not constant) the paper's own skew route
+(Eqs. 31-36, skew reading "C") puts half of its driving term on "mirror" shells at energies other
+than eF and misses the Kubo-Streda non-crossing result; the default skew term, the golden rule with
+the fourth-order non-crossing T-matrix (reading "T", all on the Fermi shell), agrees with it --
+including sigma_yx = 0 with both subbands occupied (Nunner et al. 2007). See
+tests/test_kubo_vs_semiclassical.py and docs/kubo_vs_semiclassical.md.
 
-    python derivations/rashba_ferromagnet.py           # about 1 minute (two-circle skew term)
+    python derivations/rashba_ferromagnet.py
 """
 from __future__ import annotations
 
@@ -74,7 +77,7 @@ def derive(eF_value: float = 1.0, verbose: bool = False) -> Steps:
     for piece in ("extrinsic", "side_jump"):
         step(f"sigma_{piece}", f"sigma_yx^{piece} (Eqs. 75 / 79 of the general theory)", lead[f"sigma_yx_{piece}"])
     sk = D.skew(sc)
-    step("sigma_skew", "sigma_yx^skew (Eqs. 35-36, 83), Fermi and mirror shells", sk["sigma_yx_skew"])
+    step("sigma_skew", "sigma_yx^skew (golden rule, Eq. 83 summed over the Fermi circles)", sk["sigma_yx_skew"])
     step("s_x", "<s_x>^{ext, sj, sk} (Eqs. 97, 100, 102)",
          (lead["sx_extrinsic"], lead["sx_side_jump"], sk["sx_skew"]), ("ext", "sj", "sk"))
     return step

@@ -38,9 +38,14 @@ def ti_setup():
     D = Derivation(model)                        # canonical Bloch-sphere gauge (README)
     Dp = Derivation(model, Gauge.paper_ti())     # the gauge of Eq. 69, for gauge-dependent entries
     sc = D.scenario(REFERENCE)                   # Fermi circles at eF: one, band +
+    # the paper's own skew route (S' of Eqs. 31-33 under J, "reading C"), with its mirror shell:
+    # only Eq. 84, the distribution it prints, needs it; every observable uses the default reading T
+    Dc = Derivation(model, skew_reading="C")
+    scc = Dc.scenario(REFERENCE)
     circle = sc.shell.circles[0]
-    return SimpleNamespace(model=model, D=D, Dp=Dp, sc=sc, circle=circle, p=circle.point,
-                           X=lambda expr: D.explicit(expr, sc, REFERENCE))
+    return SimpleNamespace(model=model, D=D, Dp=Dp, Dc=Dc, sc=sc, scc=scc, circle=circle, p=circle.point,
+                           X=lambda expr: D.explicit(expr, sc, REFERENCE),
+                           Xc=lambda expr: Dc.explicit(expr, scc, REFERENCE))
 
 
 def in_theta(expr):
@@ -97,14 +102,17 @@ def derive(verbose: bool = False) -> Steps:
     step.define("79", "sigma_yx^sj", "-(e/E_x) sum_k v^{++}_y n^sj++", "82")
     sigma_sj = step("82", "sigma_yx^sj", X(lead["sigma_yx_side_jump"]))
 
-    # ---- skew scattering: S' (Eqs. 31, 33) -> J_sk (Eq. 36, corrected) -> n^sk (Eq. 35) ---
+    # ---- skew scattering. Eq. 84 is the paper's route: S' (Eqs. 31, 33) -> J_sk (Eq. 36,
+    #      corrected) -> n^sk (Eq. 35), with a lower-band (mirror) half at energy -eF (reading C).
+    #      The observables use the golden rule (reading T, the default): the same n^sk folded onto
+    #      the Fermi circle (2 x the ++ entry, no -- entry), hence the same Eqs. 85, 103 here.
     sk = D.skew(T.sc)
-    dist = sk["n_sk"]
-    mirror = D.mirrors(T.sc)[c.tag].partner          # band - at k_F: the mirror shell, energy -eF
+    dist = T.Dc.skew(T.scc)["n_sk"]
+    mirror = T.Dc.mirrors(T.scc)[c.tag].partner      # band - at k_F: the mirror shell, energy -eF
     upper = dist[("F", c.tag)]
     lower = dist[(c.tag, mirror.tag)] * mirror.rho / c.rho  # delta(eps^- + eF) -> delta(eF - eps^+)
-    step("84", "n^sk coefficients of e E.thetahat delta(eF - eps^+) (++, --)",
-         tuple(X(coefficient_of_eE_thetahat(g, p)) for g in (upper, lower)), ("++", "--"))
+    step("84", "n^sk coefficients of e E.thetahat delta(eF - eps^+) (++, --), the paper's density-matrix route",
+         tuple(T.Xc(coefficient_of_eE_thetahat(g, p)) for g in (upper, lower)), ("++", "--"))
     step.define("83", "sigma_yx^sk", "-(e/E_x) sum_k [v^{++}_y n^sk++ + v^{--}_y n^sk--]", "85")
     sigma_sk = step("85", "sigma_yx^sk", X(sk["sigma_yx_skew"]))
 

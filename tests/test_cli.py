@@ -62,3 +62,24 @@ def test_evaluate_bad_sweep_is_one_line(capsys):
     assert main(["evaluate", "ti-surface", "--sweep", "eF=0.6"]) == 2
     err = capsys.readouterr().err.strip()
     assert "NAME=START:STOP:N" in err and len(err.splitlines()) == 1
+
+
+def test_evaluate_skew_reading(capsys):
+    """--skew-reading selects the skew term for closed form and quadrature alike and is echoed; the
+    paper's route (C) and the golden rule (T, default) differ for the Rashba ferromagnet (d0 = k^2/2m)."""
+    totals = {}
+    for extra in ([], ["--skew-reading", "C"]):
+        assert main(["evaluate", "rashba-ferromagnet", "--set", "eF=0.2", "--json", *extra]) == 0
+        out = json.loads(capsys.readouterr().out)
+        reading = out["skew_reading"]
+        assert reading == (extra[-1] if extra else "T")
+        for m in (out, out["quadrature"]):
+            assert m["sigma_yx"]["total"] == pytest.approx(out["quadrature"]["sigma_yx"]["total"], abs=1e-9)
+        totals[reading] = out["sigma_yx"]["total"]
+    assert abs(totals["T"] - totals["C"]) > 1e-3
+
+
+def test_bad_skew_reading_is_one_line(capsys):
+    assert main(["evaluate", "ti-surface", "--set", "eF=1.1", "--skew-reading", "Q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "skew-reading" in err and len(err.splitlines()) == 1

@@ -7,9 +7,11 @@ is ~1e-15 per operation on O(100) nodes). Anisotropic models converge spectrally
 assert the adaptive result is converged to its requested rtol and that the table shows geometric
 decrease (derivations/anisotropic_convergence.py, docs/anisotropic_convergence.md).
 
-Skew scattering is computed in reading C by default (the collision integral acting on the
-coherence S' in its static Markov form, the exact steady state of Eq. 16); reading B (rotating
-form of Eq. 17 as printed) stays selectable with ``skew_reading="B"``.
+Skew scattering is computed in reading T by default (golden rule with the fourth-order
+non-crossing T-matrix, n^sk on the Fermi shell only; quadrature.subleading); reading C (the
+collision integral acting on the coherence S' in its static Markov form, steady state of Eq. 16,
+with mirror shells) and reading B (rotating form of Eq. 17 as printed) stay selectable with
+``skew_reading="C"`` / ``"B"``. Tests of the mirror-shell bookkeeping pass reading C explicitly.
 """
 from __future__ import annotations
 
@@ -197,8 +199,14 @@ def test_static_and_rotating_collision_forms():
 
 def test_skew_reading_keyword_and_meta():
     m = models.ti_surface(0.4, 1.2)
-    res = evaluate(m, 1.0, 0.05, sea=False)
-    assert res["meta"]["skew_reading"] == "C"
+    res_t = evaluate(m, 1.0, 0.05, sea=False)
+    assert res_t["meta"]["skew_reading"] == "T" and res_t["meta"]["skew_reading_note"].startswith("T:")
+    assert res_t["meta"]["n_skew_shells"] == 1 and res_t["meta"]["skew_by_shell"][0]["fermi"]
+    res = evaluate(m, 1.0, 0.05, sea=False, skew_reading="C")
+    assert res["meta"]["skew_reading"] == "C" and res["meta"]["n_skew_shells"] == 2
+    # d0 = const (TI): readings T and C give the same skew pieces (module docstring of subleading)
+    for key in ("sigma_yx", "sigma_xx"):
+        assert abs(res_t[key]["skew"] - res[key]["skew"]) <= 1e-12 * abs(res["sigma_yx"]["skew"])
     res_b = evaluate(m, 1.0, 0.05, sea=False, skew_reading="B")
     assert res_b["meta"]["skew_reading"] == "B"
     assert math.isclose(res_b["sigma_yx"]["skew"], res["sigma_yx"]["skew"] / 3, rel_tol=1e-12)
@@ -207,7 +215,10 @@ def test_skew_reading_keyword_and_meta():
     rows = convergence_table(m, 1.0, 0.05, n_values=(8,), skew_reading="B")
     assert rows[0]["skew_reading"] == "B" and rows[0]["n_nodes"] == 8
     assert math.isclose(rows[0]["sigma_yx.skew"], res_b["sigma_yx"]["skew"], rel_tol=1e-12)
-    for bad in ("A", "c", None):
+    t = fermi_surface_terms(m, 1.0, 0.05, 16)
+    assert t["skew_reading"] == "T" and t["skew"].reading == "T" and t["skew"].j_sk is None
+    assert convergence_table(m, 1.0, 0.05, n_values=(8,))[0]["skew_reading"] == "T"
+    for bad in ("A", "c", "t", "golden-rule", None):
         with pytest.raises(SemiclassicalError, match="skew_reading"):
             evaluate(m, 1.0, 0.05, sea=False, skew_reading=bad)
 
@@ -220,6 +231,9 @@ def test_gauge_seed_independence(model, eF):
     ref = evaluate(model, eF, 0.05, gauge_seed=None)
     for seed in (1, 2):
         assert_same(flat(evaluate(model, eF, 0.05, gauge_seed=seed), W0), flat(ref, W0))
+    ref = evaluate(model, eF, 0.05, gauge_seed=None, sea=False, skew_reading="C")
+    for seed in (1, 2):
+        assert_same(flat(evaluate(model, eF, 0.05, gauge_seed=seed, sea=False, skew_reading="C")), flat(ref))
 
 
 def test_w0_pieces_do_not_depend_on_w_and_drude_scales_as_1_over_w():
@@ -232,9 +246,11 @@ def test_w0_pieces_do_not_depend_on_w_and_drude_scales_as_1_over_w():
 
 
 @pytest.mark.parametrize("make,eF", [(lambda s: models.ti_surface(0.45 * s, 1.1), 1.0),
-                                     (lambda s: models.rashba_ferromagnet(1.0, 0.9, 0.5 * s), 1.0)],
+                                     (lambda s: models.rashba_ferromagnet(1.0, 0.9, 0.5 * s), 0.2)],
                          ids=["ti", "rashba"])
 def test_sigma_yx_is_odd_in_the_magnetization(make, eF):
+    # Rashba at eF = 0.2: one circle (with both subbands occupied the NCA sigma_yx vanishes, see
+    # test_rashba_ferromagnet_above_delta_has_one_circle_in_each_band)
     p, n = evaluate(make(+1), eF, 0.05), evaluate(make(-1), eF, 0.05)
     for key in W0:
         assert abs(p["sigma_yx"][key] + n["sigma_yx"][key]) <= 1e-11 * abs(p["sigma_yx"]["intrinsic"])
@@ -243,13 +259,18 @@ def test_sigma_yx_is_odd_in_the_magnetization(make, eF):
 
 def test_rashba_ferromagnet_above_delta_has_one_circle_in_each_band():
     """eF > Delta: the lower band's circle is outside the upper band's; both carry n^(-1);
-    the skew source lives on three shells (eF and the other band's energy on each circle)."""
+    reading C's skew source lives on three shells (eF and the other band's energy on each
+    circle), reading T's on the Fermi shell only. With both subbands occupied sigma_yx vanishes
+    (the NCA result of Nunner et al., PRB 76, 235312 (2007)) in reading T."""
+    res_c = evaluate(models.rashba_ferromagnet(1.0, 1.0, 0.5), 1.0, 0.05, sea=False, skew_reading="C")
+    assert res_c["meta"]["n_skew_shells"] == 3
     res = evaluate(models.rashba_ferromagnet(1.0, 1.0, 0.5), 1.0, 0.05)
     cs = {c["band"]: c for c in res["meta"]["contours"]}
     assert sorted(cs) == [0, 1] and len(res["meta"]["contours"]) == 2
     assert cs[0]["k_min"] > cs[1]["k_max"]
     assert res["meta"]["isotropy"] == "isotropic"
-    assert res["meta"]["n_skew_shells"] == 3
+    assert res["meta"]["n_skew_shells"] == 1
+    assert abs(res["sigma_yx"]["total"]) < 1e-12 * abs(res["sigma_yx"]["intrinsic"])
     assert res["meta"]["estimated_relative_accuracy"] < 1e-10
     assert all(t["exact"] for t in res["meta"]["transport_times"])   # g = -e tau_c E.v per circle
     taus = [t["tau_tr"] for t in res["meta"]["transport_times"]]
@@ -268,13 +289,18 @@ def test_rashba_ferromagnet_mexican_hat_annulus():
 
 def test_anisotropic_tilted_dirac_converges():
     """Tilted Dirac: contours are not circles, the other band's energy varies along the Fermi
-    contour (one skew shell per pair of mirror angles); the trapezoid converges spectrally."""
+    contour (reading C: one skew shell per pair of mirror angles; reading T: the Fermi shell
+    only); the trapezoid converges spectrally."""
     m = models.tilted_dirac(1.0, 0.5, 0.3)
-    res = evaluate(m, 1.0, 0.05, sea=False)
-    meta = res["meta"]
-    assert meta["isotropy"] == "anisotropic"
-    assert meta["n_theta"] > 16 and meta["fermi_surface_change_last_doubling"] < 1e-10
-    assert meta["n_skew_shells"] > 3
+    for reading, shells in (("T", 1), ("C", None)):
+        res = evaluate(m, 1.0, 0.05, sea=False, skew_reading=reading)
+        meta = res["meta"]
+        assert meta["isotropy"] == "anisotropic"
+        assert meta["n_theta"] > 16 and meta["fermi_surface_change_last_doubling"] < 1e-10
+        if shells is None:
+            assert meta["n_skew_shells"] > 3
+        else:
+            assert meta["n_skew_shells"] == shells
     rows = convergence_table(m, 1.0, 0.05, n_values=(8, 16, 32, 64))
     keys = ["sigma_yx.extrinsic", "sigma_yx.side_jump", "sigma_yx.skew", "sigma_xx.drude",
             "spin_x.extrinsic", "spin_y.edelstein"]
@@ -292,7 +318,9 @@ def test_anisotropic_warped_dirac_fermi_surface_converges():
         a, b, c, d = (terms[n]["current"][piece][1] for n in (16, 32, 64, 128))
         assert abs(a - d) > 1e-6 * abs(d) and abs(b - d) < 1e-6 * abs(d) and abs(c - d) < 1e-12 * abs(d)
     # particle-hole symmetric: the other band's energy on the Fermi contour is -eF everywhere
-    assert len(terms[64]["skew"].parts) == 2
+    # (reading C: one mirror shell); reading T, the default, has the Fermi shell only
+    assert len(terms[64]["skew"].parts) == 1
+    assert len(fermi_surface_terms(m, 1.0, 0.05, 64, skew_reading="C")["skew"].parts) == 2
 
 
 def _anisotropic_script():
@@ -306,8 +334,8 @@ def _anisotropic_script():
 def test_anisotropic_convergence_is_real_warped_dirac():
     """derivations/anisotropic_convergence.py on the warped Dirac model (the slower of the two,
     docs/anisotropic_convergence.md): against N = 96 the largest deviation of the Fermi-surface
-    pieces (sigma_yx, <s_x>, <s_y>, all readings-C skew shells included) shrinks at every doubling
-    of the contour nodes -- measured 4e-2, 6e-5, 8e-8, 6e-15 for N = 8, 16, 32, 64 -- i.e.
+    pieces (sigma_yx, <s_x>, <s_y>, skew in the engine's default reading T) shrinks at every
+    doubling of the contour nodes -- measured 4e-2, 6e-5, 8e-8, 6e-15 for N = 8, 16, 32, 64 -- i.e.
     geometrically, to rounding; asserted: each step gains at least a factor 100 until the
     rounding floor (1e-13) is reached, and N = 64 is at that floor."""
     mod = _anisotropic_script()
@@ -319,7 +347,7 @@ def test_anisotropic_convergence_is_real_warped_dirac():
     for a, b in zip(dev, dev[1:]):
         assert b < max(a / 100, 1e-13)
     assert dev[-1] < 1e-13
-    assert all(r["skew_reading"] == "C" and r["nodes"] == r["N"] for r in rows)
+    assert all(r["skew_reading"] == "T" and r["nodes"] == r["N"] and r["skew_shells"] == 1 for r in rows)
 
 
 # ----------------------------------------------------------------------------- skew, brute force

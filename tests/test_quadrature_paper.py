@@ -11,10 +11,13 @@ below, and ~1e-15 on the node values of n^sk. We assert 1e-10 relative (the engi
 accuracy ``rtol``): four to five orders of margin, still tight enough that any factor, sign or
 missing term fails.
 
-Skew scattering. The default, reading C (the collision integral acting on the coherence S' in its
-static Markov form, the exact steady state of Eq. 16), reproduces the printed Eqs. 84 (node by
-node, upper band on the Fermi circle and lower band on the mirror shell at -eF), 85, 86, 103,
-104 and the damping-like term of Eq. 105. Reading B (rotating form of Eq. 17 as printed) gives
+Skew scattering. The default, reading T (golden rule with the fourth-order non-crossing T-matrix,
+quadrature.subleading), puts all of n^sk on the Fermi circle: 2X (-sin theta) there, X of Eq. 84,
+nothing on the mirror shell; it reproduces the printed Eqs. 85, 86, 103, 104 and the
+damping-like term of Eq. 105. Reading C (the collision integral acting on the coherence S' in its
+static Markov form, steady state of Eq. 16) reproduces Eq. 84 node by node (upper band on the
+Fermi circle and lower band on the mirror shell at -eF, each carrying half of Eq. 85: d0 = const
+here, Eq. 83) and the same sigma^sk, <s>^sk. Reading B (rotating form of Eq. 17 as printed) gives
 exactly 1/3 of the skew terms, a recorded finding kept as a test. The field-like term of Eq. 105
 carries one factor rho(eF) too many as printed (semiclassical.errata, Eq. 105): it is compared
 with that factor removed.
@@ -78,14 +81,23 @@ def point(request):
     return res, printed(M, eF, v, hbar, e), request.param
 
 
+@pytest.fixture(scope="module")
+def point_c(point):
+    """Reading C at the same point (Fermi-surface pieces only)."""
+    _, _, (M, eF, v, hbar, e) = point
+    return evaluate(models.ti_surface(M, v, hbar, e), eF, W, gauge_seed=SEED, sea=False, skew_reading="C")
+
+
 def close(a, b, rtol=RTOL):
     return abs(a - b) <= rtol * abs(b)
 
 
-def test_default_skew_reading_is_C_and_recorded(point):
+def test_default_skew_reading_is_T_and_recorded(point, point_c):
     res, _, _ = point
-    assert res["meta"]["skew_reading"] == "C"
+    assert res["meta"]["skew_reading"] == "T"
+    assert res["meta"]["skew_reading_note"].startswith("T: golden rule")
     assert res["meta"]["gauge_seed"] == SEED
+    assert point_c["meta"]["skew_reading"] == "C"
 
 
 def test_eq74_intrinsic_conductivity(point):
@@ -128,7 +140,8 @@ def test_eq84_skew_distribution_node_by_node(params):
     -X (-sin theta) on the mirror shell (lower band at k_F, energy -eF; for the TI
     delta(eps^- + eF) = delta(eps^+ - eF), so the printed sigma_z is this sign)."""
     M, eF, v, hbar, e = params
-    terms = fermi_surface_terms(models.ti_surface(M, v, hbar, e), eF, W, 16, gauge=RandomGauge(SEED))
+    terms = fermi_surface_terms(models.ti_surface(M, v, hbar, e), eF, W, 16, gauge=RandomGauge(SEED),
+                                skew_reading="C")
     X = printed(*params)["84"]
     parts = {round(p.shell.energy, 12): p for p in terms["skew"].parts}
     assert sorted(parts) == [round(-eF, 12), round(eF, 12)]
@@ -140,13 +153,31 @@ def test_eq84_skew_distribution_node_by_node(params):
         assert np.max(np.abs(p.g - target)) <= RTOL * abs(X)
 
 
-def test_eq85_and_eq103_skew(point):
+@pytest.mark.parametrize("params", POINTS[:3], ids=lambda p: "M={} eF={}".format(*p[:2]))
+def test_reading_t_skew_distribution_node_by_node(params):
+    """n^sk (reading T, the default) at every node: 2X (-sin theta) on the Fermi circle, X of
+    Eq. 84, and no mirror shell: the two equal halves of Eq. 83 both sit at eF."""
+    M, eF, v, hbar, e = params
+    terms = fermi_surface_terms(models.ti_surface(M, v, hbar, e), eF, W, 16, gauge=RandomGauge(SEED))
+    assert terms["skew_reading"] == "T"
+    X = printed(*params)["84"]
+    (p,) = terms["skew"].parts
+    assert p.shell is terms["shell"] and p.shell.energy == eF and np.all(p.shell.band == 1)
+    assert np.max(np.abs(p.g - 2 * X * (-np.sin(p.shell.theta)))) <= RTOL * abs(X)
+
+
+def test_eq85_and_eq103_skew(point, point_c):
     res, p, _ = point
     assert close(res["sigma_yx"]["skew"], p["85"])
     assert close(res["spin_density"]["x"]["skew"], p["103"])
-    # Eq. 83: the Fermi circle and the mirror shell contribute equally
-    by_shell = res["meta"]["skew_by_shell"]
-    assert len(by_shell) == 2
+    # reading T: one (Fermi) shell carries all of it
+    (part,) = res["meta"]["skew_by_shell"]
+    assert part["fermi"] and close(part["sigma_yx"], p["85"])
+    # reading C: same totals; Eq. 83: the Fermi circle and the mirror shell contribute equally
+    assert close(point_c["sigma_yx"]["skew"], p["85"])
+    assert close(point_c["spin_density"]["x"]["skew"], p["103"])
+    by_shell = point_c["meta"]["skew_by_shell"]
+    assert len(by_shell) == 2 and sorted(x["fermi"] for x in by_shell) == [False, True]
     for part in by_shell:
         assert close(part["sigma_yx"], p["85"] / 2)
 
@@ -169,10 +200,11 @@ def test_eq105_torque(point):
     assert not close(c1, p["105_field_like"], 1e-3)        # as printed it is off by the factor rho
 
 
-def test_reading_b_is_one_third_of_reading_c(point):
+def test_reading_b_is_one_third_of_reading_c(point, point_c):
     """Recorded finding: with the rotating Markov form of Eq. 17 (reading B) the skew pieces are
     exactly 1/3 of reading C's (hence of Eqs. 85, 103), on both shells; nothing else changes."""
-    res, p, (M, eF, v, hbar, e) = point
+    _, p, (M, eF, v, hbar, e) = point
+    res = point_c
     b = evaluate(models.ti_surface(M, v, hbar, e), eF, W, gauge_seed=SEED, sea=False, skew_reading="B")
     assert b["meta"]["skew_reading"] == "B"
     assert close(b["sigma_yx"]["skew"], res["sigma_yx"]["skew"] / 3)

@@ -252,7 +252,7 @@ def ti():
 @pytest.fixture(scope="module")
 def ti_dist(ti):
     shell = Shell.of([(1, 1)])
-    return {r: skew.skew_distribution(ti, shell, r) for r in ("B", "C")}
+    return {r: skew.skew_distribution(ti, shell, r) for r in ("B", "C", "T")}
 
 
 def explicit(expr):
@@ -347,8 +347,46 @@ def test_ti_reading_B_is_one_third_of_eq85(ti, ti_dist):
         assert sp.simplify(explicit(c) - target[l]) == 0
 
 
+def test_ti_reading_T_is_eq84_folded_onto_the_fermi_circle(ti, ti_dist):
+    """Reading T (golden rule, the default): n^sk = 2 x the upper-band part of Eq. 84, no lower-band
+    (mirror) part; the observables are Eqs. 85 and 103 all the same (d0 = const)."""
+    dist = ti_dist["T"]
+    assert [(pc.shell, pc.energy) for pc in dist.pieces] == [(skew.FERMI, skew.eF)]
+    target = laurent_coefficients(sp.expand(2 * eq84_upper()), P1.u)
+    got = laurent_coefficients(sp.expand(dist[(skew.FERMI, "1")]), P1.u)
+    assert set(got) == set(target)
+    for l, c in got.items():
+        assert sp.simplify(explicit(c) - target[l]) == 0
+    shell = Shell.of([(1, 1)])
+    for name in ("current", "spin"):
+        f = skew.skew_current if name == "current" else (lambda *a, **k: skew.skew_spin_density(*a, **k)[0])
+        assert sp.simplify(explicit(f(ti, shell, dist=dist) - f(ti, shell, dist=ti_dist["C"]))) == 0, name
+
+
+@pytest.mark.parametrize("hamiltonian,spec", [(TI, [(1, 1)]), (DIRAC_QUADRATIC, [(1, 1)]),
+                                              (RASHBA_FM, [(1, 1), (-1, 1)]), (RASHBA_FM, [(-1, -1), (-1, 1)])],
+                         ids=["ti", "dirac+Dk^2", "rashba, one circle per band", "rashba, two lower-band circles"])
+def test_golden_rule_is_twice_the_fermi_shell_part_of_reading_C(hamiltonian, spec):
+    """J_sk^T = 2 x [J^static(S')]_Fermi shell, exactly, in circle symbols and a random gauge (the identity
+    of the skew module docstring): two routes that share only the eigenvectors -- the Pancharatnam
+    triple products of reading T and the interband coherence S' of Eqs. 31-33 under J of Eq. 16."""
+    model = TwoBandModel.from_string(hamiltonian, {"v": 1, "M": 0.5, "B": 0.2, "D": 0.1} if "B*" in hamiltonian
+                                     else {"m": 1, "alpha": 0.5, "Delta": 0.5} if "alpha" in hamiltonian
+                                     else {"v": 1, "M": 0.3})
+    bs = BlochSystem(model, Gauge.random(6))
+    shell = Shell.of(spec)
+    jt = skew.skew_driving(bs, shell, "T")
+    jc = skew.skew_driving(bs, shell, "C", skew.mirror_shells(shell))
+    for c in shell.circles:
+        diff = sp.expand(jt[(skew.FERMI, c.tag)] - 2 * jc[(skew.FERMI, c.tag)])
+        on_sphere = {t.point.S: sp.sqrt(1 - t.point.C**2) for t in shell.circles}   # Bloch angle in [0, pi]
+        for coeff in laurent_coefficients(diff, c.point.u).values():
+            assert sp.simplify(coeff.xreplace(on_sphere)) == 0, c.tag
+    assert all(pc.shell == skew.FERMI for pc in jt.pieces)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize("reading", ["B", "C"])
+@pytest.mark.parametrize("reading", ["B", "C", "T"])
 def test_gauge_independence(ti_dist, seed, reading):
     """A k-dependent random gauge (windings and smooth phases) leaves n^sk unchanged, symbolically."""
     bs = BlochSystem(ti_model(), Gauge.random(seed))

@@ -2,7 +2,7 @@
 
     semiclassical reproduce [--json] [--out DIR [--pdf]]
     semiclassical derive MODEL [--latex | --json] [--set eF=...]
-    semiclassical evaluate MODEL --set NAME=VALUE ... [--json]
+    semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--kubo]
 
 Bad input exits with status 2 and one line on stderr; never a traceback (set
 SEMICLASSICAL_DEBUG=1 to see one for an internal error).
@@ -170,7 +170,7 @@ def cmd_evaluate(args):
     sets = _parse_sets(args.set)
     if args.sweep:
         return _sweep(args, model, sets)
-    out = _evaluate_point(model, sets, getattr(args, "kubo", False))
+    out = _evaluate_point(model, sets, getattr(args, "kubo", False), args.skew_reading)
     if args.json:
         print(json.dumps(out, indent=2, default=_json_number))
     else:
@@ -190,7 +190,8 @@ def _sweep(args, model, sets):
         raise SemiclassicalError(f"--sweep {args.sweep!r}: write it as NAME=START:STOP:N, e.g. eF=0.6:2.0:8") from None
     points, t0 = [], time.perf_counter()
     for i, x in enumerate(grid):
-        points.append(_evaluate_point(model, {**sets, name.strip(): float(x)}, getattr(args, "kubo", False)))
+        points.append(_evaluate_point(model, {**sets, name.strip(): float(x)}, getattr(args, "kubo", False),
+                                      args.skew_reading))
         print(f"semiclassical: point {i + 1}/{len(grid)} ({name}={x:.6g}) done, {time.perf_counter() - t0:.1f} s",
               file=sys.stderr, flush=True)
     if args.json:
@@ -201,8 +202,9 @@ def _sweep(args, model, sets):
     return 0
 
 
-def _evaluate_point(model, sets, kubo):
-    """The ``evaluate`` map at one parameter point (DESIGN.md section 4)."""
+def _evaluate_point(model, sets, kubo, skew_reading="T"):
+    """The ``evaluate`` map at one parameter point (DESIGN.md section 4); ``skew_reading`` as in
+    :mod:`semiclassical.skew` (closed form and quadrature use the same one, recorded in the output)."""
     from .derivation import Derivation
 
     values = model.resolve_values(sets)
@@ -212,9 +214,9 @@ def _evaluate_point(model, sets, kubo):
     if W_value <= 0:
         raise SemiclassicalError(f"W = {W_value} must be positive (W = n_i u0^2, the white-noise strength)")
     e_value = values.pop("e", 1.0)
-    out = {"model": model.name, "parameters": {**values, "W": W_value, "e": e_value}}
+    out = {"model": model.name, "parameters": {**values, "W": W_value, "e": e_value}, "skew_reading": skew_reading}
     if model.is_covariant:
-        closed = Derivation(model).evaluate(values, W_value=W_value, e_value=e_value)
+        closed = Derivation(model, skew_reading=skew_reading).evaluate(values, W_value=W_value, e_value=e_value)
         if not closed["circles"]:
             # a physicist asks for this on purpose (the quantized intrinsic term): numbers, and a note
             closed["note"] = (f"eF = {values['eF']} lies in a gap: no Fermi circle, so every Fermi-surface "
@@ -223,7 +225,7 @@ def _evaluate_point(model, sets, kubo):
     else:
         out["closed_form"] = (f"none: the model is not rotationally covariant ({model.why_not_covariant}); "
                               "the numbers are from the quadrature engine alone")
-    quad = _quadrature(model, values, W_value, e_value)
+    quad = _quadrature(model, values, W_value, e_value, skew_reading)
     if quad is not None:
         out["quadrature"] = quad
     if kubo:
@@ -231,13 +233,13 @@ def _evaluate_point(model, sets, kubo):
     return out
 
 
-def _quadrature(model, values, W_value, e_value):
+def _quadrature(model, values, W_value, e_value, skew_reading="T"):
     try:
         from .quadrature import evaluate as quad_evaluate
     except ImportError:
         return None
     nm = model.numeric(values, e=e_value)
-    return quad_evaluate(nm, values["eF"], W_value)
+    return quad_evaluate(nm, values["eF"], W_value, skew_reading=skew_reading)
 
 
 def _kubo(model, values, W_value, e_value):
@@ -323,8 +325,15 @@ def _print_evaluate(out):
 
 
 # ------------------------------------------------------------------------------ main
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (DESIGN.md section 4: never more than one line)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser():
-    ap = argparse.ArgumentParser(prog="semiclassical", description=__doc__.splitlines()[0])
+    ap = _Parser(prog="semiclassical", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reproduce", help="derive Sec. VI of the paper and compare with the print")
     r.add_argument("--json", action="store_true", help="the table as JSON (with the quadrature column)")
@@ -343,6 +352,11 @@ def build_parser():
     e.add_argument("--json", action="store_true")
     e.add_argument("--sweep", metavar="NAME=START:STOP:N",
                    help="evaluate on N evenly spaced values of one parameter (progress on stderr)")
+    e.add_argument("--skew-reading", choices=("T", "C", "B"), default="T",
+                   help="skew scattering: T = golden rule with the fourth-order non-crossing T-matrix "
+                        "(default; agrees with Kubo-Streda), C = the paper's route through the interband "
+                        "coherence S' (Eqs. 31-36, with mirror shells), B = C with the rotating Markov form "
+                        "of Eq. 17")
     e.add_argument("--kubo", action="store_true",
                    help="also run the Kubo-Streda (NCA) engine, extrapolated to W -> 0; adds a 'kubo' map "
                         "shaped like the closed-form maps: sigma_yx.total, spin_density.{x,y,z}.{total,edelstein} "
@@ -354,7 +368,10 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:   # usage error (one line already printed) or --help
+        return exc.code
     handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "evaluate": cmd_evaluate}[args.command]
     try:
         return handler(args)

@@ -50,14 +50,26 @@ class Derivation:
 
     model: TwoBandModel
     gauge: Gauge = field(default_factory=Gauge)
+    #: skew-scattering reading (:mod:`skew`): "T" (default, golden rule; agrees with Kubo-Streda),
+    #: "C" or "B" (density-matrix readings with mirror shells), ...
+    skew_reading: str | None = None
 
     def __post_init__(self):
+        from .skew import DEFAULT_READING, READINGS
+
+        self.skew_reading = self.skew_reading or DEFAULT_READING
+        if self.skew_reading not in READINGS:
+            raise SemiclassicalError(f"unknown skew reading {self.skew_reading!r}: use one of {', '.join(READINGS)}")
         self.bs = BlochSystem(self.model, self.gauge)
         self._cache: dict = {}
 
     # ------------------------------------------------------------------ scenario
     def scenario(self, values: dict) -> Scenario:
-        """Find the Fermi circles numerically at the point ``values`` (must contain eF)."""
+        """Find the Fermi circles numerically at the point ``values`` (must contain eF).
+
+        The mirror shells (other energies crossed by the skew term of readings B, C, ...) are
+        located only when the derivation's skew reading has them; reading T has none.
+        """
         if "eF" not in values:
             raise SemiclassicalError("the Fermi energy is missing: give it with --set eF=VALUE")
         values = with_defaults(values)
@@ -67,9 +79,10 @@ class Derivation:
         tiny, huge = 1e-12, 1e6 * (1 + max([c[2] for c in circles], default=1.0))
         zero = tuple(b for b in (1, -1) if float(f["d0"](tiny) + b * f["dd"](tiny)) < energy)
         inf = tuple(b for b in (1, -1) if float(f["d0"](huge) + b * f["dd"](huge)) < energy)
-        if not circles:
-            return Scenario((), zero, inf)
-        from .skew import mirror_spec
+        from .skew import MIRROR_READINGS, mirror_spec
+
+        if not circles or self.skew_reading not in MIRROR_READINGS:
+            return Scenario(circles, zero, inf)
 
         # the skew term lives also on the "mirror" shells (module skew): which circles cross them
         spec = mirror_spec(self.bs, values, circles, energy)
@@ -99,14 +112,19 @@ class Derivation:
     def skew(self, scenario: Scenario, reading: str | None = None):
         """Skew-scattering closed forms (Eqs. 35-36 -> 83-85, 102-103), order W^0.
 
-        J_sk from the interband coherence S' (Eqs. 31, 33) in the reading of :mod:`skew`
-        (default "C", the exact static steady state of Eq. 16; "B" gives one third of the TI's
-        Eq. 85). Keys: ``n_sk`` (the distribution on the Fermi and mirror shells),
-        ``sigma_yx_skew``, ``sx_skew``, ``sy_skew``; in circle symbols (mirror circles included).
+        J_sk in the reading of :mod:`skew`: the derivation's ``skew_reading`` unless given
+        ("T", the default: golden rule with the fourth-order non-crossing T-matrix, on the Fermi
+        shell; "C": the interband coherence S' of Eqs. 31, 33 under the static steady state of
+        Eq. 16, with mirror shells; "B" gives one third of the TI's Eq. 85). Keys: ``n_sk`` (the
+        distribution), ``sigma_yx_skew``, ``sx_skew``, ``sy_skew``; in circle symbols (mirror
+        circles included for the mirror readings).
         """
         from . import skew
 
-        reading = reading or skew.DEFAULT_READING
+        reading = reading or self.skew_reading
+        if reading in skew.MIRROR_READINGS and len(scenario.shell) and not scenario.mirror_key:
+            raise SemiclassicalError(
+                f"skew reading {reading!r} needs the mirror shells: use Derivation(model, skew_reading={reading!r})")
         key = ("skew", scenario.spec, scenario.mirror_key, reading)
         if key not in self._cache:
             if not len(scenario.shell):

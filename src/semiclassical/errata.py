@@ -57,9 +57,10 @@ ERRATA: tuple[Erratum, ...] = (
                 "'reading C')",
         evidence="As printed the integrand is not gauge covariant (the phase of $S'^{m''m'}$ survives) and, "
                  "in the canonical gauge, the driving term does not conserve particle number. Corrected, "
-                 "it reproduces Eqs. 84, 85, 103 exactly and the total Eq. 86 equals the Kubo-Streda "
-                 "(non-crossing) result. With the rotating Markov form of Eq. 17 (delta on the inner "
-                 "indices) the skew terms are exactly 1/3 of Eqs. 84, 85, 103.",
+                 "it reproduces Eqs. 84, 85, 103 exactly and, for the TI, the total Eq. 86 equals the "
+                 "Kubo-Streda (non-crossing) result. With the rotating Markov form of Eq. 17 (delta on the "
+                 "inner indices) the skew terms are exactly 1/3 of Eqs. 84, 85, 103. Beyond the TI see the "
+                 "entry for Eqs. 35-36, 84.",
         test="tests/test_skew.py::test_reading_A_is_gauge_dependent_for_the_ti",
     ),
     Erratum(
@@ -72,6 +73,30 @@ ERRATA: tuple[Erratum, ...] = (
         evidence="Both forms agree on band-diagonal $n$ (Eq. 28); on $S'$ the rotating form gives 1/3 of the "
                  "paper's skew terms, the static form gives Eqs. 84-86 and 103 exactly.",
         test="tests/test_skew.py::test_ti_reading_B_is_one_third_of_eq85",
+    ),
+    Erratum(
+        equation="35-36, 84",
+        topic="where the skew-scattering distribution lives (physics, beyond the misprints above)",
+        printed=r"$n^{(\mathrm{sk})}\propto\delta(\epsilon_F-\epsilon^+_k)\,e\mathbf E\cdot\hat\theta\,\sigma_z$: "
+                r"half of it a lower-band population at $k_F$, energy $-\epsilon_F$ (in general: on 'mirror' "
+                r"shells at the coherence partner's energy $\epsilon^{\bar m}_{k_F}\neq\epsilon_F$)",
+        derived=r"golden rule with the fourth-order non-crossing T-matrix (the default, 'reading T'): "
+                r"$J_{sk}(l)=\frac{4\pi^2W^2}{\hbar}\sum_{j,q}\delta_j\delta_q\,g_j\,"
+                r"\mathrm{Im}\langle u_l|u_j\rangle\langle u_j|u_q\rangle\langle u_q|u_l\rangle"
+                r"\,(\Delta_l^{-1}+\Delta_j^{-1}+\Delta_q^{-1})$, all three states on the Fermi shell, "
+                r"$\Delta=\epsilon^m-\epsilon^{\bar m}$; it equals exactly twice the Fermi-shell part of the "
+                r"paper's driving term, and for the TI $n^{(\mathrm{sk})}$ is $2\times$ the ++ entry of Eq. 84 "
+                r"with no -- entry",
+        evidence="Energy is conserved between the real incoming and outgoing states of a scattering event, "
+                 "both at eF; the interband partner in the coherence is virtual and enters only through "
+                 "1/Delta, so no W^0 population can sit at another energy (a T = 0 Kubo-Streda response has "
+                 "no pinched G^R G^A there). For d0 = const the mirror half gives the same current and spin "
+                 "as the Fermi half: Eqs. 85, 86, 103 stand. For d0(k) varying the paper's route disagrees "
+                 "with the Kubo-Streda NCA by 1e-4..2e-2 (Rashba ferromagnet with both subbands occupied: "
+                 "-0.0137 instead of the published 0, Nunner et al. PRB 76, 235312 (2007)); the golden "
+                 "rule agrees with it to the Kubo error (<= 1e-9) for every model, one and two circles, "
+                 "isotropic and anisotropic (docs/kubo_vs_semiclassical.md).",
+        test="tests/test_kubo_vs_semiclassical.py::test_closed_form_totals_equal_kubo",
     ),
     Erratum(
         equation="105",

@@ -147,7 +147,8 @@ def quadrature_data(point: dict, seed: int):
     params = {n: point[n] for n in ("v", "M", "hbar", "eF")}
     nm = model.numeric(params, e=point["e"])
     res = evaluate(nm, point["eF"], point["W"], rtol=1e-10, gauge_seed=seed)
-    fs = fermi_surface_terms(nm, point["eF"], point["W"], 64, gauge=RandomGauge(seed))
+    # reading C: Eq. 84 is the distribution of the paper's density-matrix route (mirror shell included)
+    fs = fermi_surface_terms(nm, point["eF"], point["W"], 64, gauge=RandomGauge(seed), skew_reading="C")
     rng = np.random.default_rng(seed)
     kk = rng.uniform(0.2, 3.0, 6) * point["M"] / (point["hbar"] * point["v"])
     th = rng.uniform(-np.pi, np.pi, 6)

@@ -1,5 +1,37 @@
 """Skew scattering: interband coherence S' -> driving term J_sk -> n^sk (paper Eqs. 31-36, 83-85, 102-103).
 
+Reading "T" (the default): golden rule with the fourth-order non-crossing T-matrix
+-----------------------------------------------------------------------------------
+Skew scattering at order W^0 is the antisymmetric part of the scattering rate at fourth order in
+the disorder potential, with the Gaussian (white-noise) pairings that are not crossed -- the
+non-crossing approximation (NCA) the paper compares with. From T = U + U G0 U + U G0 U G0 U,
+G0 = (eF - H0 + i0)^-1 at the *on-shell* energy eF (Im Sigma only; Re Sigma renormalizes the bands),
+the rate l -> l' between Fermi-shell states has three antisymmetric pieces: the self-energy
+insertion on the incoming leg, on the outgoing leg, and the ladder term whose intermediate pair
+(q, qbar) at one momentum is one state on shell (delta) and its interband partner off shell
+(1/Delta). Summed, they collapse to a manifestly gauge-invariant closed form,
+
+    J_sk(l) = (4 pi^2 W^2/hbar) sum_{j, q} delta(eps_j - eF) delta(eps_q - eF) g_j Omega(l, j, q)
+              (1/Delta_l + 1/Delta_j + 1/Delta_q),      J0[n^sk] = -J_sk,
+
+with n^(-1) = delta(eps - eF) g (Eq. 29), Omega(l, j, q) = Im <u_l|u_j><u_j|u_q><u_q|u_l> (the
+Pancharatnam phase of three Fermi-surface states) and Delta_a = eps^{b_a}_{k_a} - eps^{bbar_a}_{k_a}
+(:func:`_golden_rule`; a q-dependent correlator weights the three 1/Delta terms by its pairs). Its
+massive-Dirac special case is the intrinsic skew-scattering rate w^(4a) of Sinitsyn et al., PRB 75,
+045315 (2007). n^sk lives on the Fermi shell only.
+
+Relation to the density-matrix readings below (proved in the closed form, checked in
+``tests/test_skew.py``): J_sk^T = 2 x (the Fermi-shell part of J_sk^C). Reading C, the paper's
+route through S' (Eqs. 31-36), gives exactly half of the golden-rule driving on the Fermi shell and
+puts the other half on *mirror* shells, at the energy E_c != eF of the coherence partner: its
+Markov treatment gives the virtual interband state an energy shell of its own. Energy is conserved
+between the real incoming and outgoing states, both at eF; the partner enters only through 1/Delta.
+For d0 = const the mirror half is the image of the Fermi half and gives the same current and spin
+(why reading C reproduces Eqs. 85, 103 and the Kubo-Streda total of Eq. 86 for the TI); for d0(k)
+varying (Rashba ferromagnet, Dirac + D k^2, tilted cone) only reading T agrees with Kubo-Streda
+(docs/kubo_vs_semiclassical.md). Eq. 84 is the reading-C distribution (its sigma_z part is the
+mirror half); :mod:`semiclassical.errata` records it.
+
 Reading "B" (Eq. 17 as printed)
 -------------------------------------
 With the leading distribution n^(-1)_k = delta(eps^m_k - eF) g^m (Eqs. 27-29):
@@ -21,8 +53,8 @@ circles cross E_c). J0 conserves energy, so n^sk is found shell by shell. For th
 Eq. 84. A delta(eps^{b_c}_k - eF) at the partner circle is rewritten as
 delta(eps^{bbar_c}_k - E_c) rho_c / rho_partner (both are delta(|k| - k_c)/(hbar |v|)).
 
-Reading "C" (exact steady state of Eq. 16)
-------------------------------------------
+Reading "C" (exact steady state of Eq. 16 for the coherence; the paper's Eqs. 84-85)
+-------------------------------------------------------------------------------------
 The J of the README's Conventions comes from Eq. 17, g0 = -(i/hbar) int_0^inf dt [U(t), <rho(t)>] with
 U(t) = e^{-iH0 t/hbar} U e^{iH0 t/hbar}: it assumes the interaction-picture density matrix is slow,
 i.e. rho(t - t') = e^{iH0 t'/hbar} rho(t) e^{-iH0 t'/hbar}. That is exact for the band-diagonal n
@@ -74,11 +106,15 @@ from .parsing import hbar
 
 #: key of the Fermi shell in the results (mirror shells are keyed by the tag of their Fermi circle)
 FERMI = "F"
-#: the project default: reading C, the exact static steady state of Eq. 16 (module docstring);
-#: it reproduces Eqs. 84, 85, 103 and agrees with the Kubo-Streda engine
-DEFAULT_READING = "C"
+#: the project default: reading T, the golden rule with the fourth-order non-crossing T-matrix
+#: (module docstring); it agrees with the Kubo-Streda engine for every model, and gives the
+#: paper's Eqs. 85 and 103 for the TI
+DEFAULT_READING = "T"
+#: readings whose J_sk has parts on mirror shells (energies other than eF)
+MIRROR_READINGS = ("B", "C", "A", "B36", "C36")
 #: reading -> (route, Markov form of the collision integral); see the module docstring
 READINGS = {
+    "T": ("golden-rule", None),       # golden rule, fourth-order NCA T-matrix: Fermi shell only
     "B": ("collision", "rotating"),   # J(S') with the J of the README's Conventions (Eq. 17 as printed)
     "C": ("collision", "static"),     # J(S') with the exact steady-state solution of Eq. 16
     "A": ("eq36-literal", "rotating"),  # Eq. 36 exactly as printed
@@ -514,10 +550,14 @@ def skew_driving(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, 
         raise SemiclassicalError("no Fermi circle: the skew-scattering term needs a Fermi surface")
     route, markov = READINGS[reading]
     t0 = time.perf_counter()
+    if route == "golden-rule":
+        mirrors = {}                   # energy conservation at eF: no mirror shells
     mirrors = mirror_shells(shell) if mirrors is None else mirrors
     g, subs = _resolve_leading(bs, shell, g, corr)
     t1 = time.perf_counter()
-    if route == "collision":
+    if route == "golden-rule":
+        values = _golden_rule(bs, shell, g, corr)
+    elif route == "collision":
         Sp = _interband_coherence(bs, shell, g, mirrors, corr)
         J = born_collision(bs, shell, Sp, mirrors, "diagonal", corr, markov)
         values = {key: d.get((b, b), 0) for key, d in J.items() for b in [_band_of(shell, mirrors, key)]}
@@ -528,6 +568,42 @@ def skew_driving(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, 
                    for key, energy, t in _all_circles(shell, mirrors))
     return SkewField("J_sk", reading, shell, mirrors, pieces, subs, "35-36", "W",
                      {"leading": t1 - t0, "driving": time.perf_counter() - t1})
+
+
+def _golden_rule(bs, shell, g, corr):
+    """J_sk of reading T on the Fermi shell: {(FERMI, tag): h_tag(u)}.
+
+    J_sk(l) = (4 pi^2/hbar) sum_{j, q on the Fermi shell} g_j Omega(l, j, q)
+              [S_lj S_lq/Delta_l + S_lj S_jq/Delta_j + S_lq S_qj/Delta_q],
+    Omega(l, j, q) = Im <u_l|u_j><u_j|u_q><u_q|u_l> (gauge invariant), S_ab = <U_q U_-q> at
+    q = k_a - k_b (W for white noise), Delta_a = eps^{b_a} - eps^{bbar_a} at k_a. Each sum over a
+    Fermi circle is rho_c times an angular average; j and q get angle variables of their own.
+    """
+    out = {}
+    for t in shell.circles:
+        p = t.point
+        total = sp.Integer(0)
+        for cj in shell.circles:
+            j = Point(cj.point.tag, "j")
+            gj = _moved(g[cj.tag], cj.point, j)
+            for cq in shell.circles:
+                q = Point(cq.point.tag, "q")
+                loop = (bs.overlap(t.band, p, cj.band, j) * bs.overlap(cj.band, j, cq.band, q)
+                        * bs.overlap(cq.band, q, t.band, p))
+                omega = _imag(full_angles(loop, p, j, q), (p, j, q))
+                S = corr.strength
+                weight = (S(p, j) * S(p, q) / _energy_gap(t, t.band, OTHER[t.band])
+                          + S(p, j) * S(j, q) / _energy_gap(cj, cj.band, OTHER[cj.band])
+                          + S(p, q) * S(q, j) / _energy_gap(cq, cq.band, OTHER[cq.band]))
+                try:
+                    inner = angular_average(sp.expand(omega * weight), q.u)
+                    total += cj.rho * cq.rho * angular_average(sp.expand(inner * gj), j.u)
+                except ValueError as exc:
+                    raise SemiclassicalError(
+                        f"angular average in the golden-rule skew rate failed ({str(exc)[:200]}): the "
+                        "disorder correlator must be a polynomial in the angles") from None
+        out[(FERMI, t.tag)] = sp.expand(4 * sp.pi**2 / hbar * total)
+    return out
 
 
 def _band_of(shell, mirrors, key):

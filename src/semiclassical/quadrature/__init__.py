@@ -11,12 +11,13 @@ form of any model quantity is read. Modules, one job each:
                       the static (exact steady state of Eq. 16) or rotating (Eq. 17) Markov form
 - :mod:`.leading`     n^(-1) (Eq. 27), tau_tr (Eqs. 29-30), Drude, Edelstein (Eq. 87)
 - :mod:`.extrinsic`   beta (Eq. 47), gamma (Eq. 61)
-- :mod:`.subleading`  J_E -> n^sj (Eqs. 37-38); D' -> S' -> J(S') -> n^sk (Eqs. 31, 33, 35),
-                      skew reading "C" (static J, default) or "B" (rotating J)
+- :mod:`.subleading`  J_E -> n^sj (Eqs. 37-38); n^sk (Eqs. 31, 33, 35): skew reading "T"
+                      (default: golden rule with the fourth-order non-crossing T-matrix, Fermi
+                      shell only), or D' -> S' -> J(S') with J static ("C") or rotating ("B")
 - :mod:`.sea`         Fermi-sea integrals sigma^int (Eq. 72), <s>^int (Eqs. 57, 91)
 - :mod:`.response`    current (Eq. 52) and spin density (Eq. 63) piece by piece, adaptive accuracy
 
-Entry points: :func:`evaluate`, :func:`convergence_table` (keyword ``skew_reading="C"|"B"``; the
+Entry points: :func:`evaluate`, :func:`convergence_table` (keyword ``skew_reading="T"|"C"|"B"``; the
 reading used is in ``meta["skew_reading"]``). Conventions: README "Conventions" section, DESIGN.md
 section 3.
 """

@@ -30,8 +30,10 @@ off-diagonal f (the coherence S' of skew scattering, Eq. 35) they differ only in
 1 and 3: in the static form the intermediate state k' lies on the energy shell of the outer state
 (m, k), in the rotating form on that of the coherence partner. The static form is the one that
 reproduces the paper's Eqs. 84, 85 and 103 and, for the TI, the Kubo-Streda totals; the rotating
-form gives one third of the skew terms (:mod:`semiclassical.skew`, readings C and B; skew
-scattering itself, and its known limits, in :mod:`.subleading`).
+form gives one third of the skew terms (:mod:`semiclassical.skew`, readings C and B). Neither is
+the default for skew scattering: the quadrature engine's default, reading T of :mod:`.subleading`,
+takes the golden rule with the fourth-order non-crossing T-matrix on the Fermi shell and does not
+use J(S'); twice the Fermi-shell part of the static J(S') equals its source exactly.
 
 Delta-function bookkeeping (what :func:`collision` computes). The input is supported on one
 shell E: f_k = sum_c delta(eps^c_k - E) F^{(c)}(k), given as a 2x2 band matrix F_i at each node i

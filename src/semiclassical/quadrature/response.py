@@ -7,20 +7,23 @@ Per unit field E = E_x xhat (E_x = 1), charge -e, spin = the model's spin operat
     intrinsic  (e^2/hbar) sum Omega n_FD  (yx only)    Eq. 72, Fermi sea
     extrinsic  -e sum beta_a n^(-1)                     Eq. 75
     side_jump  -e sum v_a n^sj                          Eq. 79
-    skew       -e sum v_a n^sk (all shells)             Eq. 83 (reading C by default, see below)
+    skew       -e sum v_a n^sk (all shells)             Eq. 83 (reading T by default, see below)
   <s_a> = sum_{m,k} { s^mm [n^(-1) + n^sk + n^sj] + s^int n_FD + gamma n^(-1) }
     edelstein  (1/W), intrinsic (Eq. 57, sea), extrinsic (Eq. 97), side_jump (Eq. 100), skew (Eq. 102).
   total = sum of the W^0 pieces (intrinsic + extrinsic + side_jump + skew).
 
-Skew scattering (``skew_reading``): "C" (default) applies the collision integral to the coherence
-S' in its static Markov form, the exact steady-state solution of Eq. 16 for the static,
-dc-driven S' (:mod:`.collision`); it reproduces the paper's Eqs. 84, 85, 103 and, with the other
-pieces, the Kubo-Streda totals for the TI (for models with a k-dependent d0 see the known limit
-in :mod:`.subleading`; ``meta["skew_by_shell"]`` splits the skew pieces by energy shell). "B" uses
-the rotating form of Eq. 17 as printed, which gives one third of the skew terms for the TI
-surface. Every other piece is the same in both readings. The reading used is recorded in
-``meta["skew_reading"]``. Units and sign conventions: README "Conventions" section, DESIGN.md
-section 3.
+Skew scattering (``skew_reading``, :mod:`.subleading`): "T" (default) builds the driving term of
+Eq. 35 from the golden rule with the fourth-order non-crossing T-matrix (self-energy insertions on
+the incoming and outgoing legs plus the ladder with a virtual interband partner); n^sk lives on
+the Fermi shell only, and the totals reproduce the Kubo-Streda (NCA) ones for every model tested,
+d0(k) non-constant included. "C" applies the collision integral to the coherence S' in its static
+Markov form (steady state of Eq. 16, :mod:`.collision`); it puts part of n^sk on "mirror" shells
+at the other band's energy, reproduces the printed Eqs. 84 (node by node), 85, 103 and agrees with
+T for d0 = const (TI), but not when d0(k) varies. "B" uses the rotating form of Eq. 17 as printed
+(one third of reading C's skew terms for the TI surface). Every other piece is the same in all
+readings. The reading used is recorded in ``meta["skew_reading"]``, ``meta["skew_by_shell"]``
+splits the skew pieces by energy shell (one Fermi entry for T). Units and sign conventions: README
+"Conventions" section, DESIGN.md section 3.
 
 Nothing here reads a closed form: H(k) is diagonalised numerically in a random gauge, delta
 functions are resolved exactly on the discretized contours, and the Boltzmann equations are solved
@@ -40,7 +43,7 @@ from .collision import J0Solver
 from .gauge import RandomGauge
 from .sea import fermi_sea
 from .shell import ShellFactory
-from .subleading import DEFAULT_SKEW_READING, check_skew_reading
+from .subleading import DEFAULT_SKEW_READING, SKEW_READING_NOTES, check_skew_reading
 
 W0_PIECES = ("extrinsic", "side_jump", "skew")
 STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a random k-dependent gauge, "
@@ -54,7 +57,8 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
                         field=(1.0, 0.0), skew_reading: str = DEFAULT_SKEW_READING) -> dict:
     """All Fermi-surface pieces at one angular resolution (see module docstring).
 
-    ``skew_reading``: "C" (default, static Markov form of J acting on S') or "B" (rotating form).
+    ``skew_reading``: "T" (default, golden rule with the fourth-order NCA T-matrix), "C" (static
+    Markov form of J acting on S') or "B" (rotating form); :mod:`.subleading`.
     """
     if not W > 0:
         raise SemiclassicalError(f"disorder strength W must be positive, got {W}")
@@ -187,9 +191,11 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
     extrinsic, side_jump, skew, total (= sum of the W^0 pieces), and ``meta``. ``sea=False``
     skips the Fermi-sea integrals (then ``intrinsic`` and ``total`` are NaN). Natural units of
     the model's parameters: sigma in e^2/hbar x ..., spin density per unit area per unit E_x.
-    ``skew_reading``: "C" (default: J acting on the coherence S' in its static Markov form, the
-    exact steady state of Eq. 16; reproduces Eqs. 84, 85, 103) or "B" (rotating form of Eq. 17 as
-    printed: one third of those skew terms for the TI surface); recorded in ``meta["skew_reading"]``.
+    ``skew_reading``: "T" (default: golden rule with the fourth-order non-crossing T-matrix, n^sk
+    on the Fermi shell only; agrees with the Kubo-Streda totals), "C" (J acting on the coherence S'
+    in its static Markov form, steady state of Eq. 16, with mirror shells; reproduces Eqs. 84, 85,
+    103 node by node) or "B" (rotating form of Eq. 17 as printed: one third of reading C's skew terms
+    for the TI surface); recorded in ``meta["skew_reading"]``.
     """
     check_skew_reading(skew_reading)
     t0 = time.perf_counter()
@@ -247,8 +253,7 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         "n_theta": int(n_used), "n_nodes": int(shell.size),
         "contours": shell.summary(),
         "skew_reading": skew_reading,
-        "skew_reading_note": ("C: collision integral on the coherence S' in the static Markov form "
-                              "(exact steady state of Eq. 16); B: rotating form of Eq. 17 as printed"),
+        "skew_reading_note": f"{skew_reading}: {SKEW_READING_NOTES[skew_reading]}",
         "skew_shell_energies": skew_shells,
         "skew_by_shell": skew_by_shell,
         "n_skew_shells": len(skew_shells),
@@ -285,7 +290,7 @@ def convergence_table(model: NumericModel, eF: float, W: float, n_values=(8, 16,
     """One row per angle count N: every piece of sigma_yx, sigma_xx, <s> at that N (no adaptivity).
 
     Shows the spectral convergence of the periodic trapezoid rule for anisotropic models. Each row
-    also records ``n_nodes`` (Fermi-contour nodes) and ``skew_reading`` (default "C").
+    also records ``n_nodes`` (Fermi-contour nodes) and ``skew_reading`` (default "T").
     """
     rows = []
     for n in n_values:

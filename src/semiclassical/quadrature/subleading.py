@@ -6,25 +6,50 @@ Side jump (gauge-invariant reading of Eq. 38; README "Conventions", DESIGN.md se
 With d n_FD/d eps = -delta(eps - eF) it lives on the Fermi shell: J_E = delta(eps - eF) j_i,
 j_i = -(2 pi W/hbar) e sum_j w_j E . Im[...]_{ij}; then J0[n^sj] = -J_E (Eq. 37).
 
-Skew scattering, delta functions kept explicit. Two readings of the collision integral J that
-acts on the coherence S' (``reading=`` of :func:`skew_scattering`; :mod:`semiclassical.skew`
-names them the same way):
+Skew scattering (Eqs. 31, 33, 35, 36), ``reading=`` of :func:`skew_scattering`; readings C and B
+are named as in :mod:`semiclassical.skew`.
 
-* ``"C"`` (default) -- J in its *static* Markov form (:mod:`.collision`, ``markov="static"``): the
-  exact steady-state solution of Eq. 16 for a density that is static in the Schroedinger picture,
-  which the dc-driven coherence S' is. The energy deltas of the local terms carry the outer band
-  indices. This reproduces the paper's Eqs. 84, 85, 103 (TI surface) exactly, and the total
-  sigma_yx (Eq. 86) then agrees with the Kubo-Streda (non-crossing) result.
-  Known limit (tests/test_quadrature_vs_kubo.py): when d0(k), the part of H proportional to the
-  identity, depends on k (Rashba ferromagnet, tilted cone, Dirac + D k^2), the reading-C totals
-  differ from the Kubo-Streda ones by 1e-3 to 2e-2; the Fermi-shell part of n^sk is right (twice
-  it, with the mirror shells of step 4 dropped, gives the Kubo totals to ~1e-9), the part on the
-  shells at the other band's energy is not. For d0 = const the two parts are equal (Eq. 83).
+* ``"T"`` (default, "golden rule") -- the driving term of Eq. 35 is the antisymmetric part of the
+  golden-rule rate with the fourth-order non-crossing T-matrix: Born series T = U + U G0 U +
+  U G0 U G0 U with G0 at the on-shell energy eF, Gaussian white-noise pairings that do not cross,
+  Im Sigma only. The real states scattered from and into are on the Fermi shell; the interband
+  partner of a state is virtual and enters only through 1/Delta, Delta_i = eps^{c_i}_i -
+  eps^{cbar_i}_i (= eF - eps^{cbar}(k_i)). With nodes i, j, q of the Fermi shell (weights w),
+  |i> = own-band eigenvector, |ibar> = other-band eigenvector at k_i, Pi = sum_q w_q |q><q|
+  (:attr:`.Shell.projector_sum`), the W^2 rate i -> j is (2 pi/hbar)(A^a + A^b + A^c)_{ji}:
+      A^a_{ji} =  2 pi W^2 Im[<i|j><j|ibar><ibar|Pi|i>]/Delta_i      self energy on the incoming leg
+      A^b_{ji} =  2 pi W^2 Im[<i|j><j|Pi|jbar><jbar|i>]/Delta_j      self energy on the outgoing leg
+      A^c_{ji} = -2 pi W^2 sum_q w_q Im[<qbar|i><i|q><q|j><j|qbar>]/Delta_q
+                                           ladder: intermediate pair (q, qbar) at one momentum
+  (:func:`golden_rule_rates`). For massive Dirac fermions this is the intrinsic skew-scattering
+  rate w^(4a) of Sinitsyn et al., PRB 75, 045315 (2007). With n^(-1) = delta(eps - eF) g the
+  source is b_i = -sum_j w_j (wa_ij g_j - wa_ji g_i), wa = antisymmetric part of the rate
+  (wa_ij: rate j -> i), and n^sk = delta(eps - eF) g_sk with J0[n^sk] = -b on the Fermi shell
+  alone: there are no mirror shells.
+  Identity (exact, tests/test_quadrature_skew_identity.py): b equals twice the Fermi-shell part
+  (step 3a below) of reading C's source, node by node; both are
+      b_l = (4 pi^2 W^2/hbar) sum_{j,q} w_j w_q g_j Omega_ljq (1/Delta_l + 1/Delta_j + 1/Delta_q),
+      Omega_ljq = Im(<l|j><j|q><q|l>).
+  This reading reproduces the Kubo-Streda (non-crossing) W^0 totals for every model tested
+  (tests/test_quadrature_vs_kubo.py), including those with a k-dependent d0 (Rashba ferromagnet,
+  Dirac + D k^2, tilted cone), where reading C does not.
+* ``"C"`` -- the collision integral J acting on the coherence S' in its *static* Markov form
+  (:mod:`.collision`, ``markov="static"``): the steady-state solution of Eq. 16 for a density that
+  is static in the Schroedinger picture. The energy deltas of the local terms carry the outer band
+  indices, so part of J(S') lands in the other band at the Fermi momenta, at energy
+  eps^{cbar}(k_F) != eF: the "mirror" shells of step 3b. Those mirror sources are an artefact of
+  the Markov treatment of the coherence: in the T-matrix picture energy is conserved between the
+  real incoming and outgoing states (both at eF), and the interband partner never becomes a real
+  state at its own energy. For d0 = const (TI, Eq. 68) the mirror half equals the Fermi half
+  (Eq. 83: "the two bands contribute equally"), so reading C gives the same sigma^sk and <s>^sk as
+  reading T (Eqs. 84, 85, 103 as printed; under T the whole 2X lives on the Fermi circle); when
+  d0(k) varies the mirror half differs and reading C's totals miss the Kubo ones by 1e-3 to 2e-2.
+  Kept selectable as a recorded finding.
 * ``"B"`` -- J in the *rotating* form of Eq. 17 as printed (interaction-picture density taken
   slow, deltas on the inner indices). Exact for band-diagonal n, not for a static coherence; its
   skew pieces are exactly 1/3 of reading C's for the TI surface (a recorded finding, kept as a test).
 
-Both readings share steps 1-2 (J acts on a band-diagonal n there, where the two forms coincide):
+Readings C and B, the Markov route (D' and S' are computed in reading T too, for information):
 1. D' = -[J(n^(-1))]^offdiag. n^(-1) = delta(eps - eF) g, and by the bookkeeping of
    :mod:`.collision` D'^{mn}_k = delta(eps^n_k - eF) a^{mn}(k) + delta(eps^m_k - eF) b^{mn}(k):
    at every Fermi-shell node i (band c_i) we store the 2x2 coefficient of delta(eps^{c_i}_k - eF).
@@ -44,6 +69,8 @@ Both readings share steps 1-2 (J acts on a band-diagonal n there, where the two 
    shell average of the source is removed; its size is reported as ``removed``: J0 conserves the
    population of every shell, so a source with a nonzero shell integral has no stationary
    solution within elastic scattering; for rotationally covariant models it vanishes by symmetry).
+   Reading T has only the Fermi shell, and its source conserves the population exactly
+   (sum_i w_i b_i = 0 for any antisymmetric rate).
 """
 from __future__ import annotations
 
@@ -55,17 +82,29 @@ from ..errors import SemiclassicalError
 from .collision import CollisionResult, J0Solver, collision, own_overlaps
 from .shell import Shell, ShellFactory
 
-#: skew-scattering reading -> Markov form of the collision integral acting on S' (module docstring)
-SKEW_READINGS = {"C": "static", "B": "rotating"}
-DEFAULT_SKEW_READING = "C"
+#: skew-scattering reading -> how the driving term of Eq. 35 is built (module docstring):
+#: "golden-rule" (fourth-order non-crossing T-matrix, Fermi shell only) or the Markov form of
+#: the collision integral acting on the coherence S' (:mod:`.collision`)
+SKEW_READINGS = {"T": "golden-rule", "C": "static", "B": "rotating"}
+DEFAULT_SKEW_READING = "T"
+#: one-line description of each reading (``meta["skew_reading_note"]`` of :func:`.response.evaluate`)
+SKEW_READING_NOTES = {
+    "T": ("golden rule with the fourth-order non-crossing T-matrix (self-energy insertions on both "
+          "legs + ladder with a virtual interband partner, 1/(eps^c - eps^cbar)); n^sk on the Fermi "
+          "shell only; reproduces the Kubo-Streda NCA totals"),
+    "C": ("collision integral on the coherence S' in the static Markov form (steady state of "
+          "Eq. 16); n^sk also on mirror shells at eps^cbar(k_F); equals T for d0 = const"),
+    "B": "collision integral on S' in the rotating form of Eq. 17 as printed (1/3 of C for the TI)",
+}
 
 
 def check_skew_reading(reading: str) -> str:
     """Validate a skew-scattering reading name; returns it."""
-    if reading not in SKEW_READINGS:
+    if not isinstance(reading, str) or reading not in SKEW_READINGS:
         raise SemiclassicalError(
-            f"skew_reading must be 'C' (static Markov form: exact steady state of Eq. 16, the default) "
-            f"or 'B' (rotating form of Eq. 17 as printed), not {reading!r}")
+            f"skew_reading must be 'T' (golden rule with the fourth-order non-crossing T-matrix, the "
+            f"default), 'C' (collision integral on S' in the static Markov form, steady state of "
+            f"Eq. 16) or 'B' (rotating form of Eq. 17 as printed), not {reading!r}")
     return reading
 
 
@@ -104,9 +143,10 @@ class ShellDistribution:
 class SkewResult:
     d_prime: np.ndarray                  # (n, 2, 2) coefficient of delta(eps^{c_i}_k - eF) in D'
     s_prime: np.ndarray                  # (n, 2, 2) same for S'
-    j_sk: CollisionResult                # J(S')
+    j_sk: CollisionResult | None         # J(S') (readings C, B); None for reading T
     parts: list[ShellDistribution] = field(default_factory=list)
-    reading: str = DEFAULT_SKEW_READING  # "C" (static J) or "B" (rotating J) acting on S'
+    reading: str = DEFAULT_SKEW_READING  # "T" (golden rule), "C" (static J on S'), "B" (rotating J)
+    rates: np.ndarray | None = None      # reading T: (n, n) rate matrix, rates[j, i] = rate i -> j
 
     def observable(self, per_node: str, absolute: bool = False) -> np.ndarray:
         """sum over shells of sum_i w_i g_i O_i for O = 'velocity' (2,) or 'spin' (3,).
@@ -151,14 +191,65 @@ def off_diagonal_density(shell: Shell, d_prime: np.ndarray, hbar: float) -> np.n
     return s
 
 
+def golden_rule_rates(shell: Shell, W: float, hbar: float) -> np.ndarray:
+    """Skew part of the golden-rule rate on the Fermi shell from the fourth-order NCA T-matrix.
+
+    Returns R of shape (n, n), R[j, i] = (2 pi/hbar)(A^a + A^b + A^c)_{ji}: the W^2 rate of
+    scattering from node i to node j (per unit weight w_j), pieces as in the module docstring.
+    Only the antisymmetric part of R enters the skew source (R is antisymmetric already up to
+    rounding; the symmetric W^2 correction of the Born rate is not part of it). Gauge invariant:
+    every eigenvector appears once as a ket and once as a bra.
+    """
+    n = shell.size
+    if n == 0:
+        return np.zeros((0, 0))
+    idx = np.arange(n)
+    u = shell.own                                            # |i>, (n, orb)
+    ub = shell.data.vectors[idx, :, 1 - shell.band]           # |ibar>
+    en = shell.data.energies
+    inv_delta = 1.0 / (en[idx, shell.band] - en[idx, 1 - shell.band])   # 1/Delta_i
+    w = shell.weight
+    pi_ = shell.projector_sum
+    pre = 2 * np.pi * W**2
+    o = np.conj(u) @ u.T                                      # o[i, j] = <i|j>
+    o_bar = np.conj(u) @ ub.T                                 # o_bar[j, i] = <j|ibar>
+    bar_pi = np.einsum("io,op,ip->i", np.conj(ub), pi_, u)    # <ibar|Pi|i>
+    # a: <i|j><j|ibar><ibar|Pi|i>/Delta_i  at [j, i]
+    z = o.T * o_bar * (bar_pi * inv_delta)[None, :]
+    # b: <i|j><j|Pi|jbar><jbar|i>/Delta_j  at [j, i];  <j|Pi|jbar> = conj(<jbar|Pi|j>)
+    z = z + o.T * (np.conj(bar_pi) * inv_delta)[:, None] * np.conj(o_bar).T
+    # c: -sum_q w_q/Delta_q <qbar|i><i|q><q|j><j|qbar>. With P_i = |i><i| the q sum is a 4-index
+    # orbital tensor: sum_{abcd} i_a conj(i_b) j_c conj(j_d) K_abcd,
+    # K_abcd = sum_q (w_q/Delta_q) conj(qbar_a) q_b conj(q_c) qbar_d
+    kq = np.einsum("q,qa,qb,qc,qd->abcd", w * inv_delta, np.conj(ub), u, np.conj(u), ub)
+    p = np.einsum("ia,ib->iab", u, np.conj(u)).reshape(n, -1)          # (n, orb^2)
+    ladder = p @ kq.reshape(p.shape[1], p.shape[1]) @ p.T              # [i, j]
+    z = z - ladder.T
+    return (2 * np.pi / hbar) * pre * np.imag(z)
+
+
+def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float) -> tuple[np.ndarray, np.ndarray]:
+    """(b, R): reading-T skew source b on the Fermi shell (J0[n^sk] = -b) and the rates R.
+
+    b_i = -sum_j w_j (wa_ij g_j - wa_ji g_i), wa = (R - R^T)/2, wa_ij = rate j -> i.
+    """
+    rates = golden_rule_rates(shell, W, hbar)
+    wa = 0.5 * (rates - rates.T)
+    w = shell.weight
+    b = -(wa @ (w * g) - g * (wa.T @ w))
+    return b, rates
+
+
 def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float, hbar: float,
                     solvers: dict | None = None, reading: str = DEFAULT_SKEW_READING) -> SkewResult:
     """n^sk (Eq. 35) from n^(-1) = delta(eps - eF) g on the Fermi shell ``shell``.
 
-    ``reading``: "C" (default; J(S') in the static Markov form, the exact steady state of Eq. 16)
-    or "B" (J(S') in the rotating form of Eq. 17 as printed); see the module docstring.
+    ``reading``: "T" (default; golden rule with the fourth-order non-crossing T-matrix, n^sk on
+    the Fermi shell only), "C" (J(S') in the static Markov form, steady state of Eq. 16, with
+    mirror shells) or "B" (J(S') in the rotating form of Eq. 17 as printed); see the module
+    docstring.
     """
-    markov = SKEW_READINGS[check_skew_reading(reading)]
+    form = SKEW_READINGS[check_skew_reading(reading)]
     solvers = {} if solvers is None else solvers
 
     def solver_for(sh: Shell) -> J0Solver:
@@ -172,7 +263,15 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
     c, cb = shell.band, 1 - shell.band
     d_prime = anomalous_driving(shell, g, W, hbar)
     s_prime = off_diagonal_density(shell, d_prime, hbar)
-    jsk = collision(shell, s_prime, W, hbar, factory, markov=markov)
+    if form == "golden-rule":
+        b, rates = golden_rule_source(shell, g, W, hbar)
+        solver = solver_for(shell)
+        gsk = solver.solve(-b)
+        part = ShellDistribution(shell=shell, source=b, g=gsk, removed=solver.last_removed,
+                                 magnitude=solver.last_magnitude)
+        return SkewResult(d_prime=d_prime, s_prime=s_prime, j_sk=None, parts=[part], reading=reading,
+                          rates=rates)
+    jsk = collision(shell, s_prime, W, hbar, factory, markov=form)
     if np.any(np.abs(np.imag(jsk.on_shell[idx, c, c])) > 1e-9 * max(np.abs(jsk.on_shell).max(), 1e-300)):
         raise AssertionError("J(S') diagonal is not real: bookkeeping broken")
     sources: dict[int, tuple[Shell, np.ndarray]] = {id(shell): (shell, np.real(jsk.on_shell[idx, c, c]))}
