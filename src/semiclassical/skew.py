@@ -20,7 +20,7 @@ Pancharatnam phase of three Fermi-surface states) and Delta_a = eps^{b_a}_{k_a} 
 massive-Dirac special case is the intrinsic skew-scattering rate w^(4a) of Sinitsyn et al., PRB 75,
 045315 (2007). n^sk lives on the Fermi shell only.
 
-Relation to the density-matrix readings below (proved in the closed form, checked in
+Relation to the density-matrix readings below (derivation in docs/skew_scattering.md; checked in
 ``tests/test_skew.py``): J_sk^T = 2 x (the Fermi-shell part of J_sk^C). Reading C, the paper's
 route through S' (Eqs. 31-36), gives exactly half of the golden-rule driving on the Fermi shell and
 puts the other half on *mirror* shells, at the energy E_c != eF of the coherence partner: its
@@ -537,7 +537,8 @@ def skew_driving(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, 
                  corr: Correlator = WHITE_NOISE) -> SkewField:
     """The skew-scattering driving term J_sk^m_k (Eqs. 35-36), order W.
 
-    Readings (module docstring): "B" [J(S')]^{mm} with the J of the README's Conventions; "C" the same with
+    Readings (module docstring): "T" (default) the golden rule with the fourth-order non-crossing
+    T-matrix, on the Fermi shell only (``mirrors`` ignored); "B" [J(S')]^{mm} with the J of the README's Conventions; "C" the same with
     the exact steady-state solution of Eq. 16; "A" Eq. 36 as printed; "B36"/"C36" Eq. 36 with
     corrected indices (independent routes to B/C). ``mirrors``: see :func:`mirror_shells` (default:
     partner circles only). ``g``: the leading distribution (default: derived).
