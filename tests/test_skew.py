@@ -385,6 +385,20 @@ def test_golden_rule_is_twice_the_fermi_shell_part_of_reading_C(hamiltonian, spe
     assert all(pc.shell == skew.FERMI for pc in jt.pieces)
 
 
+def test_one_circle_skew_current_readings_T_and_C():
+    """One circle of band + (winding 1, any d0(k)): sigma^sk = 3 e^2 C S^2 rho X (d0' + |d|') / (2 hbar |d| (1 + 3C^2)^2)
+    with X = d0' + |d|' (= hbar v_F) for the golden rule and X = |d|' for the paper's route: they differ
+    exactly by the scalar velocity d0'/hbar, and coincide for the TI (Eq. 85)."""
+    model = TwoBandModel.from_string(DIRAC_QUADRATIC, {"v": 1, "M": 0.5, "B": 0.2, "D": 0.1})
+    bs, shell, p = BlochSystem(model), Shell.of([(1, 1)]), Point("1")
+    common = 3 * e**2 * p.C * p.S**2 * sp.Symbol("rho_1", positive=True) * (p.d0p + p.ddp) / (
+        2 * p.dd * hbar * (3 * p.C**2 + 1) ** 2)
+    on_sphere = {p.S: sp.sqrt(1 - p.C**2)}
+    for reading, x in (("T", p.d0p + p.ddp), ("C", p.ddp)):
+        sigma = skew.skew_current(bs, shell, reading)
+        assert sp.simplify((sigma - common * x).xreplace(on_sphere)) == 0, reading
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("reading", ["B", "C", "T"])
 def test_gauge_independence(ti_dist, seed, reading):

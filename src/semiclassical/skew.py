@@ -744,8 +744,9 @@ def skew_current(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, 
     """sigma_yx^sk = -e sum_{m,k} v_y^{mm} n^sk_m (Eqs. 83, 85), per unit E_x, order W^0.
 
     All shells (Fermi and mirror) by default; ``shells`` restricts to some keys (e.g. ("F",)).
-    In circle symbols; for one circle of band + (any covariant model with winding 1) reading C gives
-    3 e^2 C S^2 |d|' rho (d0' + |d|') / (2 hbar |d| (1 + 3 C^2)^2), which is Eq. 85 for the TI.
+    In circle symbols; for one circle of band + (any covariant model with winding 1) reading T gives
+    3 e^2 C S^2 rho (d0' + |d|')^2 / (2 hbar |d| (1 + 3 C^2)^2), i.e. (hbar v_F)^2 in place of the
+    |d|' (d0' + |d|') of reading C; both are Eq. 85 for the TI (d0' = 0).
     """
     dist = skew_distribution(bs, shell, reading, mirrors, corr) if dist is None else dist
     return _finish(-e * dist.circle_sum(band_velocity_y, shells), dist, simplify)
