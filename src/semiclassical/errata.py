@@ -86,16 +86,16 @@ ERRATA: tuple[Erratum, ...] = (
                 r"\,(\Delta_l^{-1}+\Delta_j^{-1}+\Delta_q^{-1})$, all three states on the Fermi shell, "
                 r"$\Delta=\epsilon^m-\epsilon^{\bar m}$; it equals exactly twice the Fermi-shell part of the "
                 r"paper's driving term, and for the TI $n^{(\mathrm{sk})}$ is $2\times$ the ++ entry of Eq. 84 "
-                r"with no -- entry",
-        evidence="Energy is conserved between the real incoming and outgoing states of a scattering event, "
-                 "both at eF; the interband partner in the coherence is virtual and enters only through "
-                 "1/Delta, so no W^0 population can sit at another energy (a T = 0 Kubo-Streda response has "
-                 "no pinched G^R G^A there). For d0 = const the mirror half gives the same current and spin "
-                 "as the Fermi half: Eqs. 85, 86, 103 stand. For d0(k) varying the paper's route disagrees "
-                 "with the Kubo-Streda NCA by 1e-4..2e-2 (Rashba ferromagnet with both subbands occupied: "
-                 "-0.0137 instead of the published 0, Nunner et al. PRB 76, 235312 (2007)); the golden "
-                 "rule agrees with it to the Kubo error (<= 1e-9) for every model, one and two circles, "
-                 "isotropic and anisotropic (docs/kubo_vs_semiclassical.md).",
+                r"with no lower-band ($-{}-$) entry",
+        evidence=r"Energy is conserved between the real incoming and outgoing states of a scattering event, "
+                 r"both at $\epsilon_F$; the interband partner in the coherence is virtual and enters only through "
+                 r"$1/\Delta$, so no $W^0$ population can sit at another energy (a $T = 0$ Kubo-Streda response "
+                 r"has no pinched $G^RG^A$ there). For constant $d_0$ the mirror half gives the same current and "
+                 r"spin as the Fermi half: Eqs. 85, 86, 103 stand. For $d_0(k)$ varying the paper's route disagrees "
+                 r"with the Kubo-Streda NCA by $10^{-4}$ to $2\times10^{-2}$ (Rashba ferromagnet with both subbands "
+                 r"occupied: $-0.0137$ instead of the published 0, Nunner et al. PRB 76, 235312 (2007)); the golden "
+                 r"rule agrees with it to the Kubo error ($\le 10^{-9}$) for every model, one and two circles, "
+                 r"isotropic and anisotropic (docs/kubo_vs_semiclassical.md, docs/skew_scattering.md).",
         test="tests/test_kubo_vs_semiclassical.py::test_closed_form_totals_equal_kubo",
     ),
     Erratum(
