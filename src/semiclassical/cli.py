@@ -1,7 +1,7 @@
 """The `semiclassical` command (DESIGN.md section 4).
 
     semiclassical reproduce [--json] [--out DIR [--pdf]]
-    semiclassical derive MODEL [--latex | --json] [--set eF=...]
+    semiclassical derive MODEL [--latex | --json]
     semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--kubo]
 
 Bad input exits with status 2 and one line on stderr; never a traceback (set
@@ -302,7 +302,7 @@ def _kubo(model, values, W_value, e_value):
 
 
 def _print_evaluate(out):
-    print(f"model {out['model']}  parameters {out['parameters']}")
+    print(f"model {out['model']}  parameters {out['parameters']}  skew reading {out.get('skew_reading', 'T')}")
     for key in ("note", "closed_form"):
         if key in out:
             print(f"{key.replace('_', ' ')}: {out[key]}")
