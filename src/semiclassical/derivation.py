@@ -20,6 +20,8 @@ from .model import TwoBandModel, e, k
 from .parsing import hbar
 
 SIGMA_PIECES = ("intrinsic", "extrinsic", "side_jump", "skew")
+#: an explicit closed form with at most this many operations after cancel/factor is kept as it is
+EXPLICIT_SHORT = 40
 SPIN_PIECES = ("intrinsic", "extrinsic", "side_jump", "skew")
 
 
@@ -176,11 +178,21 @@ class Derivation:
         return subs
 
     def explicit(self, expr, scenario: Scenario, values: dict, simplify=True):
-        """A closed form in eF and the parameters, valid in the scenario of ``values``."""
+        """A closed form in eF and the parameters, valid in the scenario of ``values``.
+
+        ``simplify``: one rational normal form (``together`` -> ``cancel`` -> ``factor``), which for
+        the paper's model is as short as ``sympy.simplify`` and 7x faster (DESIGN.md section 6);
+        ``simplify`` itself is tried only when that form stays long (radicals it cannot cancel),
+        and the shorter of the two is kept.
+        """
         out = sp.sympify(expr).subs(self.circle_substitution(scenario, values))
         if simplify:
             assumptions = sp.Q.positive(eF) if float(values["eF"]) > 0 else sp.Q.negative(eF)
-            out = sp.refine(sp.factor(sp.simplify(out)), assumptions)
+            fast = sp.factor(sp.cancel(sp.together(out)))
+            if sp.count_ops(fast) > EXPLICIT_SHORT:
+                slow = sp.factor(sp.simplify(out))
+                fast = slow if sp.count_ops(slow) < sp.count_ops(fast) else fast
+            out = sp.refine(fast, assumptions)
         return out
 
     # ------------------------------------------------------------------ numbers
