@@ -120,6 +120,15 @@ class _Rings:
             out[key][:, BAND_COL[m], BAND_COL[n]] += val
 
         bands = (+1, -1)
+
+        def shell_sum(r, E, left, right):
+            """sum_{a, k' at energy E} <w^{left a, a right}>_theta' (k on the ring r)."""
+            tot = np.zeros(N, complex)
+            for a in bands:
+                for r2 in self.roots(a, E):
+                    tot += self.rho(a, r2) * self.weight(r, r2, left, a, a, right).mean(axis=1)
+            return tot
+
         for r, F in f.items():
             for x in bands:
                 for y in bands:
@@ -129,19 +138,11 @@ class _Rings:
                     # first term: w^{ma,ab} delta(eps^a_k' - E) f^{bn}_k, (b, n) = (x, y)
                     E = self.energy(x if markov == "rotating" else y, r)
                     for m in bands:
-                        tot = np.zeros(N, complex)
-                        for a in bands:
-                            for r2 in self.roots(a, E):
-                                tot += self.rho(a, r2) * self.weight(r, r2, m, a, a, x).mean(axis=1)
-                        add(r, m, y, np.pi / hbar * tot * Fxy)
+                        add(r, m, y, np.pi / hbar * shell_sum(r, E, m, x) * Fxy)
                     # third term: f^{ma}_k w^{ab,bn} delta(eps^b_k' - E), (m, a) = (x, y)
                     E = self.energy(y if markov == "rotating" else x, r)
                     for n in bands:
-                        tot = np.zeros(N, complex)
-                        for b in bands:
-                            for r2 in self.roots(b, E):
-                                tot += self.rho(b, r2) * self.weight(r, r2, y, b, b, n).mean(axis=1)
-                        add(r, x, n, np.pi / hbar * tot * Fxy)
+                        add(r, x, n, np.pi / hbar * shell_sum(r, E, y, n) * Fxy)
         # second term: -w^{ma,bn} f^{ab}_k' (two deltas pinning |k|)
         for r2, F in f.items():
             for a in bands:

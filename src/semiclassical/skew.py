@@ -110,8 +110,6 @@ FERMI = "F"
 #: (module docstring); it agrees with the Kubo-Streda engine for every model, and gives the
 #: paper's Eqs. 85 and 103 for the TI
 DEFAULT_READING = "T"
-#: readings whose J_sk has parts on mirror shells (energies other than eF)
-MIRROR_READINGS = ("B", "C", "A", "B36", "C36")
 #: reading -> (route, Markov form of the collision integral); see the module docstring
 READINGS = {
     "T": ("golden-rule", None),       # golden rule, fourth-order NCA T-matrix: Fermi shell only
@@ -121,6 +119,8 @@ READINGS = {
     "B36": ("eq36", "rotating"),      # Eq. 36 with corrected indices: an independent route to B
     "C36": ("eq36", "static"),        # ... and with the static outer delta: an independent route to C
 }
+#: readings whose J_sk has parts on mirror shells (energies other than eF): all but the golden rule
+MIRROR_READINGS = tuple(r for r, (route, _) in READINGS.items() if route != "golden-rule")
 
 
 # =========================================================================== shells

@@ -49,7 +49,7 @@ are named as in :mod:`semiclassical.skew`.
   slow, deltas on the inner indices). Exact for band-diagonal n, not for a static coherence; its
   skew pieces are exactly 1/3 of reading C's for the TI surface (a recorded finding, kept as a test).
 
-Readings C and B, the Markov route (D' and S' are computed in reading T too, for information):
+Readings C and B, the Markov route (reading T needs neither D' nor S'):
 1. D' = -[J(n^(-1))]^offdiag. n^(-1) = delta(eps - eF) g, and by the bookkeeping of
    :mod:`.collision` D'^{mn}_k = delta(eps^n_k - eF) a^{mn}(k) + delta(eps^m_k - eF) b^{mn}(k):
    at every Fermi-shell node i (band c_i) we store the 2x2 coefficient of delta(eps^{c_i}_k - eF).
@@ -141,8 +141,8 @@ class ShellDistribution:
 
 @dataclass
 class SkewResult:
-    d_prime: np.ndarray                  # (n, 2, 2) coefficient of delta(eps^{c_i}_k - eF) in D'
-    s_prime: np.ndarray                  # (n, 2, 2) same for S'
+    d_prime: np.ndarray | None           # (n, 2, 2) coefficient of delta(eps^{c_i}_k - eF) in D' (C, B)
+    s_prime: np.ndarray | None           # (n, 2, 2) same for S' (C, B); reading T needs neither
     j_sk: CollisionResult | None         # J(S') (readings C, B); None for reading T
     parts: list[ShellDistribution] = field(default_factory=list)
     reading: str = DEFAULT_SKEW_READING  # "T" (golden rule), "C" (static J on S'), "B" (rotating J)
@@ -261,16 +261,15 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
     n = shell.size
     idx = np.arange(n)
     c, cb = shell.band, 1 - shell.band
-    d_prime = anomalous_driving(shell, g, W, hbar)
-    s_prime = off_diagonal_density(shell, d_prime, hbar)
     if form == "golden-rule":
         b, rates = golden_rule_source(shell, g, W, hbar)
         solver = solver_for(shell)
         gsk = solver.solve(-b)
         part = ShellDistribution(shell=shell, source=b, g=gsk, removed=solver.last_removed,
                                  magnitude=solver.last_magnitude)
-        return SkewResult(d_prime=d_prime, s_prime=s_prime, j_sk=None, parts=[part], reading=reading,
-                          rates=rates)
+        return SkewResult(d_prime=None, s_prime=None, j_sk=None, parts=[part], reading=reading, rates=rates)
+    d_prime = anomalous_driving(shell, g, W, hbar)
+    s_prime = off_diagonal_density(shell, d_prime, hbar)
     jsk = collision(shell, s_prime, W, hbar, factory, markov=form)
     if np.any(np.abs(np.imag(jsk.on_shell[idx, c, c])) > 1e-9 * max(np.abs(jsk.on_shell).max(), 1e-300)):
         raise AssertionError("J(S') diagonal is not real: bookkeeping broken")
