@@ -242,6 +242,12 @@ def _moved(expr, src: Point, dst: Point):
     return expr if src == dst else sp.sympify(expr).xreplace({src.u: dst.u})
 
 
+def _shell_weight(bs, p: Point, shell: Shell, left, right, corr):
+    """sum_{a, k' on the shell} <U^{left a}_{kk'} U^{a right}_{k'k}> (k = p): the local-term weight of J."""
+    return sum((s.rho * _average(corr(bs, left, p, s.band, _other(s.point, p), s.band, right), p, _other(s.point, p))
+                for s in shell.circles), sp.Integer(0))
+
+
 def _average(weight, p: Point, q: Point, factor=1):
     """<weight * factor>_{theta_q}: the half-angles of the (polynomial) weight eliminated at both
     points first, then the constant Laurent coefficient in u_q. ``factor`` must already be free of
@@ -361,16 +367,12 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
             # first term: f^{bn}_k with (b, n) = (x, y); k' on the shell of (x, k) (static: of (y, k))
             for m in (+1, -1):
                 if want(m, y):
-                    tot = sum((s.rho * _average(corr(bs, m, p, s.band, _other(s.point, p), s.band, x), p,
-                                                _other(s.point, p))
-                               for s in shells[_shell_of_band(c, x if rot else y)].circles), sp.Integer(0))
+                    tot = _shell_weight(bs, p, shells[_shell_of_band(c, x if rot else y)], m, x, corr)
                     local(c, (m, y), sp.expand(tot * Fxy))
             # third term: f^{ma}_k with (m, a) = (x, y); k' on the shell of (y, k) (static: of (x, k))
             for n in (+1, -1):
                 if want(x, n):
-                    tot = sum((s.rho * _average(corr(bs, y, p, s.band, _other(s.point, p), s.band, n), p,
-                                                _other(s.point, p))
-                               for s in shells[_shell_of_band(c, y if rot else x)].circles), sp.Integer(0))
+                    tot = _shell_weight(bs, p, shells[_shell_of_band(c, y if rot else x)], y, n, corr)
                     local(c, (x, n), sp.expand(tot * Fxy))
     # second term: f^{ab}_k' at k' on Fermi circle c'; the deltas put k on the shell of (b, k')
     # in band n and on the shell of (a, k') in band m (static: (a, k') in band n, (b, k') in band m)
@@ -646,10 +648,7 @@ def _eq36(bs, shell, mirrors, g, literal: bool, markov: str, corr):
         b, p = c.band, c.point
         for m in (b, OTHER[b]):
             m2 = OTHER[m]
-            L = sum((s.rho * _average(corr(bs, m2, p, s.band, _other(s.point, p), s.band, m), p,
-                                      _other(s.point, p))
-                     for s in shells[_shell_of_band(c, m2 if markov == "rotating" else m)].circles),
-                    sp.Integer(0))
+            L = _shell_weight(bs, p, shells[_shell_of_band(c, m2 if markov == "rotating" else m)], m2, m, corr)
             K = sp.Integer(0)
             for s in shell.circles:
                 q = _other(s.point, p)
