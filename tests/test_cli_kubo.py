@@ -34,13 +34,17 @@ def test_kubo_map_shape(ti_json):
         assert isinstance(kubo["spin_density"][ax]["edelstein"], float)
     # the error tree mirrors the numbers
     err = kubo["error"]
-    assert err["sigma_yx"]["total"] > 0
-    assert set(err["spin_density"]["y"]) == {"total", "edelstein"}
-    assert set(kubo["pieces"]["sigma_yx"]) == {"fermi_surface", "ladder", "fermi_sea"}
-    ws = kubo["W_ladder"]
+    assert err["sigma_yx"]["total"] > 0 and err["spin_density"]["y"]["edelstein"] > 0
+    assert set(err["sigma_yx"]) == set(kubo["sigma_yx"])
+    assert err["sigma_yx"]["intrinsic"] is None       # no estimate where there is no number
+    meta = kubo["meta"]
+    assert set(meta["pieces"]["sigma_yx"]) == {"fermi_surface", "ladder", "fermi_sea"}
+    ws = meta["W_ladder"]
     assert len(ws) >= 3 and all(a > b for a, b in zip(ws, ws[1:]))
-    assert kubo["W"] == out["parameters"]["W"] == 0.01
-    assert "spin_density.y" in kubo["scheme_dependent"] and kubo["converged"]
+    assert meta["W"] == out["parameters"]["W"] == 0.01
+    assert "spin_density.y" in kubo["scheme_dependent"] and meta["converged"]
+    # the engines checked each other and agree
+    assert out["agreement"]["agree"] and out["agreement"]["checked"] > 20
 
 
 def test_kubo_agrees_with_closed_form_for_the_ti(ti_json):
@@ -65,7 +69,12 @@ def test_kubo_text_output_and_anisotropic_model(capsys):
     """Anisotropic models have no closed form; the Kubo engine integrates over 2D k."""
     assert main(["evaluate", "tilted-dirac", "--set", "eF=1.0", "--kubo"]) == 0
     text = capsys.readouterr().out
-    assert "kubo: sigma_yx total=" in text and "kubo: <s_y>" in text
+    assert "closed form: none (the model is not rotationally covariant" in text
+    header = next(line for line in text.splitlines() if "Kubo-Streda" in line)
+    assert header.split() == ["quadrature", "Kubo-Streda"]
+    row = next(line for line in text.splitlines() if line.startswith("sigma_yx.total "))
+    assert len(row.split()) == 5          # name, quadrature value, Kubo value, "+-", its error
+    assert "engines agree" in text
 
 
 def test_kubo_bad_input_still_one_line(capsys):

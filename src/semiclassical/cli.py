@@ -2,10 +2,11 @@
 
     semiclassical reproduce [--json] [--out DIR [--pdf]]
     semiclassical derive MODEL [--latex | --json]
-    semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--kubo]
+    semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--engines ...] [--kubo]
 
-Bad input exits with status 2 and one line on stderr; never a traceback (set
-SEMICLASSICAL_DEBUG=1 to see one for an internal error).
+Exit status: 0 numbers printed and every engine agrees; 2 bad input (one line on stderr, never a
+traceback); 3 numbers printed but two engines disagree on one of them (each named on stderr);
+1 internal error (set SEMICLASSICAL_DEBUG=1 to see its traceback).
 """
 from __future__ import annotations
 
@@ -33,10 +34,6 @@ def _parse_sets(items):
         except ValueError:
             raise SemiclassicalError(f"--set {item!r}: {value!r} is not a number") from None
     return out
-
-
-def _json_number(x):
-    return None if (isinstance(x, float) and math.isnan(x)) else x
 
 
 # ------------------------------------------------------------------------------ reproduce
@@ -163,22 +160,70 @@ def cmd_derive(args):
 
 
 # ------------------------------------------------------------------------------ evaluate
+#: exit status of `evaluate` when it printed numbers but two engines disagree on one of them
+EXIT_DISAGREE = 3
+_ENGINE_ALIASES = {"closed": "closed_form", "closed_form": "closed_form", "quadrature": "quadrature",
+                   "kubo": "kubo"}
+
+
+def _engines(args):
+    """The engines `evaluate` runs: --engines NAME,... (closed, quadrature, kubo), --kubo adds kubo."""
+    names = [x.strip() for x in args.engines.split(",") if x.strip()] if args.engines else ["closed", "quadrature"]
+    bad = [x for x in names if x not in _ENGINE_ALIASES]
+    if bad or not names:
+        raise SemiclassicalError(f"--engines {args.engines!r}: use a comma-separated list of closed, quadrature, kubo")
+    if args.kubo:
+        names.append("kubo")
+    return tuple(dict.fromkeys(_ENGINE_ALIASES[x] for x in names))
+
+
+def _progress(line):
+    print(f"semiclassical: {line}", file=sys.stderr, flush=True)
+
+
+def _strict(x):
+    """JSON without NaN or Infinity (DESIGN.md section 4): a non-finite number becomes null."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _strict(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_strict(v) for v in x]
+    return x
+
+
+def _dump(obj):
+    return json.dumps(_strict(obj), indent=2, allow_nan=False, default=str)
+
+
 def cmd_evaluate(args):
     from . import catalogue
 
     model = catalogue.get(args.model)
     sets = _parse_sets(args.set)
+    engines = _engines(args)
     if args.sweep:
-        return _sweep(args, model, sets)
-    out = _evaluate_point(model, sets, getattr(args, "kubo", False), args.skew_reading)
-    if args.json:
-        print(json.dumps(out, indent=2, default=_json_number))
-    else:
-        _print_evaluate(out)
-    return 0
+        return _sweep(args, model, sets, engines)
+    result = _compare(model, sets, args.skew_reading, engines)
+    print(_dump(result.as_dict()) if args.json else str(result))
+    _warn(result)
+    return 0 if result.agree else EXIT_DISAGREE
 
 
-def _sweep(args, model, sets):
+def _compare(model, sets, skew_reading, engines):
+    from .engines import Problem, compare
+
+    problem = Problem.at(model, sets, skew_reading=skew_reading)
+    quiet = set(engines) <= {"closed_form", "quadrature"}   # the fast engines report no progress
+    return compare(problem, engines, progress=None if quiet else _progress)
+
+
+def _warn(result):
+    for d in result.disagreements:
+        print(f"semiclassical: warning: engines disagree on {d}", file=sys.stderr)
+
+
+def _sweep(args, model, sets, engines):
     """``--sweep NAME=START:STOP:N``: the same point evaluation on N values, progress on stderr."""
     import numpy as np
 
@@ -190,138 +235,15 @@ def _sweep(args, model, sets):
         raise SemiclassicalError(f"--sweep {args.sweep!r}: write it as NAME=START:STOP:N, e.g. eF=0.6:2.0:8") from None
     points, t0 = [], time.perf_counter()
     for i, x in enumerate(grid):
-        points.append(_evaluate_point(model, {**sets, name.strip(): float(x)}, getattr(args, "kubo", False),
-                                      args.skew_reading))
-        print(f"semiclassical: point {i + 1}/{len(grid)} ({name}={x:.6g}) done, {time.perf_counter() - t0:.1f} s",
-              file=sys.stderr, flush=True)
+        points.append(_compare(model, {**sets, name.strip(): float(x)}, args.skew_reading, engines))
+        _warn(points[-1])
+        _progress(f"point {i + 1}/{len(grid)} ({name}={x:.6g}) done, {time.perf_counter() - t0:.1f} s")
     if args.json:
-        print(json.dumps({"sweep": name.strip(), "points": points}, indent=2, default=_json_number))
+        print(_dump({"sweep": name.strip(), "points": [p.as_dict() for p in points]}))
     else:
-        for out in points:
-            _print_evaluate(out)
-    return 0
-
-
-def _evaluate_point(model, sets, kubo, skew_reading="T"):
-    """The ``evaluate`` map at one parameter point (DESIGN.md section 4); ``skew_reading`` as in
-    :mod:`semiclassical.skew` (closed form and quadrature use the same one, recorded in the output)."""
-    from .derivation import Derivation
-
-    values = model.resolve_values(sets)
-    if "eF" not in values:
-        raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
-    W_value = values.pop("W", model.disorder.get("W", 0.01))
-    if W_value <= 0:
-        raise SemiclassicalError(f"W = {W_value} must be positive (W = n_i u0^2, the white-noise strength)")
-    e_value = values.pop("e", 1.0)
-    out = {"model": model.name, "parameters": {**values, "W": W_value, "e": e_value}, "skew_reading": skew_reading}
-    if model.is_covariant:
-        closed = Derivation(model, skew_reading=skew_reading).evaluate(values, W_value=W_value, e_value=e_value)
-        if not closed["circles"]:
-            # a physicist asks for this on purpose (the quantized intrinsic term): numbers, and a note
-            closed["note"] = (f"eF = {values['eF']} lies in a gap: no Fermi circle, so every Fermi-surface "
-                              "piece vanishes and only the intrinsic (Fermi-sea) terms remain")
-        out.update(closed)
-    else:
-        out["closed_form"] = (f"none: the model is not rotationally covariant ({model.why_not_covariant}); "
-                              "the numbers are from the quadrature engine alone")
-    quad = _quadrature(model, values, W_value, e_value, skew_reading)
-    if quad is not None:
-        out["quadrature"] = quad
-    if kubo:
-        out["kubo"] = _kubo(model, values, W_value, e_value)
-    return out
-
-
-def _quadrature(model, values, W_value, e_value, skew_reading="T"):
-    try:
-        from .quadrature import evaluate as quad_evaluate
-    except ImportError:
-        return None
-    nm = model.numeric(values, e=e_value)
-    return quad_evaluate(nm, values["eF"], W_value, skew_reading=skew_reading)
-
-
-def _kubo(model, values, W_value, e_value):
-    """The ``kubo`` map of ``evaluate --kubo``: the Kubo-Streda (NCA) engine at the same point.
-
-    Same shape as the closed-form maps (DESIGN.md section 4)::
-
-        sigma_yx          {intrinsic, extrinsic, side_jump, skew: null, total}
-        spin_density.x|y|z {intrinsic, extrinsic, side_jump, skew: null, total, edelstein}
-        sigma_xx          {drude, total}
-        error             the same tree, each number replaced by its absolute error estimate
-                          (W -> 0 Richardson extrapolation + radial/angular quadrature)
-        pieces            the Kubo side's own W^0 split: fermi_surface (bare bubbles), ladder
-                          (vertex correction), fermi_sea, per sigma_yx / spin_density.x|y|z
-        W                 the W at which the 1/W pieces (drude, edelstein) are reported
-        W_ladder          the disorder strengths W_j the W -> 0 extrapolation used
-        scheme_dependent  W^0 numbers not fixed at the Born/NCA level (a 1/W piece exists):
-                          sigma_xx.total and, for most models, spin_density.y.total
-        converged, seconds, method
-
-    The Kubo side does not split its total into the semiclassical pieces: those keys are null.
-    ``total`` is the W^0 coefficient (independent of W); ``edelstein``/``drude`` the 1/W piece at W.
-    """
-    from .kubo import kubo_response
-
-    nm = model.numeric(values, e=e_value)
-    kind = "rotationally covariant, 1D radial" if model.is_covariant else "anisotropic, 2D k integration"
-    print(f"semiclassical: Kubo-Streda engine at eF = {values['eF']:g} ({kind}; "
-          f"W -> 0 from 6 disorder strengths)...", file=sys.stderr, flush=True)
-    t0 = time.perf_counter()
-    r = kubo_response(nm, float(values["eF"]), float(W_value))
-    meta, err = r["meta"], r["extrapolation_error"]
-    split = dict.fromkeys(("intrinsic", "extrinsic", "side_jump", "skew"))
-    out = {"sigma_yx": {**split, "total": float(r["sigma_yx"]["total"])},
-           "spin_density": {a: {**split, "total": float(r["spin_density"][a]["total"]),
-                                "edelstein": float(r["spin_density"][a]["edelstein"])} for a in "xyz"},
-           "sigma_xx": {"drude": float(r["sigma_xx"]["drude"]), "total": float(r["sigma_xx"]["total"])},
-           "error": {"sigma_yx": {"total": float(err["sigma_yx"]["total"])},
-                     "spin_density": {a: {"total": float(err["spin_density"][a]["total"]),
-                                          "edelstein": float(err["spin_density"][a]["edelstein"])}
-                                      for a in "xyz"},
-                     "sigma_xx": {"drude": float(err["sigma_xx"]["drude"]),
-                                  "total": float(err["sigma_xx"]["total"])}},
-           "pieces": {"sigma_yx": {p: float(r["sigma_yx"][p]) for p in ("fermi_surface", "ladder", "fermi_sea")},
-                      "spin_density": {a: {p: float(r["spin_density"][a][p])
-                                           for p in ("fermi_surface", "ladder", "fermi_sea")} for a in "xyz"}},
-           "W": float(W_value),
-           "W_ladder": [float(w) for w in meta["W_ladder"]],
-           "scheme_dependent": list(meta["scheme_dependent"]),
-           "converged": bool(meta["theta_converged"]),
-           "n_theta": int(meta["n_theta"]),
-           "seconds": time.perf_counter() - t0,
-           "method": meta["method"]}
-    if not out["converged"]:
-        out["warning"] = (f"angular integration not converged with {meta['n_theta']} angles "
-                          f"(last relative change {meta['theta_change']:.1e}); error estimates may be low")
-        print(f"semiclassical: warning: Kubo {out['warning']}", file=sys.stderr)
-    print(f"semiclassical: Kubo-Streda done in {out['seconds']:.1f} s", file=sys.stderr, flush=True)
-    return out
-
-
-def _print_evaluate(out):
-    print(f"model {out['model']}  parameters {out['parameters']}  skew reading {out.get('skew_reading', 'T')}")
-    for key in ("note", "closed_form"):
-        if key in out:
-            print(f"{key.replace('_', ' ')}: {out[key]}")
-    for name in ("sigma_yx",):
-        if name in out:
-            print(f"{name}: " + ", ".join(f"{k}={v:.10g}" for k, v in out[name].items()))
-    for ax in ("x", "y"):
-        if "spin_density" in out:
-            print(f"<s_{ax}>: " + ", ".join(f"{k}={v:.10g}" for k, v in out["spin_density"][ax].items()))
-    if "quadrature" in out:
-        print("quadrature:", json.dumps(out["quadrature"].get("sigma_yx", {}), default=str))
-    if "kubo" in out:
-        kb, er = out["kubo"], out["kubo"]["error"]
-        print(f"kubo: sigma_yx total={kb['sigma_yx']['total']:.10g} +- {er['sigma_yx']['total']:.1g}")
-        for ax in ("x", "y"):
-            d, e = kb["spin_density"][ax], er["spin_density"][ax]
-            flag = " (scheme dependent)" if f"spin_density.{ax}" in kb["scheme_dependent"] else ""
-            print(f"kubo: <s_{ax}> total={d['total']:.10g} +- {e['total']:.1g}{flag}, "
-                  f"edelstein={d['edelstein']:.10g} +- {e['edelstein']:.1g}")
+        for p in points:
+            print(p)
+    return 0 if all(p.agree for p in points) else EXIT_DISAGREE
 
 
 # ------------------------------------------------------------------------------ main
@@ -357,13 +279,17 @@ def build_parser():
                         "(default; agrees with Kubo-Streda), C = the paper's route through the interband "
                         "coherence S' (Eqs. 31-36, with mirror shells), B = C with the rotating Markov form "
                         "of Eq. 17")
+    e.add_argument("--engines", metavar="NAME,...",
+                   help="engines to run and compare: closed, quadrature, kubo (default closed,quadrature; "
+                        "'closed' alone skips the numerical checks). Every number two engines share is "
+                        f"compared; a disagreement is a warning and exit status {EXIT_DISAGREE}")
     e.add_argument("--kubo", action="store_true",
-                   help="also run the Kubo-Streda (NCA) engine, extrapolated to W -> 0; adds a 'kubo' map "
-                        "shaped like the closed-form maps: sigma_yx.total, spin_density.{x,y,z}.{total,edelstein} "
-                        "(pieces the Kubo side does not split are null), 'error' (same tree: absolute "
-                        "extrapolation + quadrature error of each number), 'pieces' (fermi_surface, ladder, "
-                        "fermi_sea), 'W_ladder' (the W values used) and 'scheme_dependent'. About 1 s for "
-                        "covariant models, 1-40 s for anisotropic ones (2D k integration; warped-dirac ~35 s)")
+                   help="also run the Kubo-Streda (NCA) engine, extrapolated to W -> 0 (same as adding kubo to "
+                        "--engines); adds a 'kubo' map shaped like the closed-form maps (pieces the Kubo side "
+                        "does not split are null), with 'error' (the same tree: absolute extrapolation + "
+                        "quadrature error of each number), 'scheme_dependent' and 'meta' (its own split "
+                        "fermi_surface/ladder/fermi_sea, the W values used). About 1 s for covariant models, "
+                        "1-40 s for anisotropic ones (2D k integration; warped-dirac ~35 s)")
     return ap
 
 

@@ -7,22 +7,19 @@ functions run (DESIGN.md section 6).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import sympy as sp
 
-from . import kinetic, response
-from .bloch import BlochSystem, Gauge, Point
+from . import response
+from .bloch import BlochSystem, Gauge
 from .errors import SemiclassicalError
-from .fermi import W, Shell, circle_values, eF, find_circles, match_radius, radial_functions, radius_expressions
+from .fermi import Shell, circle_values, eF, find_circles, match_radius, radial_functions, radius_expressions
 from .model import TwoBandModel, e, k
 from .parsing import hbar
 
-SIGMA_PIECES = ("intrinsic", "extrinsic", "side_jump", "skew")
 #: an explicit closed form with at most this many operations after cancel/factor is kept as it is
 EXPLICIT_SHORT = 40
-SPIN_PIECES = ("intrinsic", "extrinsic", "side_jump", "skew")
 
 
 @dataclass(frozen=True)
@@ -147,7 +144,7 @@ class Derivation:
                                 for b in (1, -1)}
         return self._cache[key]
 
-    def _intrinsic_spin_functions(self):
+    def intrinsic_spin_functions(self):
         """The integrands of :meth:`intrinsic_spin_integrands` lambdified once, in (k, parameters, e, hbar)."""
         key = ("sint-numeric",)
         if key not in self._cache:
@@ -208,52 +205,15 @@ class Derivation:
         return out
 
     def evaluate(self, values: dict, W_value: float = 1.0, e_value: float = 1.0):
-        """Numbers from the closed forms at one parameter point (E_x = 1, DESIGN.md section 4)."""
-        # the closed forms were simplified under the symbols' sign assumptions: refuse values
-        # that violate them rather than return a silently wrong number
-        values = {**self.model.resolve_values(values), "eF": float(values["eF"])} if "eF" in values else values
-        values = with_defaults(values)
-        from scipy.integrate import quad
+        """The closed-form :class:`~semiclassical.engines.Response` at one point (E_x = 1).
 
-        sc = self.scenario(values)
-        lead, sk = self.leading(sc), self.skew(sc)
-        num = {self.model.symbols[n]: v for n, v in values.items() if n in self.model.symbols}
-        num.update(self.numeric_circle_values(sc, values))
-        num.update({W: W_value, e: e_value, hbar: values.get("hbar", 1.0)})
+        A convenience for notebooks: the same as ``ClosedForm().evaluate(Problem.at(...))``
+        (:mod:`semiclassical.engines`) with this derivation's skew reading.
+        """
+        from .engines import ClosedForm, Problem
 
-        def val(expr):
-            x = complex(sp.sympify(expr).xreplace(num).evalf())
-            if abs(x.imag) > 1e-9 * max(1.0, abs(x.real)):
-                raise ArithmeticError(f"complex value {x} for a real observable")
-            return x.real
-
-        # <s>^int: closed-form integrand, radial quadrature over the filled intervals
-        sint = [0.0, 0.0]
-        args, funcs = self._intrinsic_spin_functions()
-        point = [num.get(a, e_value if a == e else None) for a in args[1:]]
-        for band in (1, -1):
-            for lo, hi in _filled_intervals(sc, band):
-                for i in range(2):
-                    f = funcs[band][i]
-                    val_i, _ = quad(lambda x: float(np.real(f(x, *point))), lo, hi, epsabs=0, epsrel=1e-12, limit=200)
-                    sint[i] += val_i
-
-        sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
-        for piece in ("extrinsic", "side_jump"):
-            sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0))
-        sigma["skew"] = val(sk["sigma_yx_skew"])
-        sigma["total"] = sum(sigma[p] for p in SIGMA_PIECES)
-        spin = {}
-        for i, ax in enumerate("xy"):
-            d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0)), "intrinsic": sint[i],
-                 "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0)),
-                 "side_jump": val(lead.get(f"s{ax}_side_jump", 0)),
-                 "skew": val(sk[f"s{ax}_skew"])}
-            d["total"] = sum(d[p] for p in SPIN_PIECES)
-            spin[ax] = d
-        return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0))},
-                "spin_density": spin,
-                "circles": [{"band": b, "kF": kc, "electron_like": s > 0} for b, s, kc in sc.circles]}
+        problem = Problem.at(self.model, {**values, "W": W_value, "e": e_value}, skew_reading=self.skew_reading)
+        return ClosedForm().evaluate_with(self, problem)
 
 
 def with_defaults(values: dict) -> dict:
@@ -261,7 +221,7 @@ def with_defaults(values: dict) -> dict:
     return {"hbar": 1.0, **values}
 
 
-def _filled_intervals(sc: Scenario, band: int):
+def filled_intervals(sc: Scenario, band: int):
     """(lo, hi) radial intervals where ``band`` is occupied, from its circles and its k = 0 state."""
     radii = sorted(kc for b, s, kc in sc.circles if b == band)
     filled = band in sc.filled_at_zero

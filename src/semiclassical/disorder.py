@@ -10,7 +10,7 @@ points (the Fourier transform <U_q U_-q> at q = k - k').
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import sympy as sp
@@ -32,3 +32,28 @@ class Correlator:
 
 
 WHITE_NOISE = Correlator()
+
+
+#: the disorder kinds every engine supports today (the others are known to the model file)
+SUPPORTED_KINDS = ("white-noise",)
+#: W when neither the model file nor --set gives one
+DEFAULT_W = 0.01
+
+
+@dataclass(frozen=True)
+class Disorder:
+    """The impurity ensemble an engine is asked about: one input for every engine.
+
+    ``kind`` names the correlator (white noise <U(r)U(r')> = W delta(r - r') today; the q-dependent
+    and magnetic kinds of DESIGN.md section 4 enter here with their ``parameters``); ``W`` its
+    strength (the paper's n_i u0^2); ``defaulted`` the fields that were not given by the user.
+    """
+
+    kind: str = "white-noise"
+    W: float = DEFAULT_W
+    parameters: dict = field(default_factory=dict)
+    defaulted: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        w = f"W = {self.W:g}" + (" (default)" if "W" in self.defaulted else "")
+        return f"{self.kind.replace('-', ' ')}, {w}"

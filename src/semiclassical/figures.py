@@ -46,20 +46,18 @@ def _curve(expr, ratios, point=FIGURE_POINT):
 
 
 def markers(ratios=MARKER_RATIOS, point=FIGURE_POINT, kubo=True):
-    """Quadrature (random gauge, one seed per point) and Kubo-Streda numbers at eF = ratio * M."""
+    """Quadrature (random gauge, one seed per point) and Kubo-Streda responses at eF = ratio * M."""
     from . import catalogue
-    from .quadrature import evaluate
+    from .engines import KuboStreda, Problem, Quadrature
 
     model = catalogue.get("ti-surface")
     out = {"ratios": list(ratios), "quadrature": [], "kubo": []}
     for i, r in enumerate(ratios):
-        eF_value = r * point["M"]
-        nm = model.numeric({"v": point["v"], "M": point["M"], "hbar": point["hbar"], "eF": eF_value}, e=point["e"])
-        out["quadrature"].append(evaluate(nm, eF_value, point["W"], rtol=1e-10, gauge_seed=101 + i))
+        problem = Problem.at(model, {"v": point["v"], "M": point["M"], "hbar": point["hbar"], "eF": r * point["M"],
+                                     "W": point["W"], "e": point["e"]})
+        out["quadrature"].append(Quadrature(gauge_seed=101 + i).evaluate(problem))
         if kubo:
-            from .kubo import kubo_response
-
-            out["kubo"].append(kubo_response(nm, eF_value, point["W"]))
+            out["kubo"].append(KuboStreda().evaluate(problem))
     return out
 
 
@@ -161,8 +159,8 @@ def make_figures(forms: dict, outdir: Path, mk: dict | None = None):
          r"of $e^2/h$. Lines: closed forms derived from Eq. 68 (Eqs. 74, 78, 82, 85, 86); the side-jump curve "
          r"(dashed) coincides with the extrinsic one, as the paper notes below Eq. 82. Filled circles: the "
          r"independent quadrature engine in a random gauge at $\epsilon_F/M$ = " + ratios + r"; open squares: "
-         r"the Kubo-Streda (non-crossing) total. Skew scattering with the exact static steady state of Eq. 16 "
-         r"(erratum to Eq. 36)."),
+         r"the Kubo-Streda (non-crossing) total. Skew scattering: the golden rule with the fourth-order "
+         r"non-crossing T-matrix, equal for this model to the paper's route (exact static steady state of Eq. 16)."),
         (spin_figure(forms, mk, outdir / "spin_torque.png"),
          r"Current-induced spin density of the magnetic TI surface versus $\epsilon_F/M$ (per unit $E_x$, Pauli "
          r"spin). (a) Order $W^0$: $\langle\sigma_x\rangle$ piece by piece (Eqs. 96, 99, 101, 103, 104) in "

@@ -276,12 +276,27 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
                                   "of an energy shell (removed before solving J0; 0 up to rounding "
                                   "for rotationally covariant models)"),
         "transport_times": terms["transport_times"],
+        # scales of the error estimates of the engine interface (engines/quadrature.py)
+        "integrand_sizes": {k: float(v) for k, v in terms["sizes"].items()},
+        "sea_errors": _sea_errors(sea_res),
         "gauge_seed": gauge_seed,
         "seconds": {"fermi_surface": t1 - t0, "fermi_sea": t2 - t1},
     }
     return {"sigma_yx": sigma_map(1), "sigma_xx": sigma_map(0),
             "spin_density": {"x": spin_map(0), "y": spin_map(1), "z": spin_map(2)},
             "meta": meta}
+
+
+def _sea_errors(sea_res) -> dict:
+    """Absolute error of each Fermi-sea piece: the integrator's estimate plus the last angular change."""
+    if sea_res is None:
+        return {}
+    change = float(sea_res.get("change", 0.0)) + float(sea_res.get("unresolved_relative", 0.0))
+    size = np.asarray(sea_res["size"], float)
+    err = float(sea_res["error"])
+    out = {"sigma_yx": err + change * float(size[0]), "sigma_xx": 0.0}
+    out.update({f"spin_density.{a}": err + change * float(size[1 + i]) for i, a in enumerate("xyz")})
+    return out
 
 
 def convergence_table(model: NumericModel, eF: float, W: float, n_values=(8, 16, 32, 64, 128), *,

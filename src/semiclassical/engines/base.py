@@ -1,0 +1,51 @@
+"""The engine interface: one call, the same inputs, one result type (docs/design.md, "Engines").
+
+Each engine turns a :class:`~.problem.Problem` into a :class:`~.result.Response`; everything above
+them (comparison, command line, report, figures) is written once against this interface, in the
+way Kwant's solvers share one interface above their factorize/solve step.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from .problem import Problem
+from .result import Response
+
+__all__ = ["Engine", "ENGINES", "register_engine", "get_engine"]
+
+
+class Engine(ABC):
+    """An independent route from a :class:`Problem` to numbers.
+
+    ``name`` is the engine's key in every output (``closed_form``, ``quadrature``, ``kubo``);
+    ``relative_tolerance`` the accuracy the engine claims relative to the size of a response
+    (used, with the engines' own error estimates, when engines are compared).
+    """
+
+    name: str = ""
+    title: str = ""
+    relative_tolerance: float = 1e-8
+
+    def unavailable(self, problem: Problem) -> str | None:
+        """Why this engine cannot answer ``problem`` (None when it can)."""
+        return None
+
+    @abstractmethod
+    def evaluate(self, problem: Problem) -> Response:
+        """Every registered observable of ``problem`` that the engine computes, piece by piece."""
+
+
+ENGINES: dict[str, Engine] = {}
+
+
+def register_engine(engine: Engine) -> Engine:
+    ENGINES[engine.name] = engine
+    return engine
+
+
+def get_engine(name: str) -> Engine:
+    from ..errors import SemiclassicalError
+
+    if name not in ENGINES:
+        raise SemiclassicalError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
+    return ENGINES[name]

@@ -1,0 +1,115 @@
+"""The closed-form engine: the derived expressions of :class:`~semiclassical.derivation.Derivation`,
+evaluated at the problem's point.
+
+Symbolic work is cached per model and skew reading (one :class:`Derivation`) and, inside it, per
+Fermi-circle scenario, so a sweep within one scenario only substitutes numbers (docs/design.md).
+Fermi-surface pieces are exact numbers of the circle data; the intrinsic spin density <s>^int
+(Eq. 57) is the one radial integral, taken with adaptive quadrature to 1e-12 relative.
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..derivation import Derivation, filled_intervals
+from ..fermi import W
+from ..model import e
+from ..observables import W0_PIECES
+from ..parsing import hbar
+from .base import Engine, register_engine
+from .problem import Problem
+from .result import Response, from_tree
+
+__all__ = ["ClosedForm", "derivation_for", "closed_form_tree"]
+
+_DERIVATIONS: dict = {}
+
+
+def derivation_for(model, skew_reading: str) -> Derivation:
+    """One cached :class:`Derivation` per (model object, skew reading)."""
+    key = (id(model), skew_reading)
+    if key not in _DERIVATIONS:
+        _DERIVATIONS[key] = (model, Derivation(model, skew_reading=skew_reading))
+    return _DERIVATIONS[key][1]
+
+
+def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float) -> dict:
+    """The closed forms at one point (E_x = 1), as the nested map of the observables' paths.
+
+    ``values`` holds eF and every parameter (hbar included). Keys: ``sigma_yx`` (intrinsic,
+    extrinsic, side_jump, skew, total; drude of sigma_xx), ``spin_density.x|y`` (edelstein, the W^0
+    pieces, total), ``circles``.
+    """
+    from scipy.integrate import quad
+
+    sc = D.scenario(values)
+    lead, sk = D.leading(sc), D.skew(sc)
+    num = {D.model.symbols[n]: v for n, v in values.items() if n in D.model.symbols}
+    num.update(D.numeric_circle_values(sc, values))
+    num.update({W: W_value, e: e_value, hbar: values.get("hbar", 1.0)})
+
+    def val(expr):
+        x = complex(sp.sympify(expr).xreplace(num).evalf())
+        if abs(x.imag) > 1e-9 * max(1.0, abs(x.real)):
+            raise ArithmeticError(f"complex value {x} for a real observable")
+        return x.real
+
+    # <s>^int: closed-form integrand, radial quadrature over the filled intervals
+    sint = [0.0, 0.0]
+    args, funcs = D.intrinsic_spin_functions()
+    point = [num.get(a, e_value if a == e else None) for a in args[1:]]
+    for band in (1, -1):
+        for lo, hi in filled_intervals(sc, band):
+            for i in range(2):
+                f = funcs[band][i]
+                val_i, _ = quad(lambda x: float(np.real(f(x, *point))), lo, hi, epsabs=0, epsrel=1e-12, limit=200)
+                sint[i] += val_i
+
+    sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
+    for piece in ("extrinsic", "side_jump"):
+        sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0))
+    sigma["skew"] = val(sk["sigma_yx_skew"])
+    sigma["total"] = sum(sigma[p] for p in W0_PIECES)
+    spin = {}
+    for i, ax in enumerate("xy"):
+        d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0)), "intrinsic": sint[i],
+             "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0)),
+             "side_jump": val(lead.get(f"s{ax}_side_jump", 0)),
+             "skew": val(sk[f"s{ax}_skew"])}
+        d["total"] = sum(d[p] for p in W0_PIECES)
+        spin[ax] = d
+    return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0))},
+            "spin_density": spin,
+            "circles": [{"band": b, "kF": kc, "electron_like": s > 0} for b, s, kc in sc.circles]}
+
+
+class ClosedForm(Engine):
+    """Numbers from the derived closed forms (rotationally covariant models only)."""
+
+    name = "closed_form"
+    title = "closed form"
+    relative_tolerance = 1e-12     # exact expressions; rounding and the one radial integral (1e-12)
+
+    def unavailable(self, problem: Problem) -> str | None:
+        if not problem.model.is_covariant:
+            return f"the model is not rotationally covariant ({problem.model.why_not_covariant})"
+        return None
+
+    def evaluate(self, problem: Problem) -> Response:
+        return self.evaluate_with(derivation_for(problem.model, problem.skew_reading), problem)
+
+    def evaluate_with(self, D: Derivation, problem: Problem) -> Response:
+        """:meth:`evaluate` with a given derivation (its gauge and skew reading)."""
+        problem.require_white_noise(self.title)
+        nested = closed_form_tree(D, problem.values, problem.W, problem.e)
+        notes = []
+        if not nested["circles"]:
+            # a physicist asks for this on purpose (the quantized intrinsic term): numbers, and a note
+            notes.append(f"eF = {problem.eF:g} lies in a gap: no Fermi circle, so every Fermi-surface "
+                         "piece vanishes and only the intrinsic (Fermi-sea) terms remain")
+        values = from_tree(nested, problem.observables)
+        return Response(self.name, values, meta={"circles": nested["circles"], "skew_reading": problem.skew_reading},
+                        notes=notes)
+
+
+register_engine(ClosedForm())

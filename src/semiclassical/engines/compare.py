@@ -1,0 +1,185 @@
+"""Running the engines on one problem and judging them against each other (docs/design.md, "Engines").
+
+:func:`compare` asks every requested engine the same :class:`~.problem.Problem` and checks every
+number that two engines both report: engines agree on ``key.piece`` when
+
+    |a - b| <= 20 (err_a + err_b) + max(tol_a, tol_b) * scale,
+
+with err the engines' own absolute error estimates (0 for the closed form), tol their stated
+relative accuracies (closed form 1e-12, quadrature and Kubo-Streda 1e-8: DESIGN.md section 5) and
+scale the largest magnitude among the W^0 pieces of that observable in either engine (for the 1/W
+piece: its own magnitude). The factor 20 is the margin the Kubo-vs-semiclassical tests use on the
+Richardson-extrapolation error estimate (tests/test_kubo_vs_semiclassical.py). Numbers an engine marks
+as not fixed by its approximation (``scheme_dependent``) are not compared.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import observables
+from .base import ENGINES, get_engine
+from .problem import Problem
+from .result import Response, tree
+
+__all__ = ["Comparison", "Disagreement", "compare", "DEFAULT_ENGINES"]
+
+DEFAULT_ENGINES = ("closed_form", "quadrature")
+#: margin on the engines' own error estimates (see module docstring)
+ERROR_MARGIN = 20.0
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two engines' values of one number that differ by more than the tolerance."""
+
+    key: str
+    engines: tuple[str, str]
+    values: tuple[float, float]
+    tolerance: float
+
+    @property
+    def difference(self) -> float:
+        return abs(self.values[0] - self.values[1])
+
+    def __str__(self):
+        (a, b), (x, y) = self.engines, self.values
+        return (f"{self.key}: {a} = {x:.10g} but {b} = {y:.10g} (difference {self.difference:.2e} > "
+                f"tolerance {self.tolerance:.2e})")
+
+    def as_dict(self):
+        return {"key": self.key, "engines": list(self.engines), "values": list(self.values),
+                "difference": self.difference, "tolerance": self.tolerance}
+
+
+def _scale(key: str, piece: str, ra: Response, rb: Response) -> float:
+    obs = observables.get(key)
+    names = (obs.leading,) if piece == obs.leading else (*observables.W0_PIECES, "total")
+    vals = [abs(v) for r in (ra, rb) for p in names if (v := r.value(key, p)) is not None]
+    return max(vals, default=0.0)
+
+
+def judge(ra: Response, rb: Response, tols: tuple[float, float]) -> tuple[int, list[Disagreement]]:
+    """(numbers compared, disagreements) between two responses."""
+    checked, bad = 0, []
+    skip = set(ra.scheme_dependent) | set(rb.scheme_dependent)
+    for key in ra.values.keys() & rb.values.keys():
+        for piece, a in ra.values[key].items():
+            b = rb.value(key, piece)
+            if a is None or b is None or (key in skip and piece == "total"):
+                continue
+            checked += 1
+            tol = (ERROR_MARGIN * (ra.error(key, piece) + rb.error(key, piece))
+                   + max(tols) * _scale(key, piece, ra, rb))
+            if abs(a - b) > tol:
+                bad.append(Disagreement(f"{key}.{piece}", (ra.engine, rb.engine), (a, b), tol))
+    return checked, bad
+
+
+@dataclass
+class Comparison:
+    """The engines' responses to one problem, which engines could not answer and why, and their agreement."""
+
+    problem: Problem
+    responses: dict[str, Response]
+    unavailable: dict[str, str] = field(default_factory=dict)
+    checked: int = 0
+    disagreements: list[Disagreement] = field(default_factory=list)
+
+    @property
+    def agree(self) -> bool:
+        return not self.disagreements
+
+    def agreement(self) -> dict:
+        return {"agree": self.agree, "checked": self.checked, "engines": list(self.responses),
+                "rule": "|a - b| <= 20 (err_a + err_b) + max(tol_a, tol_b) * scale (docs/design.md)",
+                "disagreements": [d.as_dict() for d in self.disagreements]}
+
+    def as_dict(self) -> dict:
+        """The ``evaluate --json`` map (DESIGN.md section 4): closed-form maps at the top level,
+        one map per other engine, ``agreement``."""
+        p = self.problem
+        out = {"model": p.model.name, "parameters": p.parameters, "disorder": p.disorder.describe(),
+               "skew_reading": p.skew_reading}
+        closed = self.responses.get("closed_form")
+        if closed is not None:
+            out.update(tree(closed.values))
+            out["circles"] = closed.meta["circles"]
+            if closed.notes:
+                out["note"] = " ".join(closed.notes)
+        elif "closed_form" in self.unavailable:
+            out["closed_form"] = (f"none: {self.unavailable['closed_form']}; the numbers are from the "
+                                  "numerical engines alone")
+        for name, r in self.responses.items():
+            if name != "closed_form":
+                out[name] = r.as_dict()
+        out["agreement"] = self.agreement()
+        return out
+
+    def __str__(self):
+        return "\n".join(text_lines(self))
+
+
+def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Comparison:
+    """Every requested engine on ``problem``, and the check of each against the others.
+
+    ``engines``: names from :data:`~.base.ENGINES`; an engine that cannot treat the problem (the
+    closed form for an anisotropic model) is listed in ``unavailable`` with its reason.
+    ``progress``: optional callable receiving one line per engine (the CLI sends them to stderr).
+    """
+    import time
+
+    responses, unavailable = {}, {}
+    for name in engines:
+        engine = get_engine(name)
+        why = engine.unavailable(problem)
+        if why:
+            unavailable[name] = why
+            continue
+        t0 = time.perf_counter()
+        if progress:
+            progress(f"{engine.title} engine at eF = {problem.eF:g}...")
+        responses[name] = engine.evaluate(problem)
+        if progress:
+            progress(f"{engine.title} done in {time.perf_counter() - t0:.1f} s")
+    out = Comparison(problem, responses, unavailable)
+    names = list(responses)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            n, bad = judge(responses[a], responses[b], (ENGINES[a].relative_tolerance, ENGINES[b].relative_tolerance))
+            out.checked += n
+            out.disagreements.extend(bad)
+    return out
+
+
+def text_lines(c: Comparison):
+    """The terminal form: one row per number, one column per engine, doubts and disagreements named."""
+    p = c.problem
+    yield (f"model {p.model.name}  parameters {p.parameters}  disorder {p.disorder.describe()}  "
+           f"skew reading {p.skew_reading}")
+    for name, why in c.unavailable.items():
+        yield f"{ENGINES[name].title}: none ({why})"
+    for r in c.responses.values():
+        for n in r.notes:
+            yield f"note: {n}"
+        for d in r.doubts:
+            yield f"doubt ({ENGINES[r.engine].title}): {d}"
+    cols = list(c.responses)
+    width = {n: 30 if c.responses[n].errors and n == "kubo" else 20 for n in cols}
+    yield f"{'':<28}" + "".join(f"{ENGINES[n].title:>{width[n]}}" for n in cols)
+    keys = dict.fromkeys(k for r in c.responses.values() for k in r.values)
+    for key in keys:
+        for piece in observables.get(key).pieces:
+            cells = [c.responses[n].value(key, piece) for n in cols]
+            if all(x is None for x in cells):
+                continue
+            row = []
+            for n, x in zip(cols, cells):
+                err = c.responses[n].error(key, piece)
+                txt = "-" if x is None else (f"{x:.10g}" + (f" +- {err:.0e}" if err and n == "kubo" else ""))
+                row.append(f"{txt:>{width[n]}}")
+            yield f"{key + '.' + piece:<28}" + "".join(row)
+    if c.disagreements:
+        for d in c.disagreements:
+            yield f"warning: engines disagree on {d}"
+    elif len(c.responses) > 1:
+        yield f"engines agree on all {c.checked} numbers they share"

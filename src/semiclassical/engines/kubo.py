@@ -1,0 +1,52 @@
+"""The Kubo-Streda engine behind the engine interface: :func:`semiclassical.kubo.kubo_response`.
+
+Non-crossing approximation for white-noise disorder, extrapolated W -> 0 (see :mod:`semiclassical.kubo`).
+It does not split its W^0 total into the semiclassical pieces: those are ``None``; its own split
+(bare Fermi-surface bubbles, ladder vertex correction, Fermi sea) is in ``meta["pieces"]``. The W^0
+total of an observable that also has a 1/W piece is not fixed at the Born/NCA level
+(``scheme_dependent``; docstring of :mod:`semiclassical.kubo.engine`).
+"""
+from __future__ import annotations
+
+import time
+
+from .base import Engine, register_engine
+from .problem import Problem
+from .result import Response, from_tree
+
+__all__ = ["KuboStreda"]
+
+_OWN_PIECES = ("fermi_surface", "ladder", "fermi_sea")
+
+
+class KuboStreda(Engine):
+    """Diagrammatic linear response (Kubo-Streda, NCA ladder), the W^0 and 1/W coefficients."""
+
+    name = "kubo"
+    title = "Kubo-Streda"
+    relative_tolerance = 1e-8
+
+    def evaluate(self, problem: Problem) -> Response:
+        from ..kubo import kubo_response
+        from .result import _pick
+
+        problem.require_white_noise(self.title)
+        t0 = time.perf_counter()
+        r = kubo_response(problem.numeric_model, problem.eF, problem.W)
+        m = r["meta"]
+        values = from_tree(r, problem.observables)
+        errors = from_tree(r["extrapolation_error"], problem.observables)
+        pieces = {key: {p: float(_pick(r, tuple(key.split(".")))[p]) for p in _OWN_PIECES}
+                  for key in values if key != "sigma_xx"}
+        meta = {"pieces": pieces, "W": float(problem.W), "W_ladder": [float(w) for w in m["W_ladder"]],
+                "converged": bool(m["theta_converged"]), "n_theta": int(m["n_theta"]),
+                "seconds": time.perf_counter() - t0, "method": m["method"]}
+        doubts = []
+        if not meta["converged"]:
+            doubts.append(f"angular integration not converged with {m['n_theta']} angles (last relative "
+                          f"change {m['theta_change']:.1e}); error estimates may be low")
+        return Response(self.name, values, errors, meta=meta, doubts=doubts,
+                        scheme_dependent=tuple(m["scheme_dependent"]))
+
+
+register_engine(KuboStreda())

@@ -1,0 +1,97 @@
+"""The one input of every engine: a model, a disorder, a parameter point, the observables.
+
+A :class:`Problem` is what ``semiclassical evaluate`` asks each engine (closed form, quadrature,
+Kubo-Streda): the same object, validated once, so that a new physics input (a disorder, a
+temperature, an observable) enters here and reaches every engine (docs/design.md, "Engines").
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .. import observables
+from ..disorder import DEFAULT_W, Disorder
+from ..errors import SemiclassicalError
+from ..model import TwoBandModel
+
+__all__ = ["Problem", "DEFAULT_OBSERVABLES"]
+
+#: what `evaluate` reports unless asked otherwise
+DEFAULT_OBSERVABLES = ("sigma_yx", "sigma_xx", "spin_density.x", "spin_density.y", "spin_density.z")
+
+
+def _model_disorder(model: TwoBandModel) -> Disorder:
+    d = model.disorder
+    if isinstance(d, Disorder):
+        return d
+    # a plain mapping (older callers): {"type": ..., "W": ...}
+    d = dict(d or {})
+    defaulted = () if "W" in d else ("W",)
+    return Disorder(d.get("type", "white-noise"), float(d.get("W", DEFAULT_W)), {}, defaulted)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Model + disorder + point (eF, every parameter, hbar) + charge e + observables + skew reading.
+
+    Build it with :meth:`at`, which validates the numbers; ``values`` holds eF and every
+    parameter of the model (hbar included); ``e`` is the charge magnitude.
+    """
+
+    model: TwoBandModel
+    values: dict
+    disorder: Disorder = field(default_factory=Disorder)
+    e: float = 1.0
+    observables: tuple[str, ...] = DEFAULT_OBSERVABLES
+    skew_reading: str = "T"
+
+    @classmethod
+    def at(cls, model: TwoBandModel, sets: dict, *, skew_reading: str = "T",
+           observables_: tuple[str, ...] = DEFAULT_OBSERVABLES) -> "Problem":
+        """The problem of ``model`` at the point ``sets`` (NAME -> value; eF, W, e, hbar and parameters).
+
+        ``W`` given here overrides the model's disorder strength; ``e`` defaults to 1, ``hbar`` to 1.
+        """
+        for name, v in sets.items():
+            if not math.isfinite(float(v)):
+                raise SemiclassicalError(f"{name} = {v} is not a finite number: give a finite value")
+        values = model.resolve_values(sets)
+        if "eF" not in values:
+            raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
+        disorder = _model_disorder(model)
+        if "W" in values:
+            disorder = Disorder(disorder.kind, float(values.pop("W")), disorder.parameters,
+                                tuple(x for x in disorder.defaulted if x != "W"))
+        if not disorder.W > 0:
+            raise SemiclassicalError(f"W = {disorder.W} must be positive (W = n_i u0^2, the white-noise strength)")
+        e = float(values.pop("e", 1.0))
+        for name, v in (("e", e), ("hbar", values["hbar"])):
+            if not v > 0:
+                raise SemiclassicalError(f"{name} = {v} must be positive ({name} is a magnitude)")
+        for key in observables_:
+            observables.get(key)
+        return cls(model, values, disorder, e, tuple(observables_), skew_reading)
+
+    @property
+    def eF(self) -> float:
+        return float(self.values["eF"])
+
+    @property
+    def W(self) -> float:
+        return float(self.disorder.W)
+
+    @property
+    def parameters(self) -> dict:
+        """Every value used (parameters, hbar, eF) plus W and e: the ``parameters`` echo of the JSON."""
+        return {**self.values, "W": self.W, "e": self.e}
+
+    @cached_property
+    def numeric_model(self):
+        """H(k) and dH/dk as numbers at this point: the only model input of the numeric engines."""
+        return self.model.numeric(self.values, e=self.e)
+
+    def require_white_noise(self, engine: str):
+        if self.disorder.kind != "white-noise":
+            raise SemiclassicalError(f"the {engine} engine supports white-noise disorder only, "
+                                     f"not {self.disorder.kind!r}")
