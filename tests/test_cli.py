@@ -13,6 +13,10 @@ from semiclassical.cli import main
     (["evaluate", "ti-surface", "--set", "M=0.5"], "Fermi energy is missing"),
     (["evaluate", "nosuch", "--set", "eF=1"], "unknown model"),
     (["derive", "tilted-dirac"], "not rotationally covariant"),
+    # no silent overrides (issue 22): which value did the user mean?
+    (["evaluate", "ti-surface", "--set", "eF=1", "--set", "eF=1.5"], "--set eF is given twice"),
+    (["evaluate", "ti-surface", "--set", "eF=5", "--sweep", "eF=1:2:2"], "both set"),
+    (["evaluate", "ti-surface", "--sweep", "eF=1:2:0"], "N >= 1"),
 ])
 def test_bad_input_exits_2_with_one_line(argv, fragment, capsys):
     assert main(argv) == 2
@@ -83,3 +87,15 @@ def test_bad_skew_reading_is_one_line(capsys):
     assert main(["evaluate", "ti-surface", "--set", "eF=1.1", "--skew-reading", "Q"]) == 2
     err = capsys.readouterr().err.strip()
     assert "skew-reading" in err and len(err.splitlines()) == 1
+
+
+def test_reproduce_does_not_overwrite_a_report(tmp_path, capsys):
+    (tmp_path / "report.md").write_text("an earlier report")
+    assert main(["reproduce", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--force" in err and len(err.splitlines()) == 1
+    assert (tmp_path / "report.md").read_text() == "an earlier report"
+    target = tmp_path / "a-file"
+    target.write_text("")
+    assert main(["reproduce", "--out", str(target)]) == 2
+    assert "is a file" in capsys.readouterr().err

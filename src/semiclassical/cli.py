@@ -29,8 +29,12 @@ def _parse_sets(items):
         if "=" not in item:
             raise SemiclassicalError(f"--set {item!r} must look like NAME=VALUE, e.g. --set eF=1.2")
         name, value = item.split("=", 1)
+        name = name.strip()
+        if name in out:
+            # no silent override: which of the two did the user mean?
+            raise SemiclassicalError(f"--set {name} is given twice ({out[name]:g} and {value.strip()}): keep one")
         try:
-            out[name.strip()] = float(value)
+            out[name] = float(value)
         except ValueError:
             raise SemiclassicalError(f"--set {item!r}: {value!r} is not a number") from None
     return out
@@ -41,6 +45,8 @@ def cmd_reproduce(args):
     """Sec. VI derived from Eq. 68: table on the terminal (or JSON); ``--out DIR`` writes the report."""
     from . import errata, reproduce
 
+    if args.out:
+        _check_out(Path(args.out), args.force)
     t0 = time.perf_counter()
     rows, t_derive = reproduce.table()
     timings = {"symbolic derivation": t_derive, "table (comparisons + quadrature)": time.perf_counter() - t0 - t_derive}
@@ -84,6 +90,15 @@ def cmd_reproduce(args):
         print("report written: " + ", ".join(str(p) for p in report_paths))
     print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0
+
+
+def _check_out(out: Path, force: bool):
+    """--out DIR: a directory to create, or one whose report may be replaced only with --force."""
+    if out.exists() and not out.is_dir():
+        raise SemiclassicalError(f"--out {out}: this is a file, not a directory; give a directory for the report")
+    if (out / "report.md").exists() and not force:
+        raise SemiclassicalError(f"--out {out} holds a report already: add --force to overwrite it, "
+                                 "or give another directory")
 
 
 def _row_components(r):
@@ -231,15 +246,21 @@ def _sweep(args, model, sets, engines):
         name, spec = args.sweep.split("=", 1)
         start, stop, n = spec.split(":")
         grid = np.linspace(float(start), float(stop), int(n))
+        if int(n) < 1:
+            raise ValueError
     except ValueError:
-        raise SemiclassicalError(f"--sweep {args.sweep!r}: write it as NAME=START:STOP:N, e.g. eF=0.6:2.0:8") from None
+        raise SemiclassicalError(f"--sweep {args.sweep!r}: write it as NAME=START:STOP:N with N >= 1, "
+                                 "e.g. eF=0.6:2.0:8") from None
+    name = name.strip()
+    if name in sets:
+        raise SemiclassicalError(f"{name} is both set (--set {name}={sets[name]:g}) and swept (--sweep): keep one")
     points, t0 = [], time.perf_counter()
     for i, x in enumerate(grid):
-        points.append(_compare(model, {**sets, name.strip(): float(x)}, args.skew_reading, engines))
+        points.append(_compare(model, {**sets, name: float(x)}, args.skew_reading, engines))
         _warn(points[-1])
         _progress(f"point {i + 1}/{len(grid)} ({name}={x:.6g}) done, {time.perf_counter() - t0:.1f} s")
     if args.json:
-        print(_dump({"sweep": name.strip(), "points": [p.as_dict() for p in points]}))
+        print(_dump({"sweep": name, "points": [p.as_dict() for p in points]}))
     else:
         for p in points:
             print(p)
@@ -261,6 +282,7 @@ def build_parser():
     r.add_argument("--json", action="store_true", help="the table as JSON (with the quadrature column)")
     r.add_argument("--out", metavar="DIR",
                    help="write DIR/report.md, DIR/report.tex and DIR/figures/*.png")
+    r.add_argument("--force", action="store_true", help="with --out: overwrite a report already in DIR")
     r.add_argument("--pdf", action="store_true",
                    help="with --out: also compile DIR/report.pdf (needs pdflatex or lualatex)")
     d = sub.add_parser("derive", help="closed forms for a built-in model or a TOML model file")
