@@ -1,12 +1,14 @@
 """The `semiclassical` command (DESIGN.md section 4).
 
     semiclassical reproduce [--json] [--out DIR [--pdf]]
-    semiclassical derive MODEL [--latex | --json]
+    semiclassical derive MODEL [--set eF=X] [--only KEY,...] [--latex | --json]
+    semiclassical check MODEL KEY "EXPRESSION" [--set eF=X] [--json]
     semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--engines ...] [--kubo]
 
 Exit status: 0 numbers printed and every engine agrees; 2 bad input (one line on stderr, never a
 traceback); 3 numbers printed but two engines disagree on one of them (each named on stderr);
-1 internal error (set SEMICLASSICAL_DEBUG=1 to see its traceback).
+1 internal error (set SEMICLASSICAL_DEBUG=1 to see its traceback). `check` exits 0 only when the
+expression equals the derived one, 4 when it does not.
 """
 from __future__ import annotations
 
@@ -138,40 +140,65 @@ def _write_report(out: Path, rows, timings, pdf=False):
 
 # ------------------------------------------------------------------------------ derive
 def cmd_derive(args):
-    from . import catalogue
-    from .bloch import BlochSystem
-    from .results import Result
+    """The whole chain of Sec. VI for one model (:mod:`semiclassical.chain`), text, LaTeX or JSON."""
+    from . import catalogue, chain, chain_document
 
     model = catalogue.get(args.model)
-    cov = model.require_covariant("`derive`")
-    bs = BlochSystem(model)
-    results = [
-        Result("d-vector", "d", (cov.d0, cov.dperp, cov.dz), description=f"winding J = {cov.winding}, phase {cov.phase}",
-               components=("0", "perp", "z")),
-        Result("energies", r"\epsilon", tuple(model.radial_energy(b) for b in (1, -1)), "69", components=("+", "-")),
-        Result("Berry connection R^{++}", "R^{++}", tuple(bs.explicit(x) for x in bs.berry_connection(1, 1)), "70",
-               components=("k", r"\theta")),
-        Result("Berry connection R^{+-}", "R^{+-}", tuple(bs.explicit(x) for x in bs.berry_connection(1, -1)),
-               "71, 92-93", components=("k", r"\theta")),
-        Result("Berry curvature", r"\Omega^{+}", sp.simplify(bs.explicit(bs.berry_curvature(1))), "43, 73"),
-        Result("spin s^{++}", "s^{++}", tuple(sp.simplify(bs.explicit(x)) for x in bs.spin(1, 1)), "88-89",
-               components=("x", "y", "z")),
-        Result("spin s^{-+}", "s^{-+}", tuple(sp.simplify(bs.explicit(x)) for x in bs.spin(-1, 1)), "94-95",
-               components=("x", "y", "z")),
-    ]
+    model.require_covariant("`derive`")
+    sets = _parse_sets(args.set)
+    only = _only_keys(args.only)
+    geometry, scenarios = chain.derive_chain(model, sets or None, budget=args.budget,
+                                             magnetization=getattr(model, "magnetization", None),
+                                             skew_reading=args.skew_reading)
+    if only:
+        geometry = [r for r in geometry if _selected(r.key, only)]
+        scenarios = [(label, [r for r in rs if _selected(r.key, only)]) for label, rs in scenarios]
     if args.json:
-        print(json.dumps({"model": model.name, "hamiltonian": sp.sstr(model.matrix),
-                          "gauge": "canonical: |u+> = (cos a/2, sin a/2 w e^{iJt}), u = e^{it}",
-                          "results": [r.to_json() for r in results]}, indent=2))
+        print(_dump(chain_document.as_json(model, geometry, scenarios)))
     elif args.latex:
-        for r in results:
-            label = f" (Eq. {r.equation})" if r.equation else ""
-            print(f"% {r.name}{label}\n\\[ {r.latex()} \\]")
+        print(chain_document.as_latex_document(model, geometry, scenarios), end="")
     else:
-        print(f"model {model.name}: H = {sp.sstr(model.matrix)}  (u = e^(i theta), canonical gauge)")
-        for r in results:
-            print(str(r))
+        print(chain_document.as_text(model, geometry, scenarios))
     return 0
+
+
+def _only_keys(text):
+    """--only KEY,...: stable keys of `derive` (a prefix such as sigma_yx selects its pieces)."""
+    from .chain import GEOMETRY_KEYS, SCENARIO_KEYS
+
+    if not text:
+        return ()
+    keys = [x.strip() for x in text.split(",") if x.strip()]
+    valid = (*GEOMETRY_KEYS, *SCENARIO_KEYS)
+    for key in keys:
+        if not any(_selected(v, (key,)) for v in valid):
+            import difflib
+
+            near = difflib.get_close_matches(key, valid, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise SemiclassicalError(f"--only: unknown key {key!r}{hint}; valid keys: {', '.join(valid)}")
+    return tuple(keys)
+
+
+def _selected(key, only):
+    return any(key == o or key.startswith(o + ".") for o in only)
+
+
+# ------------------------------------------------------------------------------ check
+#: exit status of `check` when the expression is not the derived one (a factor off, or different)
+EXIT_NOT_EQUAL = 4
+
+
+def cmd_check(args):
+    """Is a hand-derived expression the derived result KEY? (:mod:`semiclassical.check`)"""
+    from . import catalogue
+    from .check import check
+
+    model = catalogue.get(args.model)
+    verdict = check(model, args.key, args.expression, _parse_sets(args.set) or None,
+                    skew_reading=args.skew_reading)
+    print(_dump(verdict.as_dict()) if args.json else str(verdict))
+    return 0 if verdict.equal else EXIT_NOT_EQUAL
 
 
 # ------------------------------------------------------------------------------ evaluate
@@ -285,11 +312,24 @@ def build_parser():
     r.add_argument("--force", action="store_true", help="with --out: overwrite a report already in DIR")
     r.add_argument("--pdf", action="store_true",
                    help="with --out: also compile DIR/report.pdf (needs pdflatex or lualatex)")
-    d = sub.add_parser("derive", help="closed forms for a built-in model or a TOML model file")
+    d = sub.add_parser("derive", help="the whole chain of Sec. VI in closed form for a built-in model or a TOML file")
     d.add_argument("model")
+    d.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="parameter values; with eF, only the Fermi-circle scenario of that point")
+    d.add_argument("--only", metavar="KEY,...", help="only these results (stable keys, e.g. beta,sigma_yx)")
+    d.add_argument("--budget", type=float, default=5.0, metavar="SECONDS",
+                   help="time allowed to make one result explicit in eF and the parameters (default 5)")
+    d.add_argument("--skew-reading", choices=("T", "C", "B"), default="T", help="skew scattering (see evaluate)")
     g = d.add_mutually_exclusive_group()
-    g.add_argument("--latex", action="store_true")
-    g.add_argument("--json", action="store_true")
+    g.add_argument("--latex", action="store_true", help="one complete LaTeX document")
+    g.add_argument("--json", action="store_true", help='{"results": [...]} with stable keys')
+    c = sub.add_parser("check", help="is a hand-derived expression equal to the derived result KEY?")
+    c.add_argument("model")
+    c.add_argument("key", help="a stable key of derive (e.g. sigma_yx.skew, tau_tr, energies[+])")
+    c.add_argument("expression", help="in eF, the parameters, W, e, hbar and the circle variables (k_1, C_1, rho_1, ...)")
+    c.add_argument("--set", action="append", metavar="NAME=VALUE", help="the point (eF picks the scenario)")
+    c.add_argument("--skew-reading", choices=("T", "C", "B"), default="T")
+    c.add_argument("--json", action="store_true")
     e = sub.add_parser("evaluate", help="numbers at one parameter point: closed form and quadrature")
     e.add_argument("model")
     e.add_argument("--set", action="append", metavar="NAME=VALUE")
@@ -320,7 +360,8 @@ def main(argv=None):
         args = build_parser().parse_args(argv)
     except SystemExit as exc:   # usage error (one line already printed) or --help
         return exc.code
-    handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "evaluate": cmd_evaluate}[args.command]
+    handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "check": cmd_check,
+               "evaluate": cmd_evaluate}[args.command]
     try:
         return handler(args)
     except SemiclassicalError as exc:

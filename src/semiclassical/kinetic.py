@@ -74,16 +74,9 @@ def collision_matrix(bs: BlochSystem, shell: Shell, l: int, corr: Correlator = W
     return A
 
 
-def transport_rate(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
-    """1/tau_tr (Eq. 30) for a single circle; for several circles the l = 1 matrix of J0."""
-    A = collision_matrix(bs, shell, 1, corr)
-    return A[0, 0] if len(shell) == 1 else A
-
-
 def scattering_rate(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
-    """Out-scattering rate 1/tau_c = (2 pi/hbar) sum_c' rho_c' <w_{cc'}> of each circle."""
-    return [sp.expand(sum((collision_matrix(bs, shell, 0, corr)[i, j] for j in range(len(shell))), 0) * 0
-                      + _out_rate(bs, shell, c, corr)) for c in shell.circles]
+    """Out-scattering rate 1/tau_c = (2 pi/hbar) sum_c' rho_c' <w_{cc'}> of each circle (Eq. 28, l = 0 diagonal)."""
+    return [_out_rate(bs, shell, c, corr) for c in shell.circles]
 
 
 def _out_rate(bs, shell, c, corr):

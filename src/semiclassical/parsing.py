@@ -184,3 +184,37 @@ def _shape(rows) -> str:
         return f"{len(rows)}x{','.join(str(len(r)) for r in rows)}"
     except TypeError:
         return "not a matrix"
+
+
+class _ScalarBuilder(_Builder):
+    """The same allow-list for a scalar expression over a given set of names (`check`)."""
+
+    def __init__(self, names: dict, source: str, what: str):
+        super().__init__(names, source)
+        self.what = what
+
+    def fail(self, what: str):
+        raise SemiclassicalError(f"cannot read {self.what} {self.source!r}: {what}")
+
+    def visit_Name(self, node):
+        if node.id in self.names:
+            return self.names[node.id]
+        close = difflib.get_close_matches(node.id, list(self.names), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        self.fail(f"unknown name {node.id!r}{hint}; allowed: {', '.join(sorted(self.names))}")
+
+
+def parse_scalar(source: str, names: dict, what: str = "expression"):
+    """A scalar SymPy expression from ``source`` over ``names`` (plus I, pi, sqrt, exp, sin, cos), no eval."""
+    if not isinstance(source, str) or not source.strip():
+        raise SemiclassicalError(f"the {what} is empty")
+    if len(source) > 10_000:
+        raise SemiclassicalError(f"the {what} is longer than 10000 characters")
+    try:
+        tree = ast.parse(source.strip().replace("^", "**"), mode="eval")
+    except SyntaxError as exc:
+        raise SemiclassicalError(f"cannot read {what} {source!r}: syntax error at column {exc.offset}") from None
+    out = _ScalarBuilder({**_CONSTANTS, **names}, source, what).visit(tree)
+    if isinstance(out, sp.MatrixBase):
+        raise SemiclassicalError(f"the {what} {source!r} is a matrix; give a scalar")
+    return out

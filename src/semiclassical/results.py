@@ -43,33 +43,54 @@ class Result:
     description: str = ""
     components: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    #: the stable key of `derive` (README): "beta", "sigma_yx.skew", ...
+    key: str = ""
+    #: the form explicit in eF and the parameters (None: not made explicit), and why not
+    explicit: object = None
+    explicit_note: str = ""
+
+    def map(self, f):
+        """``f`` applied to the expression (to each component of a vector)."""
+        if self.is_vector:
+            return tuple(f(sp.sympify(x)) for x in self.expr)
+        return f(sp.sympify(self.expr))
 
     @property
     def is_vector(self) -> bool:
         return isinstance(self.expr, (tuple, list))
 
-    def latex(self) -> str:
+    def _components(self, expr):
+        return self.components or tuple(str(i) for i in range(len(expr)))
+
+    def latex(self, expr=None) -> str:
+        """``symbol = expr`` in LaTeX (``expr``: the explicit form, say; default the circle form)."""
+        expr = self.expr if expr is None else expr
+
         def one(x):
             return sp.latex(x, symbol_names=symbol_names(x))
 
-        if self.is_vector:
-            comps = self.components or tuple(str(i) for i in range(len(self.expr)))
-            body = r",\quad ".join(f"{self.symbol}_{{{c}}} = {one(x)}" for c, x in zip(comps, self.expr))
-            return body
-        return f"{self.symbol} = {one(self.expr)}"
+        if isinstance(expr, (tuple, list)):
+            return r",\quad ".join(f"{self.symbol}_{{{c}}} = {one(x)}" for c, x in zip(self._components(expr), expr))
+        return f"{self.symbol} = {one(expr)}"
 
     def _repr_latex_(self):
         tag = f"\\quad\\text{{(Eq. {self.equation})}}" if self.equation else ""
         return f"$\\displaystyle {self.latex()}{tag}$"
 
+    def text(self, expr=None) -> str:
+        expr = self.expr if expr is None else expr
+        if isinstance(expr, (tuple, list)):
+            return "; ".join(f"{c}: {sp.sstr(x)}" for c, x in zip(self._components(expr), expr))
+        return sp.sstr(expr)
+
     def __str__(self):
         eq = f"  [Eq. {self.equation}]" if self.equation else ""
-        if self.is_vector:
-            comps = self.components or tuple(str(i) for i in range(len(self.expr)))
-            body = "; ".join(f"{c}: {sp.sstr(x)}" for c, x in zip(comps, self.expr))
-        else:
-            body = sp.sstr(self.expr)
-        return f"{self.name} = {body}{eq}"
+        out = f"{self.name} = {self.text()}{eq}"
+        if self.explicit is not None:
+            out += f"\n    explicit: {self.text(self.explicit)}"
+        elif self.explicit_note:
+            out += f"\n    ({self.explicit_note})"
+        return out
 
     def free_symbols(self):
         exprs = self.expr if self.is_vector else (self.expr,)
@@ -82,8 +103,19 @@ class Result:
         """
         return sp.lambdify(args, self.expr, modules=modules, cse=(modules == "numpy"))
 
-    def to_json(self):
-        exprs = self.expr if self.is_vector else (self.expr,)
-        return {"name": self.name, "symbol": self.symbol, "equation": self.equation, "order": self.order,
-                "expr": [sp.sstr(x) for x in exprs] if self.is_vector else sp.sstr(self.expr),
-                "latex": self.latex(), "description": self.description}
+    def to_json(self, scenario: str = ""):
+        """The JSON record of `derive --json`: ``expr``/``explicit`` are strings sympify reads back."""
+        def strings(x):
+            return [sp.sstr(y) for y in x] if isinstance(x, (tuple, list)) else sp.sstr(x)
+
+        out = {"key": self.key, "name": self.name, "symbol": self.symbol, "equation": self.equation,
+               "order": self.order, "scenario": scenario, "expr": strings(self.expr), "latex": self.latex(),
+               "description": self.description}
+        if self.is_vector:
+            out["components"] = list(self._components(self.expr))
+        if self.explicit is not None:
+            out["explicit"] = strings(self.explicit)
+            out["explicit_latex"] = self.latex(self.explicit)
+        elif self.explicit_note:
+            out["explicit_note"] = self.explicit_note
+        return out

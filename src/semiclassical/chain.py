@@ -1,0 +1,337 @@
+"""The whole chain of the paper's Sec. VI for any covariant model: what `semiclassical derive` prints.
+
+:func:`derive_chain` is a composition of public steps (each also callable on its own from a notebook):
+
+1. geometry at a generic point (k, theta): eigenvectors in the explicit gauge, energies (Eq. 69),
+   Berry connection R^d and R^od (Eqs. 39, 70-71), Berry curvature (Eqs. 43, 73), spin matrix
+   elements (Eqs. 88-89, 94-95), the operator T (Eq. 56);
+2. per Fermi-circle scenario, in named circle variables (:data:`CIRCLE_VARIABLES`): the Born
+   collision integral on harmonics l = 0, 1 (Eq. 28), tau and tau_tr (Eq. 30; the coupled l = 1 matrix
+   for several circles), n^(-1) (Eqs. 27, 29), beta (Eq. 47), gamma (Eq. 61), n^sj (Eqs. 37-38), n^sk
+   (golden rule, docs/skew_scattering.md), every sigma_yx piece, sigma_xx (Drude), <s_x>, <s_y> pieces
+   and, for models that name their magnetization parameter, the torque T = M m x <sigma> (m = zhat;
+   the paper's Eqs. 104-105 generalized: T = (2M/hbar) m x <s> with s = hbar sigma/2);
+3. each scenario result made explicit in eF and the parameters where the Fermi radii are explicit,
+   within a time budget per result (past it the circle form stays, and the result says so).
+
+Keys are stable (README, docs/design.md section 4): ``eigenvectors``, ``energies``,
+``berry_connection.diagonal``, ``berry_connection.offdiagonal``, ``berry_curvature``, ``spin.diagonal``,
+``spin.offdiagonal``, ``torque_operator``, ``born_kernel``, ``tau``, ``tau_tr``, ``n_leading``, ``beta``,
+``gamma``, ``n_side_jump``, ``n_skew``, ``sigma_yx.<piece>``, ``sigma_xx.drude``,
+``spin_density.<x|y>.<piece>``, ``torque.<piece>``.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+import sympy as sp
+
+from . import kinetic
+from .bloch import BlochSystem, Point
+from .derivation import Derivation, Scenario
+from .errors import SemiclassicalError
+from .observables import W0_PIECES
+from .results import Result
+
+__all__ = ["CIRCLE_VARIABLES", "GEOMETRY_KEYS", "SCENARIO_KEYS", "derive_chain", "geometry", "scenario_results",
+           "scenario_label", "explicit_within", "normal_form", "scenario_energies", "time_limit",
+           "intrinsic_spin_form", "DEFAULT_BUDGET"]
+
+#: what each circle symbol means (c = the circle's tag, "1", "2", ...)
+CIRCLE_VARIABLES = {
+    "k_c": "Fermi radius of circle c",
+    "C_c": "cos(alpha) = d_z/|d| at k_c (alpha: polar angle of d on the Bloch sphere)",
+    "S_c": "sin(alpha) = d_perp/|d| at k_c",
+    "dd_c": "|d| at k_c (half the band splitting)",
+    "d0p_c": "d d0/dk at k_c",
+    "ddp_c": "d|d|/dk at k_c",
+    "ap_c": "d alpha/dk at k_c",
+    "rho_c": "density of states of circle c, k_c/(2 pi hbar |v_c|), hbar v_c = d0p_c + band * ddp_c",
+    "u_c": "e^{i theta} on circle c (theta: direction of k)",
+}
+GEOMETRY_KEYS = ("eigenvectors", "energies", "berry_connection.diagonal", "berry_connection.offdiagonal",
+                 "berry_curvature", "spin.diagonal", "spin.offdiagonal", "torque_operator")
+SCENARIO_KEYS = ("born_kernel", "tau", "tau_tr", "n_leading", "beta", "gamma", "n_side_jump", "n_skew",
+                 *(f"sigma_yx.{p}" for p in (*W0_PIECES, "total")), "sigma_xx.drude",
+                 *(f"spin_density.{a}.{p}" for a in "xy" for p in ("edelstein", *W0_PIECES, "total")),
+                 *(f"torque.{p}" for p in ("edelstein", *W0_PIECES, "total")))
+#: seconds allowed to make one result explicit in eF and the parameters
+DEFAULT_BUDGET = 5.0
+
+
+# ------------------------------------------------------------------------------ geometry
+def _half_angles(p: Point):
+    """cos(alpha/2), sin(alpha/2) in cos(alpha), sin(alpha): sin(alpha/2) = sin(alpha)/(2 cos(alpha/2))."""
+    ch = sp.sqrt((1 + p.C) / 2)
+    return {p.ch: ch, p.sh: p.S / (2 * ch)}
+
+
+def geometry(bs: BlochSystem) -> list[Result]:
+    """Step 1: the eigen-system and its geometry at a generic point, explicit in k and u = e^{i theta}."""
+    p = Point()
+    ex = bs.explicit
+
+    def tidy(x):
+        return sp.factor_terms(sp.simplify(ex(x)))
+
+    kets = tuple(sp.simplify(ex(bs.spinor(b, p).xreplace(_half_angles(p)))) for b in (1, -1))
+    model = bs.model
+    return [
+        Result("eigenvectors", "|u^{\\pm}\\rangle", kets, "", description="columns (up, down) of |u+>, |u->",
+               components=("+", "-"), key="eigenvectors"),
+        Result("energies", r"\epsilon", tuple(model.radial_energy(b) for b in (1, -1)), "69",
+               components=("+", "-"), key="energies"),
+        Result("Berry connection R^{mm}", "R^{mm}", tuple(tidy(x) for b in (1, -1) for x in bs.berry_connection(b, b)),
+               "39, 70", components=("++,k", "++,theta", "--,k", "--,theta"), key="berry_connection.diagonal"),
+        Result("Berry connection R^{+-}", "R^{+-}", tuple(tidy(x) for x in bs.berry_connection(1, -1)), "71, 92-93",
+               components=("k", "theta"), key="berry_connection.offdiagonal"),
+        Result("Berry curvature", r"\Omega^{\pm}", tuple(tidy(bs.berry_curvature(b)) for b in (1, -1)), "43, 73",
+               components=("+", "-"), key="berry_curvature"),
+        Result("spin s^{mm}", "s^{mm}", tuple(tidy(x) for b in (1, -1) for x in bs.spin(b, b)), "88-89",
+               components=tuple(f"{s}{s},{a}" for s in "+-" for a in "xyz"), key="spin.diagonal"),
+        Result("spin s^{-+}", "s^{-+}", tuple(tidy(x) for x in bs.spin(-1, 1)), "94-95",
+               components=("x", "y", "z"), key="spin.offdiagonal"),
+        Result("T^{+-} = hbar s^{+-}/(i (eps^+ - eps^-))", "T^{+-}",
+               tuple(tidy(x) for x in bs.spin_torque_operator(1, -1)), "56", components=("x", "y", "z"),
+               key="torque_operator"),
+    ]
+
+
+# ------------------------------------------------------------------------------ scenario
+def scenario_label(sc: Scenario) -> str:
+    """One line naming the circles of a scenario: band, electron/hole-like, radius at the point found."""
+    if not sc.circles:
+        return "no Fermi circle (eF in a gap)"
+    parts = [f"circle {i + 1}: band {'+' if b > 0 else '-'}, {'electron' if s > 0 else 'hole'}-like, k = {kc:.6g}"
+             for i, (b, s, kc) in enumerate(sc.circles)]
+    return "; ".join(parts)
+
+
+def _per_circle(shell, make, names):
+    comps, exprs = [], []
+    for c in shell.circles:
+        vals = make(c)
+        vals = vals if isinstance(vals, tuple) else (vals,)
+        for n, v in zip(names, vals):
+            comps.append(f"{n}{c.tag}" if n else c.tag)
+            exprs.append(v)
+    return tuple(comps), tuple(exprs)
+
+
+def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = None,
+                     budget: float = DEFAULT_BUDGET) -> list[Result]:
+    """Step 2: every kinetic and response result of one scenario, in circle variables.
+
+    Each piece is brought to one rational normal form (:func:`normal_form`, within ``budget``) before
+    totals and torques are formed from the pieces, so that a total reads as the sum of its pieces.
+    """
+    shell = sc.shell
+    lead, sk = D.leading(sc), D.skew(sc)
+    bs = D.bs
+    out = []
+    if len(shell):
+        A0, A1 = (kinetic.collision_matrix(bs, shell, l) for l in (0, 1))
+        out.append(Result("Born collision integral on harmonics l = 0, 1", "A_l", (A0, A1), "28",
+                          order="W", components=("l=0", "l=1"), key="born_kernel",
+                          description="(J0 g)_{c,l} = sum_c' A_{cc'} g_{c',l}"))
+        rates = kinetic.scattering_rate(bs, shell)
+        out.append(Result("scattering time", r"\tau", tuple(sp.factor(1 / r) for r in rates), "30", order="1/W",
+                          components=tuple(c.tag for c in shell.circles), key="tau"))
+        tr = sp.factor(1 / A1[0, 0]) if len(shell) == 1 else A1
+        out.append(Result("transport time" if len(shell) == 1 else "transport rates (coupled l = 1 matrix)",
+                          r"\tau_{tr}" if len(shell) == 1 else r"\tau_{tr}^{-1}", tr, "30", order="1/W",
+                          key="tau_tr"))
+        comps, g = _per_circle(shell, lambda c: lead["g"][c.tag], ("",))
+        out.append(Result("leading distribution g_c(u_c), n^(-1) = delta(eps - eF) g", "g^{(-1)}", g, "27, 29",
+                          order="1/W", components=comps, key="n_leading"))
+        comps, b = _per_circle(shell, lambda c: lead["beta"][c.tag], ("k,", "theta,"))
+        out.append(Result("extrinsic interband velocity", r"\beta", b, "47", order="W^0 (times n^(-1))",
+                          components=comps, key="beta"))
+        comps, gm = _per_circle(shell, lambda c: lead["gamma"][c.tag], ("x,", "y,", "z,"))
+        out.append(Result("extrinsic spin", r"\gamma", gm, "61", order="W^0 (times n^(-1))", components=comps,
+                          key="gamma"))
+        comps, gsj = _per_circle(shell, lambda c: lead["g_sj"][c.tag], ("",))
+        out.append(Result("side-jump distribution g^sj_c(u_c)", "g^{sj}", gsj, "37-38", order="W^0",
+                          components=comps, key="n_side_jump"))
+        dist = sk.get("n_sk")
+        if dist is not None:
+            pieces = [pc for pc in dist.pieces]
+            out.append(Result(f"skew-scattering distribution (reading {D.skew_reading})", "g^{sk}",
+                              tuple(pc.expr for pc in pieces), "35-36", order="W^0",
+                              components=tuple(f"{pc.shell}:{pc.circle.tag}" for pc in pieces), key="n_skew"))
+    def nf(x):
+        return normal_form(sp.sympify(x), budget)
+
+    sig = {"intrinsic": nf(lead["sigma_yx_intrinsic"]), "extrinsic": nf(lead.get("sigma_yx_extrinsic", 0)),
+           "side_jump": nf(lead.get("sigma_yx_side_jump", 0)), "skew": nf(sk["sigma_yx_skew"])}
+    sig["total"] = sp.Add(*sig.values())
+    eqs = {"intrinsic": "72, 74", "extrinsic": "75, 78", "side_jump": "79, 82", "skew": "83, 85", "total": "86"}
+    for piece, x in sig.items():
+        out.append(Result(f"sigma_yx {piece}", rf"\sigma_{{yx}}^{{\rm {piece.replace('_', ' ')}}}", x, eqs[piece],
+                          order="W^0", key=f"sigma_yx.{piece}"))
+    out.append(Result("sigma_xx Drude", r"\sigma_{xx}^{\rm Drude}", lead.get("sigma_xx_drude", 0), "76",
+                      order="1/W", key="sigma_xx.drude"))
+    spin = {}
+    sint = D.intrinsic_spin_integrands()
+    for i, ax in enumerate("xy"):
+        d = {"edelstein": nf(lead.get(f"s{ax}_edelstein", 0)),
+             "intrinsic": intrinsic_spin_form(sc, sint, i),
+             "extrinsic": nf(lead.get(f"s{ax}_extrinsic", 0)), "side_jump": nf(lead.get(f"s{ax}_side_jump", 0)),
+             "skew": nf(sk[f"s{ax}_skew"])}
+        spin[ax] = d
+        for piece, x in d.items():
+            out.append(Result(f"<sigma_{ax}> {piece}", rf"\langle\sigma_{ax}\rangle^{{\rm {piece.replace('_', ' ')}}}",
+                              x, "90" if piece == "edelstein" else "57, 63", order="1/W" if piece == "edelstein" else "W^0",
+                              key=f"spin_density.{ax}.{piece}"))
+        total = sp.Add(*[x for p, x in d.items() if p in W0_PIECES])
+        out.append(Result(f"<sigma_{ax}> total", rf"\langle\sigma_{ax}\rangle^{{\rm total}}", total, "104",
+                          order="W^0", key=f"spin_density.{ax}.total"))
+    if magnetization:
+        M = D.model.parameters[magnetization]
+        for piece in ("edelstein", *W0_PIECES):
+            sx, sy = spin["x"][piece], spin["y"][piece]
+            out.append(Result(f"torque {piece} (m = zhat, T = M zhat x <sigma>)", rf"T^{{\rm {piece.replace('_', ' ')}}}",
+                              (sp.expand(-M * sy), sp.expand(M * sx)), "104-105",
+                              order="1/W" if piece == "edelstein" else "W^0", components=("x", "y"),
+                              key=f"torque.{piece}"))
+    # W^0 pieces carry no W: cancel it where it appears only through rho/tau ratios
+    return out
+
+
+def normal_form(x, budget: float = DEFAULT_BUDGET):
+    """The circle form as a physicist writes it: ``together -> cancel -> factor``.
+
+    It collects the nested fractions the kinetic layer leaves and cancels W from the W^0 pieces;
+    past ``budget`` seconds (or for integrals and matrices) the form stays as derived.
+    """
+    if x.has(sp.Integral) or getattr(x, "is_Matrix", False) or x.is_Atom:
+        return x
+    try:
+        with time_limit(budget):
+            return sp.factor(sp.cancel(sp.together(x)))
+    except TimeoutError:
+        return x
+
+
+def intrinsic_spin_form(sc: Scenario, integrands: dict, i: int):
+    """<sigma_i>^int (Eq. 57) as the radial integrals over the filled intervals of each band.
+
+    The limits are the circles' radius symbols (and 0, oo where a band is filled there), so the form
+    holds in the whole scenario; ``integrands[band][i]`` is (1/2pi) k <s^int_band>_theta.
+    """
+    from .model import k
+
+    total = sp.Integer(0)
+    for band in (1, -1):
+        radii = [c.point.k for c, (b, _, kc) in sorted(zip(sc.shell.circles, sc.circles), key=lambda t: t[1][2])
+                 if b == band]
+        filled, lo = band in sc.filled_at_zero, sp.Integer(0)
+        f = integrands[band][i]
+        if f == 0:
+            continue
+        for r in radii:
+            if filled:
+                total += sp.Integral(f, (k, lo, r))
+            filled, lo = not filled, r
+        if filled:
+            total += sp.Integral(f, (k, lo, sp.oo))
+    return total
+
+
+def scenario_energies(bs: BlochSystem, values: dict, samples: int = 20001) -> list[float]:
+    """One Fermi energy inside each energy window of the bands at ``values`` (a scenario each).
+
+    The windows are bounded by the band values at k = 0 and the local extrema of each radial band
+    (Mexican hats, band inversions), found on a radial grid out to where every band has left the
+    window of those energies; one energy below and one above them close the list.
+    """
+    import numpy as np
+
+    from .fermi import radial_functions
+
+    f = radial_functions(bs, values)
+    kk = np.linspace(0.0, 1.0, samples)[1:]
+    crit = []
+    for scale in (1.0, 10.0, 100.0):
+        crit = []
+        for band in (1, -1):
+            e = np.asarray(f["d0"](kk * scale) + band * f["dd"](kk * scale), float) * np.ones_like(kk)
+            crit.append(float(e[0]))
+            de = np.diff(e)
+            crit += [float(e[i + 1]) for i in np.nonzero(np.sign(de[:-1]) * np.sign(de[1:]) < 0)[0]]
+        if len(crit) > 2 or scale == 100.0:
+            break
+    crit = sorted(set(np.round(crit, 12)))
+    spread = max(crit[-1] - crit[0], 1.0)
+    edges = [crit[0] - 0.5 * spread, *crit, crit[-1] + 0.5 * spread]
+    mids = [0.5 * (a + b) for a, b in zip(edges, edges[1:])]
+    return [edges[0]] + mids[1:-1] + [edges[-1]]
+
+
+# ------------------------------------------------------------------------------ explicit forms
+@contextmanager
+def time_limit(seconds: float):
+    """Raise TimeoutError after ``seconds`` (main thread on Unix; elsewhere no limit)."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def fire(signum, frame):
+        raise TimeoutError
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget: float = DEFAULT_BUDGET):
+    """Step 3: r made explicit in eF and the parameters within ``budget`` seconds (in place)."""
+    if not sc.circles:
+        return r
+    try:
+        with time_limit(budget):
+            r.explicit = r.map(lambda x: D.explicit(x, sc, values))
+    except TimeoutError:
+        r.explicit_note = f"not made explicit within the {budget:g} s budget (--budget); circle form kept"
+    except SemiclassicalError as exc:
+        r.explicit_note = str(exc)
+    return r
+
+
+def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_BUDGET, explicit: bool = True,
+                 magnetization: str | None = None, skew_reading: str = "T"):
+    """Steps 1-3 for ``model``: (geometry results, [(scenario label, scenario results), ...]).
+
+    ``values`` (with eF) picks the scenario of that point; without eF every scenario the model has at
+    its default parameters is derived (:func:`semiclassical.fermi.scenario_energies`).
+    """
+    from .engines.closed_form import derivation_for
+
+    D = derivation_for(model, skew_reading)
+    base = model.resolve_values({k: v for k, v in (values or {}).items() if k != "eF"})
+    energies = [float(values["eF"])] if values and "eF" in values else scenario_energies(D.bs, base)
+    if not model.is_covariant:
+        raise SemiclassicalError(f"model {model.name!r} is not rotationally covariant: no closed form to derive; "
+                                 "use `semiclassical evaluate` (numerical engines)")
+    seen, scenarios = set(), []
+    for energy in energies:
+        point = {**base, "eF": energy}
+        sc = D.scenario(point)
+        if sc.spec in seen:
+            continue
+        seen.add(sc.spec)
+        rs = scenario_results(D, sc, magnetization, budget)
+        for r in rs:
+            if r.order and not r.key.endswith(".total") and not r.key.startswith(("sigma_yx", "spin_density", "torque")):
+                r.expr = r.map(lambda x: normal_form(x, budget))
+            if explicit:
+                explicit_within(D, r, sc, point, budget)
+        scenarios.append((f"eF = {energy:.6g}: {scenario_label(sc)}", rs))
+    return geometry(D.bs), scenarios
