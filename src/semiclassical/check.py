@@ -95,7 +95,6 @@ def _pick(results, key):
 
 
 def _names(model, sc, geometry: bool) -> dict:
-    from .bloch import Point
     from .fermi import W, eF
     from .model import e, k, u
     from .parsing import hbar
