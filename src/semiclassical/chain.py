@@ -59,6 +59,9 @@ SCENARIO_KEYS = ("born_kernel", "tau", "tau_tr", "n_leading", "beta", "gamma", "
                  *(f"torque.{p}" for p in ("edelstein", *W0_PIECES, "total")))
 #: seconds allowed to make one result explicit in eF and the parameters
 DEFAULT_BUDGET = 5.0
+#: circle forms longer than this (characters) are not made explicit: substituting the radii makes
+#: them longer still (measured: the two-circle Rashba skew term, 1.6e6 characters, ran for minutes)
+EXPLICIT_MAX_CHARS = 3000
 
 
 # ------------------------------------------------------------------------------ geometry
@@ -294,6 +297,10 @@ def time_limit(seconds: float):
 def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget: float = DEFAULT_BUDGET):
     """Step 3: r made explicit in eF and the parameters within ``budget`` seconds (in place)."""
     if not sc.circles:
+        return r
+    size = r.size()
+    if size > EXPLICIT_MAX_CHARS:
+        r.explicit_note = f"circle form of {size} characters: not made explicit (longer than {EXPLICIT_MAX_CHARS})"
         return r
     try:
         with time_limit(budget):

@@ -45,6 +45,11 @@ def _latex_body(expr) -> str:
 
 
 def _latex_result(r: Result) -> list[str]:
+    from .results import DISPLAY_MAX_CHARS, FULL
+
+    if r.size() > DISPLAY_MAX_CHARS and not FULL[0]:
+        return [f"\\paragraph{{{_escape(r.name)}}} (Eq.~{r.equation}): a form of {r.size()} characters, "
+                "printed with \\texttt{--full}."]
     exprs = r.expr if r.is_vector else (r.expr,)
     comps = r.components or tuple(str(i) for i in range(len(exprs))) if r.is_vector else ("",)
     out = [f"\\paragraph{{{_escape(r.name)}}}" + (f" (Eq.~{r.equation})" if r.equation else "")

@@ -143,9 +143,12 @@ def cmd_derive(args):
     """The whole chain of Sec. VI for one model (:mod:`semiclassical.chain`), text, LaTeX or JSON."""
     from . import catalogue, chain, chain_document
 
+    from .results import FULL
+
     model = catalogue.get(args.model)
     model.require_covariant("`derive`")
     sets = _parse_sets(args.set)
+    FULL[0] = args.full
     only = _only_keys(args.only)
     geometry, scenarios = chain.derive_chain(model, sets or None, budget=args.budget,
                                              magnetization=getattr(model, "magnetization", None),
@@ -320,6 +323,7 @@ def build_parser():
     d.add_argument("--budget", type=float, default=5.0, metavar="SECONDS",
                    help="time allowed to make one result explicit in eF and the parameters (default 5)")
     d.add_argument("--skew-reading", choices=("T", "C", "B"), default="T", help="skew scattering (see evaluate)")
+    d.add_argument("--full", action="store_true", help="print forms longer than 20000 characters too")
     g = d.add_mutually_exclusive_group()
     g.add_argument("--latex", action="store_true", help="one complete LaTeX document")
     g.add_argument("--json", action="store_true", help='{"results": [...]} with stable keys')

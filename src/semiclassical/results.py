@@ -26,6 +26,11 @@ def symbol_names(expr) -> dict:
     return names
 
 
+#: text and LaTeX forms longer than this are summarized unless FULL[0] is set (`derive --full`)
+DISPLAY_MAX_CHARS = 20000
+FULL = [False]
+
+
 @dataclass
 class Result:
     """One derived quantity.
@@ -48,6 +53,13 @@ class Result:
     #: the form explicit in eF and the parameters (None: not made explicit), and why not
     explicit: object = None
     explicit_note: str = ""
+    _size: tuple | None = field(default=None, repr=False, compare=False)
+
+    def size(self) -> int:
+        """Characters of the plain-text circle form (measured once: printing a huge form is slow)."""
+        if self._size is None or self._size[0] is not self.expr:
+            self._size = (self.expr, len(self.text()))
+        return self._size[1]
 
     def map(self, f):
         """``f`` applied to the expression (to each component of a vector)."""
@@ -85,7 +97,10 @@ class Result:
 
     def __str__(self):
         eq = f"  [Eq. {self.equation}]" if self.equation else ""
-        out = f"{self.name} = {self.text()}{eq}"
+        body = self.text()
+        if len(body) > DISPLAY_MAX_CHARS and not FULL[0]:
+            body = f"<form of {len(body)} characters: --full prints it>"
+        out = f"{self.name} = {body}{eq}"
         if self.explicit is not None:
             out += f"\n    explicit: {self.text(self.explicit)}"
         elif self.explicit_note:
@@ -108,9 +123,12 @@ class Result:
         def strings(x):
             return [sp.sstr(y) for y in x] if isinstance(x, (tuple, list)) else sp.sstr(x)
 
+        big = self.size() > DISPLAY_MAX_CHARS and not FULL[0]
         out = {"key": self.key, "name": self.name, "symbol": self.symbol, "equation": self.equation,
-               "order": self.order, "scenario": scenario, "expr": strings(self.expr), "latex": self.latex(),
-               "description": self.description}
+               "order": self.order, "scenario": scenario, "expr": strings(self.expr),
+               "latex": None if big else self.latex(), "description": self.description}
+        if big:
+            out["latex_note"] = f"form of {self.size()} characters: LaTeX with --full"
         if self.is_vector:
             out["components"] = list(self._components(self.expr))
         if self.explicit is not None:
