@@ -22,6 +22,7 @@ Keys are stable (README, docs/design.md section 4): ``eigenvectors``, ``energies
 """
 from __future__ import annotations
 
+import dataclasses
 import signal
 import threading
 from contextlib import contextmanager
@@ -29,9 +30,11 @@ from contextlib import contextmanager
 import sympy as sp
 
 from . import kinetic
+from . import skew as skew_scattering
 from .bloch import BlochSystem, Point
 from .derivation import Derivation, Scenario
 from .errors import SemiclassicalError
+from .model import e
 from .observables import W0_PIECES
 from .results import Result
 
@@ -54,7 +57,7 @@ CIRCLE_VARIABLES = {
 GEOMETRY_KEYS = ("eigenvectors", "energies", "berry_connection.diagonal", "berry_connection.offdiagonal",
                  "berry_curvature", "spin.diagonal", "spin.offdiagonal", "torque_operator")
 SCENARIO_KEYS = ("born_kernel", "tau", "tau_tr", "n_leading", "beta", "gamma", "n_side_jump", "n_skew",
-                 *(f"sigma_yx.{p}" for p in (*W0_PIECES, "total")), "sigma_xx.drude",
+                 "n_leading.harmonics", *(f"sigma_yx.{p}" for p in (*W0_PIECES, "total")), "sigma_xx.drude",
                  *(f"spin_density.{a}.{p}" for a in "xy" for p in ("edelstein", *W0_PIECES, "total")),
                  *(f"torque.{p}" for p in ("edelstein", *W0_PIECES, "total")))
 #: seconds allowed to make one result explicit in eF and the parameters
@@ -158,22 +161,33 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
         comps, gsj = _per_circle(shell, lambda c: lead["g_sj"][c.tag], ("",))
         out.append(Result("side-jump distribution g^sj_c(u_c)", "g^{sj}", gsj, "37-38", order="W^0",
                           components=comps, key="n_side_jump"))
-        dist = sk.get("n_sk")
-        if dist is not None:
-            pieces = [pc for pc in dist.pieces]
-            out.append(Result(f"skew-scattering distribution (reading {D.skew_reading})", "g^{sk}",
-                              tuple(pc.expr for pc in pieces), "35-36", order="W^0",
-                              components=tuple(f"{pc.shell}:{pc.circle.tag}" for pc in pieces), key="n_skew"))
     def nf(x):
         return normal_form(sp.sympify(x), budget)
 
+    skew_sigma, skew_spin, defs = sk["sigma_yx_skew"], (sk["sx_skew"], sk["sy_skew"]), {}
+    dist = sk.get("n_sk")
+    if dist is not None:
+        if len(shell) > 1 and dist.leading:
+            # several circles: n^(-1) is a large rational function of the circle data, and n^sk is
+            # linear in it, so the skew forms stay in the harmonics of n^(-1) (defined once below)
+            dist, defs = dataclasses.replace(dist, leading={}), dict(dist.leading)
+            skew_sigma = -e * dist.circle_sum(skew_scattering.band_velocity_y)
+            skew_spin = tuple(dist.circle_sum(lambda t, i=i: bs.spin(t.band, t.band, t.point)[i]) for i in range(2))
+            out.append(Result("harmonics of n^(-1): g_c = sum_l gcos_c_l cos(l theta) + gsin_c_l sin(l theta)",
+                              "g_{c,l}", tuple(nf(v) for v in defs.values()), "27, 29", order="1/W",
+                              components=tuple(s.name for s in defs), key="n_leading.harmonics"))
+        pieces = list(dist.pieces)
+        out.append(Result(f"skew-scattering distribution (reading {D.skew_reading})", "g^{sk}",
+                          tuple(nf(pc.expr) for pc in pieces), "35-36", order="W^0",
+                          components=tuple(f"{pc.shell}:{pc.circle.tag}" for pc in pieces), key="n_skew",
+                          definitions=defs))
     sig = {"intrinsic": nf(lead["sigma_yx_intrinsic"]), "extrinsic": nf(lead.get("sigma_yx_extrinsic", 0)),
-           "side_jump": nf(lead.get("sigma_yx_side_jump", 0)), "skew": nf(sk["sigma_yx_skew"])}
+           "side_jump": nf(lead.get("sigma_yx_side_jump", 0)), "skew": nf(skew_sigma)}
     sig["total"] = sp.Add(*sig.values())
     eqs = {"intrinsic": "72, 74", "extrinsic": "75, 78", "side_jump": "79, 82", "skew": "83, 85", "total": "86"}
     for piece, x in sig.items():
         out.append(Result(f"sigma_yx {piece}", rf"\sigma_{{yx}}^{{\rm {piece.replace('_', ' ')}}}", x, eqs[piece],
-                          order="W^0", key=f"sigma_yx.{piece}"))
+                          order="W^0", key=f"sigma_yx.{piece}", definitions=_used(x, defs)))
     out.append(Result("sigma_xx Drude", r"\sigma_{xx}^{\rm Drude}", lead.get("sigma_xx_drude", 0), "76",
                       order="1/W", key="sigma_xx.drude"))
     spin = {}
@@ -182,15 +196,15 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
         d = {"edelstein": nf(lead.get(f"s{ax}_edelstein", 0)),
              "intrinsic": intrinsic_spin_form(sc, sint, i),
              "extrinsic": nf(lead.get(f"s{ax}_extrinsic", 0)), "side_jump": nf(lead.get(f"s{ax}_side_jump", 0)),
-             "skew": nf(sk[f"s{ax}_skew"])}
+             "skew": nf(skew_spin[i])}
         spin[ax] = d
         for piece, x in d.items():
             out.append(Result(f"<sigma_{ax}> {piece}", rf"\langle\sigma_{ax}\rangle^{{\rm {piece.replace('_', ' ')}}}",
                               x, "90" if piece == "edelstein" else "57, 63", order="1/W" if piece == "edelstein" else "W^0",
-                              key=f"spin_density.{ax}.{piece}"))
+                              key=f"spin_density.{ax}.{piece}", definitions=_used(x, defs)))
         total = sp.Add(*[x for p, x in d.items() if p in W0_PIECES])
         out.append(Result(f"<sigma_{ax}> total", rf"\langle\sigma_{ax}\rangle^{{\rm total}}", total, "104",
-                          order="W^0", key=f"spin_density.{ax}.total"))
+                          order="W^0", key=f"spin_density.{ax}.total", definitions=_used(total, defs)))
     if magnetization:
         M = D.model.parameters[magnetization]
         for piece in ("edelstein", *W0_PIECES):
@@ -198,9 +212,14 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
             out.append(Result(f"torque {piece} (m = zhat, T = M zhat x <sigma>)", rf"T^{{\rm {piece.replace('_', ' ')}}}",
                               (sp.expand(-M * sy), sp.expand(M * sx)), "104-105",
                               order="1/W" if piece == "edelstein" else "W^0", components=("x", "y"),
-                              key=f"torque.{piece}"))
-    # W^0 pieces carry no W: cancel it where it appears only through rho/tau ratios
+                              key=f"torque.{piece}", definitions=_used(sx + sy, defs)))
     return out
+
+
+def _used(expr, defs: dict) -> dict:
+    """The definitions an expression uses."""
+    free = sp.sympify(expr).free_symbols
+    return {s: v for s, v in defs.items() if s in free}
 
 
 def normal_form(x, budget: float = DEFAULT_BUDGET):
@@ -297,6 +316,9 @@ def time_limit(seconds: float):
 def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget: float = DEFAULT_BUDGET):
     """Step 3: r made explicit in eF and the parameters within ``budget`` seconds (in place)."""
     if not sc.circles:
+        return r
+    if r.definitions:
+        r.explicit_note = "in the harmonics of n^(-1) (n_leading.harmonics): not made explicit"
         return r
     size = r.size()
     if size > EXPLICIT_MAX_CHARS:

@@ -154,6 +154,7 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
         raise SemiclassicalError(f"eF = {base['eF']:g} lies in a gap: choose eF on a band with --set eF=VALUE")
     results = chain.geometry(D.bs) if geometry else chain.scenario_results(D, sc, getattr(model, "magnetization", None), budget)
     result, derived = _pick(results, key)
+    derived = derived.xreplace(result.definitions)
     yours = parse_scalar(expression, _names(model, sc, geometry), "expression")
 
     rng = np.random.default_rng(seed)
@@ -219,7 +220,7 @@ def _which_sum(pts, results, key):
     pieces = [r for r in results if r.key.startswith(family + ".") and not r.is_vector and r.key != key]
     values = []
     for r in pieces:
-        values.append((r.key, [_value(r.expr, p["_num"]) for p in pts]))
+        values.append((r.key, [_value(sp.sympify(r.expr).xreplace(r.definitions), p["_num"]) for p in pts]))
     for n in (1, 2):
         for combo in itertools.combinations(values, n):
             total = [sum(v[i] for _, v in combo) for i in range(len(pts))]

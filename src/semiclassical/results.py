@@ -53,6 +53,8 @@ class Result:
     #: the form explicit in eF and the parameters (None: not made explicit), and why not
     explicit: object = None
     explicit_note: str = ""
+    #: symbols the expression uses that another result defines: {symbol: value}
+    definitions: dict = field(default_factory=dict)
     _size: tuple | None = field(default=None, repr=False, compare=False)
 
     def size(self) -> int:
@@ -131,6 +133,8 @@ class Result:
             out["latex_note"] = f"form of {self.size()} characters: LaTeX with --full"
         if self.is_vector:
             out["components"] = list(self._components(self.expr))
+        if self.definitions:
+            out["defined_in"] = {s.name: "n_leading.harmonics" for s in self.definitions}
         if self.explicit is not None:
             out["explicit"] = strings(self.explicit)
             out["explicit_latex"] = self.latex(self.explicit)
