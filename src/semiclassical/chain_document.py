@@ -56,13 +56,13 @@ def _latex_result(r: Result) -> list[str]:
            + (f", order ${r.order.replace('^0', '^{0}')}$" if r.order else "")]
     for c, x in zip(comps, exprs):
         sub = f"_{{\\mathrm{{{_escape(c)}}}}}" if c else ""
-        out.append(f"\\[ {r.symbol}{sub} = {_latex_body(x)} \\]")
+        out.append(f"\\[ {{{r.symbol}}}{sub} = {_latex_body(x)} \\]")
     if r.explicit is not None:
         ex = r.explicit if r.is_vector else (r.explicit,)
         out.append("In $\\epsilon_F$ and the parameters:")
         for c, x in zip(comps, ex):
             sub = f"_{{\\mathrm{{{_escape(c)}}}}}" if c else ""
-            out.append(f"\\[ {r.symbol}{sub} = {_latex_body(x)} \\]")
+            out.append(f"\\[ {{{r.symbol}}}{sub} = {_latex_body(x)} \\]")
     elif r.explicit_note:
         out.append(f"({_escape(r.explicit_note)})")
     return out

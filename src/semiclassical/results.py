@@ -19,7 +19,7 @@ def symbol_names(expr) -> dict:
         if base in _PRETTY:
             pretty = _PRETTY[base]
             if tag:
-                pretty = pretty.replace(r"\alpha", rf"\alpha_{{{tag}}}") if r"\alpha" in pretty else rf"{pretty}_{{{tag}}}"
+                pretty = pretty.replace(r"\alpha", rf"\alpha_{{{tag}}}") if r"\alpha" in pretty else rf"{{{pretty}}}_{{{tag}}}"
             names[s] = pretty
         elif s.name == "eF":
             names[s] = r"\epsilon_F"
