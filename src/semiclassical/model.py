@@ -192,7 +192,11 @@ class TwoBandModel:
             raise SemiclassicalError(f"unknown symbol(s) {names} in the Hamiltonian: declare them as parameters")
         if not (self.matrix.free_symbols & {kx, ky}):
             raise SemiclassicalError("the Hamiltonian does not depend on kx or ky: there is no band structure")
-        anti = (self.matrix - self.matrix.H).applyfunc(lambda x: sp.simplify(sp.expand(x)))
+        # powers of kx^2 + ky^2 become powers of the positive k, so that SymPy can conjugate them
+        # (|k|^-1 in v (kx sy - ky sx)/k is real; conjugate(1/sqrt(kx^2 + ky^2)) does not simplify)
+        kk = kx**2 + ky**2
+        mat = self.matrix.replace(lambda x: x.is_Pow and x.base == kk, lambda x: k ** (2 * x.exp))
+        anti = (mat - mat.H).applyfunc(lambda x: sp.simplify(sp.expand(x)))
         if any(x != 0 for x in anti):
             raise SemiclassicalError(
                 "the Hamiltonian is not Hermitian for real momenta and parameters "

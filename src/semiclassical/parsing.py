@@ -31,6 +31,15 @@ _FUNCTIONS = {"sqrt": sp.sqrt, "exp": sp.exp, "sin": sp.sin, "cos": sp.cos}
 _CONSTANTS = {"I": sp.I, "pi": sp.pi}
 RESERVED = {"kx", "ky", "k", "hbar", *PAULI, *_FUNCTIONS, *_CONSTANTS}
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+#: limits that keep parsing and the symbolic pipeline within seconds (docs/model_file.md, README):
+#: a power of a momentum-dependent expression has an integer exponent of at most MAX_DEGREE in size;
+#: any other exponent is a number of at most MAX_EXPONENT in size; the expression tree is at most
+#: MAX_DEPTH levels deep (a sum of n terms is n levels) and the string at most MAX_LENGTH characters
+MAX_DEGREE = 32
+MAX_EXPONENT = 100
+MAX_DEPTH = 200
+MAX_LENGTH = 10_000
+_MOMENTA = {kx, ky, k}
 
 
 def parameter_symbol(name: str, negative: bool = False) -> sp.Symbol:
@@ -51,7 +60,7 @@ class _Builder(ast.NodeVisitor):
         self.source = source
 
     def fail(self, what: str):
-        raise SemiclassicalError(f"cannot read Hamiltonian {self.source!r}: {what}")
+        raise SemiclassicalError(f"cannot read Hamiltonian {_short(self.source)}: {what}")
 
     def generic_visit(self, node):
         self.fail(
@@ -104,9 +113,16 @@ class _Builder(ast.NodeVisitor):
             if isinstance(right, sp.MatrixBase):
                 self.fail("a matrix cannot be an exponent")
             if isinstance(left, sp.MatrixBase):
-                if not (right.is_Integer and right >= 0):
-                    self.fail("a matrix may only be raised to a non-negative integer power")
+                if not (right.is_Integer and 0 <= right <= MAX_DEGREE):
+                    self.fail(f"a matrix may only be raised to an integer power 0..{MAX_DEGREE}")
                 return left ** int(right)
+            if left.free_symbols & _MOMENTA:
+                if not (right.is_Integer and abs(right) <= MAX_DEGREE):
+                    self.fail(f"the power {sp.sstr(right)[:20]} of a momentum-dependent term is not allowed: "
+                              f"exponents of kx, ky, k must be integers up to {MAX_DEGREE} in size")
+            elif not right.is_Number or abs(right) > MAX_EXPONENT:
+                self.fail(f"the exponent {sp.sstr(right)[:20]} is not allowed: exponents must be numbers up to "
+                          f"{MAX_EXPONENT} in size")
             return left ** right
         self.fail(f"operator '{type(op).__name__}' is not allowed")
 
@@ -119,6 +135,10 @@ class _Builder(ast.NodeVisitor):
         arg = self.visit(node.args[0])
         if isinstance(arg, sp.MatrixBase):
             self.fail(f"{node.func.id} of a matrix is not allowed")
+        if node.func.id in ("sin", "cos", "exp") and arg.free_symbols & _MOMENTA:
+            self.fail(f"{node.func.id} of the momentum is not supported: lattice (periodic) and other "
+                      "non-polynomial k-dependence is outside the toolkit, which treats continuum k.p models; "
+                      "expand H near the band extremum in powers of kx, ky")
         return _FUNCTIONS[node.func.id](arg)
 
 
@@ -145,18 +165,40 @@ def parse_expression(source: str, parameters: dict[str, sp.Symbol]):
     """Parse one string into a SymPy scalar or 2x2 Matrix, without eval."""
     if not isinstance(source, str) or not source.strip():
         raise SemiclassicalError("the Hamiltonian is empty: give an expression such as 'kx*sy - ky*sx + M*sz'")
-    if len(source) > 10_000:
-        raise SemiclassicalError("the Hamiltonian string is longer than 10000 characters")
+    tree = _syntax_tree(source, "Hamiltonian")
+    return _Builder(namespace(parameters), source).visit(tree)
+
+
+def _short(source: str) -> str:
+    """The input as quoted in an error line: at most 60 characters."""
+    return repr(source if len(source) <= 60 else source[:57] + "...")
+
+
+def _syntax_tree(source: str, what: str):
+    """The Python syntax tree of ``source`` within the stated limits, or one clear error."""
+    if len(source) > MAX_LENGTH:
+        raise SemiclassicalError(f"the {what} is longer than {MAX_LENGTH} characters")
     # '^' means power, as physicists write it; it is rewritten before parsing so that it gets
     # the precedence of '**' (Python's '^' is XOR and binds looser than '+').
     try:
         tree = ast.parse(source.strip().replace("^", "**"), mode="eval")
     except SyntaxError as exc:
-        raise SemiclassicalError(
-            f"cannot read Hamiltonian {source!r}: syntax error at column {exc.offset}; "
-            f"write products with '*' and powers with '**' or '^'"
-        ) from None
-    return _Builder(namespace(parameters), source).visit(tree)
+        why = "nesting too deep" if "nest" in str(exc.msg) else f"syntax error at column {exc.offset}"
+        raise SemiclassicalError(f"cannot read {what} {_short(source)}: {why}; write products with '*' and "
+                                 "powers with '**' or '^'") from None
+    except (RecursionError, MemoryError):
+        raise SemiclassicalError(f"cannot read {what} {_short(source)}: nested more than {MAX_DEPTH} levels "
+                                 "deep") from None
+    depth, stack = 0, [(tree, 1)]
+    while stack:      # iterative: a deep tree must not exhaust the interpreter's recursion
+        node, d = stack.pop()
+        depth = max(depth, d)
+        if depth > MAX_DEPTH:
+            raise SemiclassicalError(
+                f"the {what} {_short(source)} is nested more than {MAX_DEPTH} levels deep (a sum of n terms "
+                "counts n levels): simplify it or split long sums")
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return tree
 
 
 def parse_hamiltonian(source, parameters: dict[str, sp.Symbol]) -> sp.Matrix:
@@ -181,9 +223,12 @@ def parse_hamiltonian(source, parameters: dict[str, sp.Symbol]) -> sp.Matrix:
 
 def _shape(rows) -> str:
     try:
-        return f"{len(rows)}x{','.join(str(len(r)) for r in rows)}"
+        lengths = {len(r) if isinstance(r, (list, tuple)) else 1 for r in rows}
     except TypeError:
         return "not a matrix"
+    if len(lengths) == 1:
+        return f"{len(rows)}x{lengths.pop()}"
+    return f"{len(rows)} rows of different lengths"
 
 
 class _ScalarBuilder(_Builder):
@@ -194,7 +239,7 @@ class _ScalarBuilder(_Builder):
         self.what = what
 
     def fail(self, what: str):
-        raise SemiclassicalError(f"cannot read {self.what} {self.source!r}: {what}")
+        raise SemiclassicalError(f"cannot read {self.what} {_short(self.source)}: {what}")
 
     def visit_Name(self, node):
         if node.id in self.names:
@@ -208,12 +253,7 @@ def parse_scalar(source: str, names: dict, what: str = "expression"):
     """A scalar SymPy expression from ``source`` over ``names`` (plus I, pi, sqrt, exp, sin, cos), no eval."""
     if not isinstance(source, str) or not source.strip():
         raise SemiclassicalError(f"the {what} is empty")
-    if len(source) > 10_000:
-        raise SemiclassicalError(f"the {what} is longer than 10000 characters")
-    try:
-        tree = ast.parse(source.strip().replace("^", "**"), mode="eval")
-    except SyntaxError as exc:
-        raise SemiclassicalError(f"cannot read {what} {source!r}: syntax error at column {exc.offset}") from None
+    tree = _syntax_tree(source, what)
     out = _ScalarBuilder({**_CONSTANTS, **names}, source, what).visit(tree)
     if isinstance(out, sp.MatrixBase):
         raise SemiclassicalError(f"the {what} {source!r} is a matrix; give a scalar")
