@@ -18,6 +18,7 @@ import math
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import sympy as sp
@@ -367,7 +368,11 @@ def main(argv=None):
     handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "check": cmd_check,
                "evaluate": cmd_evaluate}[args.command]
     try:
-        return handler(args)
+        with warnings.catch_warnings():
+            # numerical warnings (overflow in a trial step, an integrator's remark) are not for the
+            # terminal: the engines' own convergence checks and the comparison of engines judge the numbers
+            warnings.simplefilter("ignore")
+            return handler(args)
     except SemiclassicalError as exc:
         print(f"semiclassical: error: {exc}", file=sys.stderr)
         return 2
