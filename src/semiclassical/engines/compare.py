@@ -118,6 +118,9 @@ class Comparison:
     def __str__(self):
         return "\n".join(text_lines(self))
 
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
 
 def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Comparison:
     """Every requested engine on ``problem``, and the check of each against the others.
