@@ -20,6 +20,7 @@ from pathlib import Path
 import sympy as sp
 
 from .errors import SemiclassicalError
+from .skew.readings import DEFAULT_READING, READINGS, reading_help
 
 
 def _parse_sets(items):
@@ -352,11 +353,7 @@ def build_parser():
     e.add_argument("--json", action="store_true")
     e.add_argument("--sweep", metavar="NAME=START:STOP:N",
                    help="evaluate on N evenly spaced values of one parameter (progress on stderr)")
-    e.add_argument("--skew-reading", choices=("T", "C", "B"), default="T",
-                   help="skew scattering: T = golden rule with the fourth-order non-crossing T-matrix "
-                        "(default; agrees with Kubo-Streda), C = the paper's route through the interband "
-                        "coherence S' (Eqs. 31-36, with mirror shells), B = C with the rotating Markov form "
-                        "of Eq. 17")
+    e.add_argument("--skew-reading", choices=tuple(READINGS), default=DEFAULT_READING, help=reading_help())
     e.add_argument("--kubo", action="store_true",
                    help="also run the Kubo-Streda (NCA) engine, extrapolated to W -> 0; adds a 'kubo' map "
                         "shaped like the closed-form maps: sigma_yx.total, spin_density.{x,y,z}.{total,edelstein} "
