@@ -201,10 +201,6 @@ class SkewField:
                 return put_back(pc.expr, self.leading)
         return sp.Integer(0)
 
-    def on(self, shell_key):
-        """Pieces on one shell (FERMI or a Fermi circle's tag)."""
-        return tuple(pc for pc in self.pieces if pc.shell == shell_key)
-
     def rho_values(self):
         """{rho symbol of a mirror circle: k/(2 pi hbar |v|) in its point symbols}."""
         return {t.rho: t.rho_value() for m in self.mirrors.values() for t in m.shell.circles}
@@ -254,7 +250,7 @@ def driving_field(reading: str, shell: Shell, mirrors: dict, values: dict, leadi
 def solve_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator = WHITE_NOISE) -> dict:
     """J0[h] = source on one energy shell (Eq. 28), harmonic by harmonic: {tag: {l: h_l}}.
 
-    The same equation as :func:`kinetic.solve_on_shell` (its collision matrix), without the
+    The same equation as :func:`semiclassical.kinetic.solve_on_shell` (its collision matrix), without the
     per-harmonic ``factor``, which is slow on the large coefficients of several circles; one circle
     gets a cheap ``factor_terms``. An l = 0 source (no particle conservation) raises ValueError.
     """

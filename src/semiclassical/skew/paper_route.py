@@ -226,7 +226,7 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
     :data:`FERMI` or the tag of the Fermi circle whose mirror shell holds t.
     ``components``: "all", "diagonal" or "offdiagonal". ``markov="rotating"`` is the form above
     (Eq. 17, the README's Conventions); ``"static"`` the exact steady-state solution of Eq. 16, whose deltas
-    carry the outer band indices (module docstring). They differ only for off-diagonal f.
+    carry the outer band indices (module docstring, reading C). They differ only for off-diagonal f.
     """
     if markov not in ("rotating", "static"):
         raise SemiclassicalError(f"markov must be 'rotating' (Eq. 17) or 'static', not {markov!r}")
@@ -288,7 +288,7 @@ def anomalous_driving(bs: BlochSystem, shell: Shell, g: dict | None = None, mirr
                       corr: Correlator = WHITE_NOISE):
     """D'^{mn} (Eq. 33) = -[J(n^(-1))]^{mn}: ``{c.tag: {(m, n): X}}``, D' = sum_c delta(eps^{b_c}_k - eF) X_c.
 
-    ``g`` is the leading distribution on the Fermi circles (default :func:`kinetic.leading_distribution`).
+    ``g`` is the leading distribution on the Fermi circles (default :func:`semiclassical.kinetic.leading_distribution`).
     Order W^0 (n^(-1) ~ 1/W).
     """
     g, subs = resolve_leading(bs, shell, g, corr)

@@ -35,7 +35,8 @@ class Reading:
     ``route``: :data:`GOLDEN_RULE` or :data:`PAPER_ROUTE`; ``markov``: the Markov form of the
     collision integral acting on S' ("static" = steady state of Eq. 16, "rotating" = Eq. 17 as
     printed; None for the golden rule); ``note``: one line, recorded by the quadrature engine in
-    ``meta["skew_reading_note"]``; ``mirrors``: whether J_sk has parts on mirror shells (energies
+    ``meta["skew_reading_note"]``; ``summary``: the short phrase of the CLI help and of the
+    validator's message; ``mirrors``: whether J_sk has parts on mirror shells (energies
     other than eF), which the closed-form pipeline must then locate (:class:`.paper_route.MirrorShells`).
     """
 
@@ -72,14 +73,22 @@ DEFAULT_READING = "T"
 MIRROR_READINGS = tuple(name for name, r in READINGS.items() if r.mirrors)
 
 
+def _summaries() -> str:
+    return ", ".join(f"{n} = {r.summary}" for n, r in READINGS.items())
+
+
 def reading_help() -> str:
-    """One sentence per reading, for the CLI's ``--skew-reading`` help."""
-    return "skew scattering: " + ", ".join(f"{n} = {r.summary}" for n, r in READINGS.items())
+    """The help of the CLI's ``--skew-reading``: each reading's summary."""
+    return "skew scattering: " + _summaries()
 
 
 def check_reading(name) -> str:
-    """Validate a reading name (case-sensitive); returns it, or raises one clear line."""
+    """Validate a reading name (case-sensitive); returns it, or raises one clear line.
+
+    The one validator of every engine: the closed forms (:class:`semiclassical.derivation.Derivation`,
+    :func:`.pipeline.skew_driving`) and the quadrature engine (``skew_reading=``).
+    """
     if not isinstance(name, str) or name not in READINGS:
-        choices = ", ".join(f"'{n}' ({r.summary})" for n, r in READINGS.items())
-        raise SemiclassicalError(f"skew_reading {name!r} is an unknown reading: use {choices}")
+        raise SemiclassicalError(f"skew_reading {name!r} is an unknown reading: use one of "
+                                 f"{', '.join(map(repr, READINGS))} ({_summaries()})")
     return name
