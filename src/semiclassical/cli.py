@@ -24,6 +24,7 @@ from pathlib import Path
 import sympy as sp
 
 from .errors import SemiclassicalError
+from .skew.readings import DEFAULT_READING, READINGS, reading_help
 
 
 def _parse_sets(items):
@@ -323,7 +324,7 @@ def build_parser():
     d.add_argument("--only", metavar="KEY,...", help="only these results (stable keys, e.g. beta,sigma_yx)")
     d.add_argument("--budget", type=float, default=5.0, metavar="SECONDS",
                    help="time allowed to make one result explicit in eF and the parameters (default 5)")
-    d.add_argument("--skew-reading", choices=("T", "C", "B"), default="T", help="skew scattering (see evaluate)")
+    d.add_argument("--skew-reading", choices=tuple(READINGS), default=DEFAULT_READING, help=reading_help())
     d.add_argument("--full", action="store_true", help="print forms longer than 20000 characters too")
     g = d.add_mutually_exclusive_group()
     g.add_argument("--latex", action="store_true", help="one complete LaTeX document")
@@ -333,7 +334,7 @@ def build_parser():
     c.add_argument("key", help="a stable key of derive (e.g. sigma_yx.skew, tau_tr, energies[+])")
     c.add_argument("expression", help="in eF, the parameters, W, e, hbar and the circle variables (k_1, C_1, rho_1, ...)")
     c.add_argument("--set", action="append", metavar="NAME=VALUE", help="the point (eF picks the scenario)")
-    c.add_argument("--skew-reading", choices=("T", "C", "B"), default="T")
+    c.add_argument("--skew-reading", choices=tuple(READINGS), default=DEFAULT_READING, help=reading_help())
     c.add_argument("--json", action="store_true")
     e = sub.add_parser("evaluate", help="numbers at one parameter point: closed form and quadrature")
     e.add_argument("model")
@@ -341,11 +342,7 @@ def build_parser():
     e.add_argument("--json", action="store_true")
     e.add_argument("--sweep", metavar="NAME=START:STOP:N",
                    help="evaluate on N evenly spaced values of one parameter (progress on stderr)")
-    e.add_argument("--skew-reading", choices=("T", "C", "B"), default="T",
-                   help="skew scattering: T = golden rule with the fourth-order non-crossing T-matrix "
-                        "(default; agrees with Kubo-Streda), C = the paper's route through the interband "
-                        "coherence S' (Eqs. 31-36, with mirror shells), B = C with the rotating Markov form "
-                        "of Eq. 17")
+    e.add_argument("--skew-reading", choices=tuple(READINGS), default=DEFAULT_READING, help=reading_help())
     e.add_argument("--engines", metavar="NAME,...",
                    help="engines to run and compare: closed, quadrature, kubo (default closed,quadrature; "
                         "'closed' alone skips the numerical checks). Every number two engines share is "

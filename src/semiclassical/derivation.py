@@ -29,10 +29,6 @@ class Scenario:
     circles: tuple
     filled_at_zero: tuple
     filled_at_infinity: tuple
-    #: per Fermi circle (tag, partner vsign, ((band, vsign) of other circles at its mirror energy))
-    mirror_key: tuple = ()
-    #: numeric mirror-shell data of :func:`skew.mirror_spec` (radii, energies) at the point found
-    mirror_data: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def spec(self):
@@ -54,11 +50,9 @@ class Derivation:
     skew_reading: str | None = None
 
     def __post_init__(self):
-        from .skew import DEFAULT_READING, READINGS
+        from .skew import DEFAULT_READING, check_reading
 
-        self.skew_reading = self.skew_reading or DEFAULT_READING
-        if self.skew_reading not in READINGS:
-            raise SemiclassicalError(f"unknown skew reading {self.skew_reading!r}: use one of {', '.join(READINGS)}")
+        self.skew_reading = check_reading(self.skew_reading or DEFAULT_READING)
         self.bs = BlochSystem(self.model, self.gauge)
         self._cache: dict = {}
 
@@ -66,8 +60,9 @@ class Derivation:
     def scenario(self, values: dict) -> Scenario:
         """Find the Fermi circles numerically at the point ``values`` (must contain eF).
 
-        The mirror shells (other energies crossed by the skew term of readings B, C, ...) are
-        located only when the derivation's skew reading has them; reading T has none.
+        The mirror shells (other energies crossed by the skew term of readings C and B) are
+        located here, at ``values``, only when the derivation's skew reading has them (reading T
+        has none), and cached for :meth:`skew` (:class:`skew.MirrorShells`).
         """
         if "eF" not in values:
             raise SemiclassicalError("the Fermi energy is missing: give it with --set eF=VALUE")
@@ -78,15 +73,28 @@ class Derivation:
         tiny, huge = 1e-12, 1e6 * (1 + max([c[2] for c in circles], default=1.0))
         zero = tuple(b for b in (1, -1) if float(f["d0"](tiny) + b * f["dd"](tiny)) < energy)
         inf = tuple(b for b in (1, -1) if float(f["d0"](huge) + b * f["dd"](huge)) < energy)
-        from .skew import MIRROR_READINGS, mirror_spec
+        sc = Scenario(circles, zero, inf)
+        if self._needs_mirrors():
+            # located now: skew(sc) has no parameter values to find them with
+            self._mirror_shells(sc, values)
+        return sc
 
-        if not circles or self.skew_reading not in MIRROR_READINGS:
-            return Scenario(circles, zero, inf)
+    def _needs_mirrors(self, reading: str | None = None) -> bool:
+        from .skew import READINGS
 
-        # the skew term lives also on the "mirror" shells (module skew): which circles cross them
-        spec = mirror_spec(self.bs, values, circles, energy)
-        key = tuple((tag, s["partner_vsign"], tuple(s["extra"])) for tag, s in spec.items())
-        return Scenario(circles, zero, inf, key, spec)
+        return READINGS[reading or self.skew_reading].mirrors
+
+    def _mirror_shells(self, scenario: Scenario, values: dict | None = None):
+        """The :class:`skew.MirrorShells` of ``scenario``, cached under their own key; located at
+        ``values`` the first time (None without values when :meth:`scenario` did not locate them)."""
+        key = ("mirror-shells", scenario)
+        if key not in self._cache:
+            if values is None:
+                return None
+            from .skew import MirrorShells
+
+            self._cache[key] = MirrorShells.of(self.bs, with_defaults(values), scenario)
+        return self._cache[key]
 
     # ------------------------------------------------------------------ symbolic
     def leading(self, scenario: Scenario):
@@ -102,11 +110,12 @@ class Derivation:
         return self._cache[key]
 
     def mirrors(self, scenario: Scenario):
-        """The mirror shells of the scenario's Fermi circles (:func:`skew.mirror_shells`)."""
+        """The mirror shells of the scenario's Fermi circles (:func:`skew.mirror_shells`; partner
+        circles only when :meth:`scenario` did not locate them)."""
         from .skew import mirror_shells
 
-        spec = {tag: {"partner_vsign": pv, "extra": extra} for tag, pv, extra in scenario.mirror_key}
-        return mirror_shells(scenario.shell, spec)
+        ms = self._mirror_shells(scenario)
+        return ms.mirrors if ms is not None else mirror_shells(scenario.shell)
 
     def skew(self, scenario: Scenario, reading: str | None = None):
         """Skew-scattering closed forms (Eqs. 35-36 -> 83-85, 102-103), order W^0.
@@ -120,17 +129,18 @@ class Derivation:
         """
         from . import skew
 
-        reading = reading or self.skew_reading
-        if reading in skew.MIRROR_READINGS and len(scenario.shell) and not scenario.mirror_key:
+        reading = skew.check_reading(reading or self.skew_reading)
+        ms = self._mirror_shells(scenario) if self._needs_mirrors(reading) else None
+        if self._needs_mirrors(reading) and len(scenario.shell) and not (ms and ms.key):
             raise SemiclassicalError(
                 f"skew reading {reading!r} needs the mirror shells: use Derivation(model, skew_reading={reading!r})")
-        key = ("skew", scenario.spec, scenario.mirror_key, reading)
+        key = ("skew", scenario.spec, ms.key if ms else (), reading)
         if key not in self._cache:
             if not len(scenario.shell):
                 self._cache[key] = {"sigma_yx_skew": 0, "sx_skew": 0, "sy_skew": 0}
             else:
                 shell = scenario.shell
-                dist = skew.skew_distribution(self.bs, shell, reading, self.mirrors(scenario))
+                dist = skew.skew_distribution(self.bs, shell, reading, ms.mirrors if ms else None)
                 sx, sy = skew.skew_spin_density(self.bs, shell, dist=dist)
                 self._cache[key] = {"n_sk": dist, "sigma_yx_skew": skew.skew_current(self.bs, shell, dist=dist),
                                     "sx_skew": sx, "sy_skew": sy}
@@ -168,10 +178,8 @@ class Derivation:
             subs.update(pv)
             subs[c.rho] = (kexpr / (2 * sp.pi * hbar * vsign * p.velocity(band))).subs(pv)
             subs[p.k] = kexpr
-        # the partner circle of a mirror shell shares the Fermi circle's point: only its own
-        # density of states is new. Other circles crossing a mirror energy have no closed form here.
-        for tag, mirror in self.mirrors(scenario).items() if scenario.mirror_key else ():
-            subs[mirror.partner.rho] = sp.sympify(mirror.partner.rho_value()).subs(subs)
+        if self._needs_mirrors():          # the partner circles' densities of states (readings C, B)
+            subs.update(self._mirror_shells(scenario, values).circle_substitution(subs))
         return subs
 
     def explicit(self, expr, scenario: Scenario, values: dict, simplify=True):
@@ -198,10 +206,8 @@ class Derivation:
         out = {}
         for c, (band, vsign, kc) in zip(scenario.shell.circles, scenario.circles):
             out.update(circle_values(self.bs, c, values, kc))
-        if scenario.mirror_key:
-            from .skew import mirror_circle_values
-
-            out.update(mirror_circle_values(self.bs, self.mirrors(scenario), scenario.mirror_data, values))
+        if self._needs_mirrors():          # the mirror circles' own symbols (readings C, B)
+            out.update(self._mirror_shells(scenario, values).numeric_values(self.bs, values))
         return out
 
     def evaluate(self, values: dict, W_value: float = 1.0, e_value: float = 1.0):

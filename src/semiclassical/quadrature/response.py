@@ -38,12 +38,13 @@ import numpy as np
 
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
+from ..skew.readings import READINGS, check_reading
 from . import extrinsic, leading, subleading
 from .collision import J0Solver
 from .gauge import RandomGauge
 from .sea import fermi_sea
 from .shell import ShellFactory
-from .subleading import DEFAULT_SKEW_READING, SKEW_READING_NOTES, check_skew_reading
+from .subleading import DEFAULT_SKEW_READING
 
 W0_PIECES = ("extrinsic", "side_jump", "skew")
 STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a random k-dependent gauge, "
@@ -62,7 +63,7 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     """
     if not W > 0:
         raise SemiclassicalError(f"disorder strength W must be positive, got {W}")
-    check_skew_reading(skew_reading)
+    check_reading(skew_reading)
     hbar, e = float(model.hbar), float(model.e)
     factory = ShellFactory(model, n_theta, gauge=gauge, kmax=kmax)
     shell = factory.get(eF)
@@ -197,7 +198,7 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
     103 node by node) or "B" (rotating form of Eq. 17 as printed: one third of reading C's skew terms
     for the TI surface); recorded in ``meta["skew_reading"]``.
     """
-    check_skew_reading(skew_reading)
+    check_reading(skew_reading)
     t0 = time.perf_counter()
     gauge = RandomGauge(gauge_seed)
     field = (1.0, 0.0)
@@ -253,7 +254,7 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         "n_theta": int(n_used), "n_nodes": int(shell.size),
         "contours": shell.summary(),
         "skew_reading": skew_reading,
-        "skew_reading_note": f"{skew_reading}: {SKEW_READING_NOTES[skew_reading]}",
+        "skew_reading_note": f"{skew_reading}: {READINGS[skew_reading].note}",
         "skew_shell_energies": skew_shells,
         "skew_by_shell": skew_by_shell,
         "n_skew_shells": len(skew_shells),

@@ -78,34 +78,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import SemiclassicalError
+from ..skew.readings import DEFAULT_READING, GOLDEN_RULE, READINGS, check_reading
 from .collision import CollisionResult, J0Solver, collision, own_overlaps
 from .shell import Shell, ShellFactory
 
-#: skew-scattering reading -> how the driving term of Eq. 35 is built (module docstring):
-#: "golden-rule" (fourth-order non-crossing T-matrix, Fermi shell only) or the Markov form of
-#: the collision integral acting on the coherence S' (:mod:`.collision`)
-SKEW_READINGS = {"T": "golden-rule", "C": "static", "B": "rotating"}
-DEFAULT_SKEW_READING = "T"
-#: one-line description of each reading (``meta["skew_reading_note"]`` of :func:`.response.evaluate`)
-SKEW_READING_NOTES = {
-    "T": ("golden rule with the fourth-order non-crossing T-matrix (self-energy insertions on both "
-          "legs + ladder with a virtual interband partner, 1/(eps^c - eps^cbar)); n^sk on the Fermi "
-          "shell only; reproduces the Kubo-Streda NCA totals"),
-    "C": ("collision integral on the coherence S' in the static Markov form (steady state of "
-          "Eq. 16); n^sk also on mirror shells at eps^cbar(k_F); equals T for d0 = const"),
-    "B": "collision integral on S' in the rotating form of Eq. 17 as printed (1/3 of C for the TI)",
-}
-
-
-def check_skew_reading(reading: str) -> str:
-    """Validate a skew-scattering reading name; returns it."""
-    if not isinstance(reading, str) or reading not in SKEW_READINGS:
-        raise SemiclassicalError(
-            f"skew_reading must be 'T' (golden rule with the fourth-order non-crossing T-matrix, the "
-            f"default), 'C' (collision integral on S' in the static Markov form, steady state of "
-            f"Eq. 16) or 'B' (rotating form of Eq. 17 as printed), not {reading!r}")
-    return reading
+#: the reading names, notes and validator are the toolkit's one registry (semiclassical.skew.readings,
+#: SymPy-free); the physics of each reading below is this engine's own
+DEFAULT_SKEW_READING = DEFAULT_READING
 
 
 # ----------------------------------------------------------------------------- side jump
@@ -249,7 +228,7 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
     mirror shells) or "B" (J(S') in the rotating form of Eq. 17 as printed); see the module
     docstring.
     """
-    form = SKEW_READINGS[check_skew_reading(reading)]
+    r = READINGS[check_reading(reading)]
     solvers = {} if solvers is None else solvers
 
     def solver_for(sh: Shell) -> J0Solver:
@@ -261,7 +240,7 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
     n = shell.size
     idx = np.arange(n)
     c, cb = shell.band, 1 - shell.band
-    if form == "golden-rule":
+    if r.route == GOLDEN_RULE:
         b, rates = golden_rule_source(shell, g, W, hbar)
         solver = solver_for(shell)
         gsk = solver.solve(-b)
@@ -270,7 +249,7 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
         return SkewResult(d_prime=None, s_prime=None, j_sk=None, parts=[part], reading=reading, rates=rates)
     d_prime = anomalous_driving(shell, g, W, hbar)
     s_prime = off_diagonal_density(shell, d_prime, hbar)
-    jsk = collision(shell, s_prime, W, hbar, factory, markov=form)
+    jsk = collision(shell, s_prime, W, hbar, factory, markov=r.markov)
     if np.any(np.abs(np.imag(jsk.on_shell[idx, c, c])) > 1e-9 * max(np.abs(jsk.on_shell).max(), 1e-300)):
         raise AssertionError("J(S') diagonal is not real: bookkeeping broken")
     sources: dict[int, tuple[Shell, np.ndarray]] = {id(shell): (shell, np.real(jsk.on_shell[idx, c, c]))}
