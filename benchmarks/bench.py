@@ -330,7 +330,7 @@ def bench_throughput(table, single, every, names, n):
     every(eF[:10], M[:10], *scalars)
     t_total = best_of(lambda: f_total(eF, M, *scalars), 3)
     t_every = best_of(lambda: every(eF, M, *scalars), 3)
-    del M, eF
+    M = eF = None  # free the arrays before the bandwidth run (the lambdas above have run)
     bw = memory_bandwidth(max(n, 1 << 24))
     pts_total, pts_every = n / t_total, n / t_every
     lim_total, lim_every = bw / (8 * 3), bw / (8 * (2 + len(names)))

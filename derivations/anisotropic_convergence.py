@@ -24,8 +24,6 @@ from __future__ import annotations
 import sys
 import time
 
-import numpy as np
-
 from semiclassical.catalogue import MODELS, numeric_model
 from semiclassical.quadrature import RandomGauge, fermi_surface_terms
 
