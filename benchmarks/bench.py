@@ -330,7 +330,7 @@ def bench_throughput(table, single, every, names, n):
     every(eF[:10], M[:10], *scalars)
     t_total = best_of(lambda: f_total(eF, M, *scalars), 3)
     t_every = best_of(lambda: every(eF, M, *scalars), 3)
-    del M, eF
+    M = eF = None  # free the arrays before the bandwidth run (the lambdas above have run)
     bw = memory_bandwidth(max(n, 1 << 24))
     pts_total, pts_every = n / t_total, n / t_every
     lim_total, lim_every = bw / (8 * 3), bw / (8 * (2 + len(names)))
@@ -401,17 +401,18 @@ def _worst(devs):
 def bench_quadrature(table, single, points, repeat=1):
     """Seconds per parameter point of the independent quadrature engine at rtol = 1e-10.
 
-    Input is the numpy Hamiltonian of Eq. 68 (quadrature.models.ti_surface), never a closed form;
+    Input is the numeric Hamiltonian of Eq. 68 (catalogue.numeric_model), never a closed form;
     each call computes everything: every Fermi-surface piece (Boltzmann equations on adaptively
     refined contours) and the Fermi-sea integrals. The accuracy is the largest relative deviation
     from the closed forms over all compared pieces and points. Time per point: best of ``repeat``
     calls (the machine may be shared), then the median over points.
     """
-    from semiclassical.quadrature import evaluate, models
+    from semiclassical.catalogue import numeric_model
+    from semiclassical.quadrature import evaluate
 
     times, worst, meta = [], {}, []
     for M, eF in points:
-        nm = models.ti_surface(M=M, v=1.0)
+        nm = numeric_model("ti-surface", M=M, v=1.0)
         best = math.inf
         for _ in range(repeat):
             t = clock()
@@ -457,12 +458,12 @@ def bench_kubo(table, single, points, repeat=1):
     total, skew included) and the 1/W pieces (Drude, Edelstein) are compared with the closed forms.
     Time per point: best of ``repeat`` calls, then the median over points.
     """
+    from semiclassical.catalogue import numeric_model
     from semiclassical.kubo import kubo_response
-    from semiclassical.quadrature import models
 
     times, worst, est = [], {}, 0.0
     for M, eF in points:
-        nm = models.ti_surface(M=M, v=1.0)
+        nm = numeric_model("ti-surface", M=M, v=1.0)
         best = math.inf
         for _ in range(repeat):
             t = clock()
@@ -614,7 +615,8 @@ def bench_brute_force(table, single, quick, one_off):
     (Fermi-surface pieces only) is timed on the same point for a third column of the comparison.
     ``one_off`` (derivation + lambdify seconds) is quoted for the break-even count of points.
     """
-    from semiclassical.quadrature import evaluate, models
+    from semiclassical.catalogue import numeric_model
+    from semiclassical.quadrature import evaluate
 
     ref = closed_values(single, 1.0, 0.5)["sigma_xx.drude"]
     drude = single["sigma_xx.drude"]
@@ -643,7 +645,7 @@ def bench_brute_force(table, single, quick, one_off):
                   + ("" if met else f" (target not met; error {err:.1e})")
                   + f"; even with the one-off derivation + lambdify ({fmt_s(one_off)}) the closed form is "
                   f"ahead after {'' if met else 'at most '}{max(1, math.ceil(one_off / dt))} point(s)", ratio=x)
-    nm = models.ti_surface(M=0.5, v=1.0)
+    nm = numeric_model("ti-surface", M=0.5, v=1.0)
     t_quad = best_of(lambda: evaluate(nm, 1.0, W_VALUE, rtol=1e-10, sea=False), 3)
     table.add("ratio: brute force / quadrature engine at 1e-6", f"{out[1e-6][0] / t_quad:.3g}",
               f"quadrature engine, Fermi-surface pieces at rtol 1e-10: {fmt_s(t_quad)}",

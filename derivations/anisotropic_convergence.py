@@ -24,10 +24,8 @@ from __future__ import annotations
 import sys
 import time
 
-import numpy as np
-
-from semiclassical.catalogue import MODELS
-from semiclassical.quadrature import RandomGauge, fermi_surface_terms, models
+from semiclassical.catalogue import MODELS, numeric_model
+from semiclassical.quadrature import RandomGauge, fermi_surface_terms
 
 EF = 1.0
 W = 0.01
@@ -37,8 +35,8 @@ COMMAND = "python derivations/anisotropic_convergence.py > docs/anisotropic_conv
 
 #: (key, model factory with the catalogue's parameters, title)
 CASES = (
-    ("tilted-dirac", lambda p: models.tilted_dirac(v=p["v"], M=p["M"], t=p["t"]), "tilted massive Dirac"),
-    ("warped-dirac", lambda p: models.warped_dirac(v=p["v"], M=p["M"], lam=p["lam"]), "hexagonally warped Dirac"),
+    ("tilted-dirac", lambda p: numeric_model("tilted-dirac", v=p["v"], M=p["M"], t=p["t"]), "tilted massive Dirac"),
+    ("warped-dirac", lambda p: numeric_model("warped-dirac", v=p["v"], M=p["M"], lam=p["lam"]), "hexagonally warped Dirac"),
 )
 #: columns: (label, observable family, getter on fermi_surface_terms' result)
 COLUMNS = (

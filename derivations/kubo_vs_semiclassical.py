@@ -210,15 +210,15 @@ FINDING = """\
 
 
 def sweep():
-    """sigma_yx: reading C - Kubo and reading T - Kubo against the strength of d0(k) (kubo.examples)."""
-    from semiclassical.kubo import examples
+    """sigma_yx: reading C - Kubo and reading T - Kubo against the strength of d0(k) (catalogue.numeric_model)."""
+    from semiclassical.catalogue import numeric_model
 
     lines = ["### Disagreement of the paper's route against the particle-hole-breaking term d0(k)", "",
              "| model | d0 | σ_yx: C − Kubo | σ_yx: T − Kubo | Kubo error |",
              "|---|---|---|---|---|"]
-    cases = [("dirac-quadratic (B = 0.3)", f"D k², D = {d}", examples.dirac_quadratic(v=1.0, M=0.5, B=0.3, D=d))
+    cases = [("dirac-quadratic (B = 0.3)", f"D k², D = {d}", numeric_model("dirac-quadratic", v=1.0, M=0.5, B=0.3, D=d))
              for d in (0.0, 0.05, 0.1)]
-    cases += [("tilted-dirac (M = 0.5)", f"t k_x, t = {t}", examples.tilted_dirac(t=t, v=1.0, M=0.5))
+    cases += [("tilted-dirac (M = 0.5)", f"t k_x, t = {t}", numeric_model("tilted-dirac", t=t, v=1.0, M=0.5))
               for t in (0.0, 0.1, 0.3)]
     for name, d0, nm in cases:
         k = kubo_response(nm, 1.0, W_VALUE)

@@ -146,8 +146,6 @@ def test_property_rashba_one_circle(alpha, Delta, x):
 def test_eq86_on_the_hole_side_holds_with_abs_eF():
     """Eq. 86 is printed for eF > 0; on the hole side (eF < -M) the derived total equals it with
     eF -> |eF| (xi_F = M/|eF|); as printed (with eF < 0) it would flip sign. Quadrature-checked."""
-    import sympy as sp
-
     from semiclassical import paper
     from semiclassical.model import e
     from semiclassical.parsing import hbar

@@ -1,8 +1,8 @@
 """Kubo-Streda engine on the paper's model H = hbar v (kx sy - ky sx) + M sz (Eq. 68).
 
-The engine sees only H(k) and dH/dk as numbers (semiclassical.kubo.examples builds them in
-numpy); the paper's printed totals are comparison targets. With xi = M/eF, rho = eF/(2 pi hbar^2 v^2),
-1/tau = pi W rho/hbar, 1/tau_tr = (1 + 3 xi^2)/(2 tau):
+The engine sees only H(k) and dH/dk as numbers (semiclassical.catalogue.numeric_model lambdifies
+them from the Hamiltonian string); the paper's printed totals are comparison targets. With xi = M/eF,
+rho = eF/(2 pi hbar^2 v^2), 1/tau = pi W rho/hbar, 1/tau_tr = (1 + 3 xi^2)/(2 tau):
 
     Eq. 86   sigma_yx = (4 e^2/(2 pi hbar)) (M/eF) (1 + xi^2)/(1 + 3 xi^2)^2        (W^0)
     Eq. 74   sigma_yx^int = e^2 M/(4 pi hbar eF)                                   (clean limit)
@@ -17,15 +17,14 @@ extrapolated from W X(W), whose leading term dominates: agreement ~1e-12, bound 
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from functools import lru_cache
 
 import pytest
 
+from semiclassical.catalogue import numeric_model
 from semiclassical.errors import SemiclassicalError
 from semiclassical.kubo import KuboSettings, kubo_clean_limit, kubo_response
-from semiclassical.kubo.examples import massive_dirac
 
 EF = 1.0
 W = 0.01
@@ -35,7 +34,7 @@ REL = 1e-8
 
 @lru_cache(maxsize=None)
 def response(xi, **kw):
-    return kubo_response(massive_dirac(v=1.0, M=xi * EF), EF, W, KuboSettings(**kw))
+    return kubo_response(numeric_model("ti-surface", v=1.0, M=xi * EF), EF, W, KuboSettings(**kw))
 
 
 def targets(xi, hbar=1.0, e=1.0, v=1.0, eF=EF):
@@ -92,7 +91,7 @@ def test_spin_density_equals_eq104(xi):
 
 @pytest.mark.parametrize("xi", XIS)
 def test_clean_limit_is_intrinsic_eq74_eq96(xi):
-    r = kubo_clean_limit(massive_dirac(v=1.0, M=xi * EF), EF)
+    r = kubo_clean_limit(numeric_model("ti-surface", v=1.0, M=xi * EF), EF)
     t = targets(xi)
     assert rel(r["sigma_yx"]["total"], t["sigma_int"]) < REL
     assert rel(r["spin_density"]["x"]["total"], t["s_int"]) < REL
@@ -132,7 +131,7 @@ def test_w0_piece_does_not_depend_on_the_w_ladder(eta):
 def test_eF_in_the_gap_gives_the_half_quantum():
     """No Fermi surface: sigma^I vanishes, sigma^II = (e^2/hbar) sum_k Omega = sgn(M) e^2/(4 pi hbar)."""
     for M, eF in ((0.5, 0.2), (-0.5, -0.3)):
-        r = kubo_response(massive_dirac(M=M), eF, W)
+        r = kubo_response(numeric_model("ti-surface", v=1.0, M=M), eF, W)
         assert rel(r["sigma_yx"]["total"], math.copysign(1 / (4 * math.pi), M)) < 1e-10
         assert abs(r["sigma_xx"]["drude"]) < 1e-12
 
@@ -140,7 +139,7 @@ def test_eF_in_the_gap_gives_the_half_quantum():
 def test_units_hbar_e_v():
     """hbar, e and v enter only through the model; the targets scale as written in Eqs. 86, 104."""
     hbar, e, v, xi = 2.0, 3.0, 1.5, 0.5
-    model = dataclasses.replace(massive_dirac(v=v, M=xi * EF, hbar=hbar), e=e)
+    model = numeric_model("ti-surface", v=v, M=xi * EF, hbar=hbar, e=e)
     r = kubo_response(model, EF, W)
     t = targets(xi, hbar=hbar, e=e, v=v)
     assert rel(r["sigma_yx"]["total"], t["sigma_yx"]) < REL
@@ -167,9 +166,9 @@ def test_result_shape_and_json():
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])
 def test_bad_disorder_strength(bad):
     with pytest.raises(SemiclassicalError):
-        kubo_response(massive_dirac(), EF, bad)
+        kubo_response(numeric_model("ti-surface", v=1.0, M=0.3), EF, bad)
 
 
 def test_fermi_level_at_band_edge():
     with pytest.raises(SemiclassicalError):
-        kubo_response(massive_dirac(M=0.5), 0.5, W)
+        kubo_response(numeric_model("ti-surface", v=1.0, M=0.5), 0.5, W)

@@ -10,18 +10,17 @@ from functools import lru_cache
 
 import pytest
 
+from semiclassical.catalogue import numeric_model
 from semiclassical.kubo import KuboSettings, kubo_response
-from semiclassical.kubo.examples import (gapped_chiral, massive_dirac, rashba_ferromagnet,
-                                         tilted_dirac)
 
 W = 0.01
 
 
 @lru_cache(maxsize=None)
 def run(name, eF, **kw):
-    model = {"rashba": rashba_ferromagnet(m=1.0, alpha=1.0, Delta=0.5),
-             "chiral": gapped_chiral(m=1.0, M=0.5),
-             "tilted": tilted_dirac(t=0.3, v=1.0, M=0.3)}[name]
+    model = {"rashba": numeric_model("rashba-ferromagnet", m=1.0, alpha=1.0, Delta=0.5),
+             "chiral": numeric_model("chiral", m=1.0, M=0.5),
+             "tilted": numeric_model("tilted-dirac", t=0.3, v=1.0, M=0.3)}[name]
     return kubo_response(model, eF, W, KuboSettings(**kw))
 
 
@@ -79,8 +78,8 @@ def test_tilted_cone_is_scheme_independent():
 
 
 def test_zero_tilt_is_the_paper_model():
-    a = kubo_response(tilted_dirac(t=0.0, v=1.0, M=0.3), 1.0, W)
-    b = kubo_response(massive_dirac(v=1.0, M=0.3), 1.0, W)
+    a = kubo_response(numeric_model("tilted-dirac", t=0.0, v=1.0, M=0.3), 1.0, W)
+    b = kubo_response(numeric_model("ti-surface", v=1.0, M=0.3), 1.0, W)
     assert abs(a["sigma_yx"]["total"] - b["sigma_yx"]["total"]) < 1e-9
 
 

@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
+from semiclassical.catalogue import numeric_model
 from semiclassical.errors import SemiclassicalError
 from semiclassical.kubo.contour import fermi_points
-from semiclassical.kubo.examples import massive_dirac, rashba_ferromagnet, tilted_dirac
 from semiclassical.kubo.extrapolation import extrapolate, noise_amplification
 from semiclassical.kubo.linalg2 import SIGMA
 from semiclassical.kubo.self_energy import born_self_energy, gamma_matrix, real_part_per_w
@@ -16,7 +16,7 @@ from semiclassical.kubo.self_energy import born_self_energy, gamma_matrix, real_
 
 def test_fermi_radii_of_the_paper_model():
     """eps_+ = sqrt(hbar^2 v^2 k^2 + M^2) = eF at k_F = sqrt(eF^2 - M^2)/(hbar v); slope hbar v sqrt(1 - xi^2)."""
-    fp = fermi_points(massive_dirac(v=1.3, M=0.4, hbar=0.7), 1.1, 8)
+    fp = fermi_points(numeric_model("ti-surface", v=1.3, M=0.4, hbar=0.7), 1.1, 8)
     kf = math.sqrt(1.1 ** 2 - 0.4 ** 2) / (0.7 * 1.3)
     assert np.allclose(fp.k, kf, rtol=1e-14, atol=0)
     assert np.all(fp.band == 1)
@@ -24,7 +24,7 @@ def test_fermi_radii_of_the_paper_model():
 
 
 def test_two_circles_and_annulus():
-    m = rashba_ferromagnet(m=1.0, alpha=1.0, Delta=0.5)
+    m = numeric_model("rashba-ferromagnet", m=1.0, alpha=1.0, Delta=0.5)
     both = fermi_points(m, 1.0, 4)  # eF > Delta: one circle per band
     assert both.count == 2 and set(both.band[0]) == {0, 1}
     ring = fermi_points(m, -0.55, 4)  # below -Delta, inside the Mexican hat: two lower-band circles
@@ -35,11 +35,11 @@ def test_gamma_is_hbar_over_two_tau():
     """Gamma = (pi W rho/2)(1 + xi sigma_z) = (hbar/2 tau)(1 + xi sigma_z), rho = eF/(2 pi hbar^2 v^2)
     (exact contour integral: 1e-13)."""
     eF, M, v, hbar, W = 1.0, 0.3, 1.2, 0.9, 0.02
-    gamma, _ = gamma_matrix(massive_dirac(v=v, M=M, hbar=hbar), eF)
+    gamma, _ = gamma_matrix(numeric_model("ti-surface", v=v, M=M, hbar=hbar), eF)
     rho = eF / (2 * math.pi * hbar ** 2 * v ** 2)
     expected = (math.pi * rho / 2) * (SIGMA[0] + (M / eF) * SIGMA[3])
     assert np.allclose(gamma, expected, rtol=0, atol=1e-13 * abs(expected).max())
-    sigma = born_self_energy(massive_dirac(v=v, M=M, hbar=hbar), eF, W)
+    sigma = born_self_energy(numeric_model("ti-surface", v=v, M=M, hbar=hbar), eF, W)
     assert np.allclose(sigma, -1j * W * expected, atol=1e-15)
 
 
@@ -47,13 +47,13 @@ def test_real_part_with_cutoff():
     """PV int_{k<L} d^2k/(2pi)^2 (eF + M sz)/(eF^2 - M^2 - k^2) = -(eF + M sz) ln[(L^2 + M^2 - eF^2)/(eF^2 - M^2)]/(4 pi)
     (hbar = v = 1); the principal-value rule reaches 1e-9."""
     eF, M, L = 1.0, 0.5, 50.0
-    r = real_part_per_w(massive_dirac(M=M), eF, L)
+    r = real_part_per_w(numeric_model("ti-surface", v=1.0, M=M), eF, L)
     log = math.log((L ** 2 + M ** 2 - eF ** 2) / (eF ** 2 - M ** 2)) / (4 * math.pi)
     assert np.allclose(r, -log * (eF * SIGMA[0] + M * SIGMA[3]), atol=1e-9)
 
 
 def test_anisotropic_contour_needs_no_closed_form():
-    fp = fermi_points(tilted_dirac(t=0.3, v=1.0, M=0.3), 1.0, 16)
+    fp = fermi_points(numeric_model("tilted-dirac", t=0.3, v=1.0, M=0.3), 1.0, 16)
     # eps_+ = t k cos(theta) + sqrt(k^2 + M^2) = eF along each ray
     k, th = fp.k[:, 0], fp.theta
     assert np.allclose(0.3 * k * np.cos(th) + np.sqrt(k ** 2 + 0.09), 1.0, atol=1e-14)
@@ -77,7 +77,7 @@ def test_extrapolation_recovers_a_laurent_series():
 def test_non_star_shaped_contour_is_rejected():
     """Two Fermi circles of the lower band only on some rays (a Mexican hat pushed off-centre by
     a tilt): the engine needs star-shaped contours and says so in one line."""
-    m = rashba_ferromagnet(m=1.0, alpha=1.0, Delta=0.5)
+    m = numeric_model("rashba-ferromagnet", m=1.0, alpha=1.0, Delta=0.5)
     tilt = 0.4
 
     def h(kx, ky):

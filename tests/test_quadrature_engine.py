@@ -22,9 +22,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from semiclassical.catalogue import numeric_model
 from semiclassical.errors import SemiclassicalError
 from semiclassical.quadrature import (RandomGauge, band_data, convergence_table, evaluate,
-                                      find_contours, fermi_surface_terms, models)
+                                      find_contours, fermi_surface_terms)
 from semiclassical.quadrature.collision import J0Solver, collision, j0_matrix
 from semiclassical.quadrature.extrinsic import extrinsic_spin, extrinsic_velocity
 from semiclassical.quadrature.leading import leading_distribution
@@ -51,7 +52,7 @@ def assert_same(a, b, rtol=1e-11):
 def test_band_data_gauge_invariants_and_ti_geometry():
     """Omega (Eq. 73), |R'| (Eq. 71), velocities and spin (Eqs. 88-89) in two random gauges."""
     M, v, hbar = 0.4, 1.3, 0.9
-    m = models.ti_surface(M, v, hbar)
+    m = numeric_model("ti-surface", M=M, v=v, hbar=hbar)
     rng = np.random.default_rng(3)
     kx, ky = rng.normal(size=(2, 50))
     a, b = band_data(m, kx, ky, RandomGauge(1)), band_data(m, kx, ky, RandomGauge(2))
@@ -74,7 +75,7 @@ def test_band_data_gauge_invariants_and_ti_geometry():
 
 def test_covariant_derivative_matches_finite_difference():
     """D|u> = grad|u> - |u><u|grad u> in a smooth gauge (central differences, h = 1e-5)."""
-    m = models.rashba_ferromagnet(1.0, 0.7, 0.4)
+    m = numeric_model("rashba-ferromagnet", m=1.0, alpha=0.7, Delta=0.4)
     kx, ky, h = 0.6, -0.3, 1e-5
 
     def smooth(x, y):           # fix the phase: first component real positive
@@ -101,7 +102,7 @@ def test_covariant_derivative_matches_finite_difference():
 def test_contour_weights_give_the_density_of_states():
     """sum of weights = rho = k_F/(2 pi hbar |v|) = eF/(2 pi hbar^2 v^2) for the TI circle."""
     M, v, hbar, eF = 0.3, 1.7, 0.6, 1.1
-    (c,) = find_contours(models.ti_surface(M, v, hbar), eF, 12)
+    (c,) = find_contours(numeric_model("ti-surface", M=M, v=v, hbar=hbar), eF, 12)
     assert c.band == 1 and c.is_circle
     np.testing.assert_allclose(c.k, math.sqrt(eF**2 - M**2) / (hbar * v), rtol=1e-15)
     assert math.isclose(c.weight.sum(), eF / (2 * math.pi * hbar**2 * v**2), rel_tol=1e-14)
@@ -109,7 +110,7 @@ def test_contour_weights_give_the_density_of_states():
 
 def test_not_star_shaped_contour_is_an_error():
     """A Fermi circle that does not enclose k = 0 has 0 or 2 radii depending on the angle."""
-    shifted = models.rashba_ferromagnet(1.0, 0.0, 0.5)
+    shifted = numeric_model("rashba-ferromagnet", m=1.0, alpha=0.0, Delta=0.5)
     base_h, base_dh = shifted.h, shifted.dh
     from semiclassical.numeric_model import NumericModel
     off = NumericModel(h=lambda x, y: base_h(np.asarray(x) - 3.0, y),
@@ -120,15 +121,15 @@ def test_not_star_shaped_contour_is_an_error():
 
 def test_band_touching_and_bad_w_are_errors():
     with pytest.raises(SemiclassicalError, match="bands touch"):
-        band_data(models.ti_surface(M=0.0), 0.0, 0.0)
+        band_data(numeric_model("ti-surface", M=0.0), 0.0, 0.0)
     with pytest.raises(SemiclassicalError, match="W must be positive"):
-        evaluate(models.ti_surface(), 1.0, 0.0)
+        evaluate(numeric_model("ti-surface"), 1.0, 0.0)
 
 
 # ----------------------------------------------------------------------------- collision
 def test_general_collision_reduces_to_j0_and_identities_of_sec_iv():
     """J(diag n) diagonal = J0 (Eq. 28); D' Hermitian; Eq. 44 = Eq. 45; Eq. 58 = Eq. 59."""
-    for m, eF in ((models.rashba_ferromagnet(), 1.0), (models.tilted_dirac(), 1.0)):
+    for m, eF in ((numeric_model("rashba-ferromagnet"), 1.0), (numeric_model("tilted-dirac"), 1.0)):
         W, hbar = 0.03, m.hbar
         fac = ShellFactory(m, 24, gauge=RandomGauge(5))
         sh = fac.get(eF)
@@ -159,7 +160,7 @@ def test_static_and_rotating_collision_forms():
     Eq. 33); on a general Hermitian f both give a Hermitian J(f), they differ in the local terms,
     and their off-shell pieces are exchanged (A <-> B), so A + B (all a diagonal output needs)
     agrees. The static form by hand at one node: term 1 puts k' on the shell of the OUTER index n."""
-    m = models.rashba_ferromagnet(1.0, 0.8, 0.4)
+    m = numeric_model("rashba-ferromagnet", m=1.0, alpha=0.8, Delta=0.4)
     W, hbar = 0.03, m.hbar
     fac = ShellFactory(m, 12, gauge=RandomGauge(8))
     sh = fac.get(1.0)
@@ -198,7 +199,7 @@ def test_static_and_rotating_collision_forms():
 
 
 def test_skew_reading_keyword_and_meta():
-    m = models.ti_surface(0.4, 1.2)
+    m = numeric_model("ti-surface", M=0.4, v=1.2)
     res_t = evaluate(m, 1.0, 0.05, sea=False)
     assert res_t["meta"]["skew_reading"] == "T" and res_t["meta"]["skew_reading_note"].startswith("T:")
     assert res_t["meta"]["n_skew_shells"] == 1 and res_t["meta"]["skew_by_shell"][0]["fermi"]
@@ -224,8 +225,8 @@ def test_skew_reading_keyword_and_meta():
 
 
 # ----------------------------------------------------------------------------- evaluate
-@pytest.mark.parametrize("model,eF", [(models.ti_surface(0.4, 1.2, 0.8, 1.3), 1.0),
-                                      (models.rashba_ferromagnet(1.0, 1.0, 0.5), 1.0)],
+@pytest.mark.parametrize("model,eF", [(numeric_model("ti-surface", M=0.4, v=1.2, hbar=0.8, e=1.3), 1.0),
+                                      (numeric_model("rashba-ferromagnet", m=1.0, alpha=1.0, Delta=0.5), 1.0)],
                          ids=["ti", "rashba"])
 def test_gauge_seed_independence(model, eF):
     ref = evaluate(model, eF, 0.05, gauge_seed=None)
@@ -237,7 +238,7 @@ def test_gauge_seed_independence(model, eF):
 
 
 def test_w0_pieces_do_not_depend_on_w_and_drude_scales_as_1_over_w():
-    m = models.rashba_ferromagnet(1.0, 0.8, 0.4)
+    m = numeric_model("rashba-ferromagnet", m=1.0, alpha=0.8, Delta=0.4)
     a, b = evaluate(m, 0.9, 0.01, sea=False), evaluate(m, 0.9, 0.3, sea=False)
     assert_same(flat(a), flat(b))
     assert math.isclose(a["sigma_xx"]["drude"] * 0.01, b["sigma_xx"]["drude"] * 0.3, rel_tol=1e-11)
@@ -245,8 +246,8 @@ def test_w0_pieces_do_not_depend_on_w_and_drude_scales_as_1_over_w():
                         b["spin_density"]["y"]["edelstein"] * 0.3, rel_tol=1e-11)
 
 
-@pytest.mark.parametrize("make,eF", [(lambda s: models.ti_surface(0.45 * s, 1.1), 1.0),
-                                     (lambda s: models.rashba_ferromagnet(1.0, 0.9, 0.5 * s), 0.2)],
+@pytest.mark.parametrize("make,eF", [(lambda s: numeric_model("ti-surface", M=0.45 * s, v=1.1), 1.0),
+                                     (lambda s: numeric_model("rashba-ferromagnet", m=1.0, alpha=0.9, Delta=0.5 * s), 0.2)],
                          ids=["ti", "rashba"])
 def test_sigma_yx_is_odd_in_the_magnetization(make, eF):
     # Rashba at eF = 0.2: one circle (with both subbands occupied the NCA sigma_yx vanishes, see
@@ -262,9 +263,9 @@ def test_rashba_ferromagnet_above_delta_has_one_circle_in_each_band():
     reading C's skew source lives on three shells (eF and the other band's energy on each
     circle), reading T's on the Fermi shell only. With both subbands occupied sigma_yx vanishes
     (the NCA result of Nunner et al., PRB 76, 235312 (2007)) in reading T."""
-    res_c = evaluate(models.rashba_ferromagnet(1.0, 1.0, 0.5), 1.0, 0.05, sea=False, skew_reading="C")
+    res_c = evaluate(numeric_model("rashba-ferromagnet", m=1.0, alpha=1.0, Delta=0.5), 1.0, 0.05, sea=False, skew_reading="C")
     assert res_c["meta"]["n_skew_shells"] == 3
-    res = evaluate(models.rashba_ferromagnet(1.0, 1.0, 0.5), 1.0, 0.05)
+    res = evaluate(numeric_model("rashba-ferromagnet", m=1.0, alpha=1.0, Delta=0.5), 1.0, 0.05)
     cs = {c["band"]: c for c in res["meta"]["contours"]}
     assert sorted(cs) == [0, 1] and len(res["meta"]["contours"]) == 2
     assert cs[0]["k_min"] > cs[1]["k_max"]
@@ -280,7 +281,7 @@ def test_rashba_ferromagnet_above_delta_has_one_circle_in_each_band():
 
 def test_rashba_ferromagnet_mexican_hat_annulus():
     """Below -Delta with m alpha^2 > Delta the lower band has two circles (an annulus)."""
-    res = evaluate(models.rashba_ferromagnet(1.0, 1.0, 0.3), -0.35, 0.05, sea=False)
+    res = evaluate(numeric_model("rashba-ferromagnet", m=1.0, alpha=1.0, Delta=0.3), -0.35, 0.05, sea=False)
     cs = res["meta"]["contours"]
     assert [c["band"] for c in cs] == [0, 0]
     assert [c["outward_velocity_sign"] for c in cs] == [-1, 1]
@@ -291,7 +292,7 @@ def test_anisotropic_tilted_dirac_converges():
     """Tilted Dirac: contours are not circles, the other band's energy varies along the Fermi
     contour (reading C: one skew shell per pair of mirror angles; reading T: the Fermi shell
     only); the trapezoid converges spectrally."""
-    m = models.tilted_dirac(1.0, 0.5, 0.3)
+    m = numeric_model("tilted-dirac", v=1.0, M=0.5, t=0.3)
     for reading, shells in (("T", 1), ("C", None)):
         res = evaluate(m, 1.0, 0.05, sea=False, skew_reading=reading)
         meta = res["meta"]
@@ -312,7 +313,7 @@ def test_anisotropic_tilted_dirac_converges():
 
 
 def test_anisotropic_warped_dirac_fermi_surface_converges():
-    m = models.warped_dirac(1.0, 0.5, 0.2)
+    m = numeric_model("warped-dirac", v=1.0, M=0.5, lam=0.2)
     terms = {n: fermi_surface_terms(m, 1.0, 0.05, n) for n in (16, 32, 64, 128)}
     for piece in ("extrinsic", "side_jump"):      # measured: 6e-5, 6e-8, 5e-15 vs N = 128
         a, b, c, d = (terms[n]["current"][piece][1] for n in (16, 32, 64, 128))
@@ -340,7 +341,7 @@ def test_anisotropic_convergence_is_real_warped_dirac():
     rounding floor (1e-13) is reached, and N = 64 is at that floor."""
     mod = _anisotropic_script()
     params = dict(mod.MODELS["warped-dirac"][1])
-    rows = mod.table(models.warped_dirac(v=params["v"], M=params["M"], lam=params["lam"]),
+    rows = mod.table(numeric_model("warped-dirac", v=params["v"], M=params["M"], lam=params["lam"]),
                      n_values=(8, 16, 32, 64, 96))
     dev = [max(d.values()) for d in mod.deviations(rows)[:-1]]
     assert dev[0] > 1e-3                                   # the coarse grid is visibly wrong
@@ -416,7 +417,7 @@ def test_skew_against_brute_force_smeared_deltas():
     (error ~ eta^2, a few 1e-4 relative at eta = 0.02-0.03). Measured agreement after Richardson
     ~2e-6 relative for both forms; asserted 1e-4 (the smearing's next order, eta^4, is ~1e-7,
     the polar grid adds ~1e-6). Reading C is the printed Eq. 85; reading B is 1/3 of it."""
-    m, eF, W = models.ti_surface(0.5, 1.0), 1.0, 0.05
+    m, eF, W = numeric_model("ti-surface", M=0.5, v=1.0), 1.0, 0.05
     a, b = _smeared_skew(0.03, m, eF, W), _smeared_skew(0.02, m, eF, W)
     for form, reading in (("static", "C"), ("rotating", "B")):
         brute = b[form] + (b[form] - a[form]) * 0.02**2 / (0.03**2 - 0.02**2)

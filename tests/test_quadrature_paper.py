@@ -29,7 +29,8 @@ import math
 import numpy as np
 import pytest
 
-from semiclassical.quadrature import RandomGauge, evaluate, fermi_surface_terms, models
+from semiclassical.catalogue import numeric_model
+from semiclassical.quadrature import RandomGauge, evaluate, fermi_surface_terms
 
 RTOL = 1e-10
 
@@ -77,7 +78,7 @@ def printed(M, eF, v, hbar, e):
 @pytest.fixture(scope="module", params=POINTS, ids=lambda p: "M={} eF={} v={} hbar={} e={}".format(*p))
 def point(request):
     M, eF, v, hbar, e = request.param
-    res = evaluate(models.ti_surface(M, v, hbar, e), eF, W, gauge_seed=SEED)
+    res = evaluate(numeric_model("ti-surface", M=M, v=v, hbar=hbar, e=e), eF, W, gauge_seed=SEED)
     return res, printed(M, eF, v, hbar, e), request.param
 
 
@@ -85,7 +86,7 @@ def point(request):
 def point_c(point):
     """Reading C at the same point (Fermi-surface pieces only)."""
     _, _, (M, eF, v, hbar, e) = point
-    return evaluate(models.ti_surface(M, v, hbar, e), eF, W, gauge_seed=SEED, sea=False, skew_reading="C")
+    return evaluate(numeric_model("ti-surface", M=M, v=v, hbar=hbar, e=e), eF, W, gauge_seed=SEED, sea=False, skew_reading="C")
 
 
 def close(a, b, rtol=RTOL):
@@ -140,7 +141,7 @@ def test_eq84_skew_distribution_node_by_node(params):
     -X (-sin theta) on the mirror shell (lower band at k_F, energy -eF; for the TI
     delta(eps^- + eF) = delta(eps^+ - eF), so the printed sigma_z is this sign)."""
     M, eF, v, hbar, e = params
-    terms = fermi_surface_terms(models.ti_surface(M, v, hbar, e), eF, W, 16, gauge=RandomGauge(SEED),
+    terms = fermi_surface_terms(numeric_model("ti-surface", M=M, v=v, hbar=hbar, e=e), eF, W, 16, gauge=RandomGauge(SEED),
                                 skew_reading="C")
     X = printed(*params)["84"]
     parts = {round(p.shell.energy, 12): p for p in terms["skew"].parts}
@@ -158,7 +159,7 @@ def test_reading_t_skew_distribution_node_by_node(params):
     """n^sk (reading T, the default) at every node: 2X (-sin theta) on the Fermi circle, X of
     Eq. 84, and no mirror shell: the two equal halves of Eq. 83 both sit at eF."""
     M, eF, v, hbar, e = params
-    terms = fermi_surface_terms(models.ti_surface(M, v, hbar, e), eF, W, 16, gauge=RandomGauge(SEED))
+    terms = fermi_surface_terms(numeric_model("ti-surface", M=M, v=v, hbar=hbar, e=e), eF, W, 16, gauge=RandomGauge(SEED))
     assert terms["skew_reading"] == "T"
     X = printed(*params)["84"]
     (p,) = terms["skew"].parts
@@ -205,7 +206,7 @@ def test_reading_b_is_one_third_of_reading_c(point, point_c):
     exactly 1/3 of reading C's (hence of Eqs. 85, 103), on both shells; nothing else changes."""
     _, p, (M, eF, v, hbar, e) = point
     res = point_c
-    b = evaluate(models.ti_surface(M, v, hbar, e), eF, W, gauge_seed=SEED, sea=False, skew_reading="B")
+    b = evaluate(numeric_model("ti-surface", M=M, v=v, hbar=hbar, e=e), eF, W, gauge_seed=SEED, sea=False, skew_reading="B")
     assert b["meta"]["skew_reading"] == "B"
     assert close(b["sigma_yx"]["skew"], res["sigma_yx"]["skew"] / 3)
     assert close(b["spin_density"]["x"]["skew"], res["spin_density"]["x"]["skew"] / 3)
@@ -242,7 +243,7 @@ def test_w0_pieces_that_vanish_by_symmetry(point):
 def test_eq74_in_the_gap(M):
     """eF in the gap: sigma_int = e^2 sign(M)/(4 pi hbar), no Fermi-surface pieces."""
     hbar, e = 0.8, 1.2
-    res = evaluate(models.ti_surface(M, 1.1, hbar, e), 0.2, W)
+    res = evaluate(numeric_model("ti-surface", M=M, v=1.1, hbar=hbar, e=e), 0.2, W)
     assert close(res["sigma_yx"]["intrinsic"], e**2 * np.sign(M) / (4 * math.pi * hbar))
     assert res["meta"]["n_nodes"] == 0
     assert res["sigma_yx"]["extrinsic"] == 0.0 and res["sigma_yx"]["drude"] == 0.0

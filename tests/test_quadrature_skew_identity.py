@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from semiclassical.quadrature import RandomGauge, evaluate, fermi_surface_terms, models
+from semiclassical.catalogue import numeric_model
+from semiclassical.quadrature import RandomGauge, evaluate, fermi_surface_terms
 from semiclassical.quadrature.collision import J0Solver
 from semiclassical.quadrature.leading import leading_distribution
 from semiclassical.quadrature.shell import ShellFactory
@@ -27,12 +28,12 @@ from semiclassical.quadrature.subleading import (DEFAULT_SKEW_READING, golden_ru
 W = 0.03
 RASHBA = dict(m=1.0, alpha=1.0, Delta=0.5)
 CASES = {  # name -> (model, eF, number of Fermi contours)
-    "ti": (models.ti_surface(0.4, 1.3, 0.9, 1.1), 1.0, 1),
-    "rashba one circle": (models.rashba_ferromagnet(**RASHBA), 0.2, 1),
-    "rashba two circles, one per band": (models.rashba_ferromagnet(**RASHBA), 1.0, 2),
-    "rashba two circles of the lower band": (models.rashba_ferromagnet(**RASHBA), -0.55, 2),
-    "dirac + D k^2": (models.dirac_quadratic(1.0, 0.5, 0.3, 0.1), 1.0, 1),
-    "tilted cone": (models.tilted_dirac(v=1.0, M=0.3, t=0.3), 1.0, 1),
+    "ti": (numeric_model("ti-surface", M=0.4, v=1.3, hbar=0.9, e=1.1), 1.0, 1),
+    "rashba one circle": (numeric_model("rashba-ferromagnet", **RASHBA), 0.2, 1),
+    "rashba two circles, one per band": (numeric_model("rashba-ferromagnet", **RASHBA), 1.0, 2),
+    "rashba two circles of the lower band": (numeric_model("rashba-ferromagnet", **RASHBA), -0.55, 2),
+    "dirac + D k^2": (numeric_model("dirac-quadratic", v=1.0, M=0.5, B=0.3, D=0.1), 1.0, 1),
+    "tilted cone": (numeric_model("tilted-dirac", v=1.0, M=0.3, t=0.3), 1.0, 1),
 }
 
 

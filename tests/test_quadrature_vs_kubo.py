@@ -1,8 +1,8 @@
 """Quadrature engine (semiclassical theory) vs the Kubo-Streda engine (non-crossing approximation):
 the W^0 totals of sigma_yx and <s_x>.
 
-The two engines share nothing but the numeric Hamiltonian (quadrature.models / kubo.examples,
-each written by hand in numpy). Both W^0 totals are scheme independent for these components
+The two engines share nothing but the numeric Hamiltonian (one NumericModel per point, H(k) and
+dH/dk lambdified from the catalogue's Hamiltonian string: semiclassical.catalogue.numeric_model). Both W^0 totals are scheme independent for these components
 (no 1/W piece; kubo.engine docstring).
 
 Tolerance. The quadrature side is exact to rounding for rotationally covariant models (~1e-14
@@ -47,9 +47,9 @@ from functools import lru_cache
 
 import pytest
 
+from semiclassical.catalogue import numeric_model
 from semiclassical.kubo import kubo_response
-from semiclassical.kubo import examples as kex
-from semiclassical.quadrature import evaluate, models
+from semiclassical.quadrature import evaluate
 
 W = 0.01
 MARGIN = 3.0
@@ -70,16 +70,16 @@ RASHBA_POINTS = {
 }
 
 
-def _pair(name):
-    """(quadrature model, Kubo model, eF) for the models of the finding."""
+def _point(name):
+    """(numeric model, eF) at a named point; both engines read this one model."""
+    if name.startswith("ti:"):
+        M, eF, v, hbar = TI_POINTS[int(name[3:])]
+        return numeric_model("ti-surface", M=M, v=v, hbar=hbar), eF
     if name.startswith("rashba:"):
-        eF = RASHBA_POINTS[name[len("rashba:"):]][0]
-        return models.rashba_ferromagnet(**RASHBA), kex.rashba_ferromagnet(**RASHBA), eF
+        return numeric_model("rashba-ferromagnet", **RASHBA), RASHBA_POINTS[name[len("rashba:"):]][0]
     return {
-        "dirac+D k^2 (one circle)": (models.dirac_quadratic(1.0, 0.5, 0.3, 0.1),
-                                     kex.dirac_quadratic(1.0, 0.5, 0.3, 0.1), 1.0),
-        "tilted cone t=0.3": (models.tilted_dirac(v=1.0, M=0.3, t=0.3),
-                              kex.tilted_dirac(t=0.3, v=1.0, M=0.3), 1.0),
+        "dirac+D k^2 (one circle)": (numeric_model("dirac-quadratic", v=1.0, M=0.5, B=0.3, D=0.1), 1.0),
+        "tilted cone t=0.3": (numeric_model("tilted-dirac", v=1.0, M=0.3, t=0.3), 1.0),
     }[name]
 
 
@@ -87,20 +87,14 @@ def _pair(name):
 def quad(name, reading=None):
     """evaluate() at a named point; ``reading=None``: the engine's default skew reading."""
     kw = {} if reading is None else {"skew_reading": reading}
-    if name.startswith("ti:"):
-        M, eF, v, hbar = TI_POINTS[int(name[3:])]
-        return evaluate(models.ti_surface(M, v, hbar), eF, W, gauge_seed=3, **kw)
-    qm, _, eF = _pair(name)
-    return evaluate(qm, eF, W, gauge_seed=3, **kw)
+    nm, eF = _point(name)
+    return evaluate(nm, eF, W, gauge_seed=3, **kw)
 
 
 @lru_cache(maxsize=None)
 def kubo(name):
-    if name.startswith("ti:"):
-        M, eF, v, hbar = TI_POINTS[int(name[3:])]
-        return kubo_response(kex.massive_dirac(v=v, M=M, hbar=hbar), eF, W)
-    _, km, eF = _pair(name)
-    return kubo_response(km, eF, W)
+    nm, eF = _point(name)
+    return kubo_response(nm, eF, W)
 
 
 def totals(name, reading=None, skew="total"):

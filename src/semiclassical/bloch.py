@@ -22,7 +22,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from .model import TwoBandModel, conj_in, e, hbar, k, u
+from .model import TwoBandModel, conj_in, hbar, k, u
 
 BANDS = (+1, -1)
 

@@ -301,7 +301,7 @@ def time_limit(seconds: float):
         yield
         return
 
-    def fire(signum, frame):
+    def fire(*_):
         raise TimeoutError
 
     old = signal.signal(signal.SIGALRM, fire)

@@ -116,10 +116,6 @@ ERRATA: tuple[Erratum, ...] = (
 )
 
 
-def by_equation() -> dict[str, Erratum]:
-    return {e.equation: e for e in ERRATA}
-
-
 def markdown() -> str:
     """A Markdown list (README, report.md)."""
     out = []

@@ -14,7 +14,7 @@ import sympy as sp
 
 from .bloch import BlochSystem, Point
 from .disorder import WHITE_NOISE, Correlator
-from .fermi import Circle, Shell, fermi_average
+from .fermi import Circle, Shell
 from .model import angular_average, conj_in, e, laurent_coefficients
 from .parsing import hbar
 

@@ -25,9 +25,6 @@ import sympy as sp
 from . import paper
 from .fermi import eF
 
-#: the branch point of the derivation (0 < M < eF); see derivations/ti_anomalous_hall.py
-REFERENCE = {"v": 1.0, "M": 0.5, "eF": 1.1, "hbar": 1.0}
-
 #: parameter points of the quadrature column: hbar, v, e != 1 so that every power is tested
 QUADRATURE_BASE = {"v": 1.3, "M": 0.5, "hbar": 0.8, "e": 1.1, "W": 0.05}
 QUADRATURE_RATIOS = (1.2, 2.0, 4.0)      # eF/M
@@ -67,13 +64,6 @@ def steps():
     from .derivations import ti_anomalous_hall, ti_spin_orbit_torque
 
     return list(ti_anomalous_hall.derive()) + list(ti_spin_orbit_torque.derive())
-
-
-def derived_forms(model=None):
-    """{equation: derived expression(s)} for the TI model (the worked examples' results)."""
-    if model is not None:
-        raise ValueError("derived_forms() derives the paper's TI model only; use Derivation for others")
-    return {s.equation: s.expr for s in steps() if s.expr is not None}
 
 
 def _eq_key(eq: str):

@@ -113,13 +113,6 @@ class Result:
         exprs = self.expr if self.is_vector else (self.expr,)
         return set().union(*(sp.sympify(x).free_symbols for x in exprs))
 
-    def lambdify(self, args, modules="numpy"):
-        """A fast callable of ``args`` (an explicit, ordered sequence of symbols).
-
-        numpy: common-subexpression elimination on; mpmath: for high-precision checks.
-        """
-        return sp.lambdify(args, self.expr, modules=modules, cse=(modules == "numpy"))
-
     def to_json(self, scenario: str = ""):
         """The JSON record of `derive --json`: ``expr``/``explicit`` are strings sympify reads back."""
         def strings(x):

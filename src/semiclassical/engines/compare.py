@@ -118,7 +118,7 @@ class Comparison:
     def __str__(self):
         return "\n".join(text_lines(self))
 
-    def _repr_pretty_(self, p, cycle):
+    def _repr_pretty_(self, p, _cycle):
         p.text(str(self))
 
 

@@ -121,7 +121,7 @@ class Response:
         body = [f"  {name:<28} {v: .10g}" + (f" +- {e:.1g}" if e else "") for name, v, e in self.rows()]
         return "\n".join([head, *body, *(f"  note: {n}" for n in self.notes)])
 
-    def _repr_pretty_(self, p, cycle):
+    def _repr_pretty_(self, p, _cycle):
         p.text(str(self))
 
     def _repr_html_(self):

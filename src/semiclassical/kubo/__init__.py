@@ -20,7 +20,7 @@ Public API::
 Lower-level steps (one module each): ``contour.fermi_points``, ``self_energy.gamma_matrix`` /
 ``born_self_energy``, ``bubbles.fermi_surface_bubbles``, ``streda.conserving_ladder`` /
 ``fermi_surface_term``, ``fermi_sea.fermi_sea_clean``, ``extrapolation.extrapolate``.
-``examples`` builds the catalogue models directly in numpy (for tests and benchmarks).
+Inputs: ``semiclassical.catalogue.numeric_model(name, **values)`` for the built-in models.
 """
 from .engine import KuboSettings, kubo_clean_limit, kubo_response
 from .radial import RadialOptions

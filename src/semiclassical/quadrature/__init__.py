@@ -19,9 +19,8 @@ form of any model quantity is read. Modules, one job each:
 
 Entry points: :func:`evaluate`, :func:`convergence_table` (keyword ``skew_reading="T"|"C"|"B"``; the
 reading used is in ``meta["skew_reading"]``). Conventions: README "Conventions" section, DESIGN.md
-section 3.
+section 3. Inputs for the built-in models: ``semiclassical.catalogue.numeric_model(name, **values)``.
 """
-from . import models
 from .bands import BandData, band_data
 from .contours import Contour, find_contours
 from .gauge import RandomGauge
@@ -29,5 +28,5 @@ from .response import convergence_table, evaluate, fermi_surface_terms
 from .sea import fermi_sea
 from .shell import Shell, ShellFactory, build_shell
 
-__all__ = ["models", "BandData", "Contour", "RandomGauge", "Shell", "ShellFactory", "band_data", "build_shell",
+__all__ = ["BandData", "Contour", "RandomGauge", "Shell", "ShellFactory", "band_data", "build_shell",
            "convergence_table", "evaluate", "fermi_sea", "fermi_surface_terms", "find_contours"]

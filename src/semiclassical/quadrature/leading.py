@@ -1,11 +1,11 @@
-"""Leading order in hbar/(eF tau): n_E^(-1) (Eqs. 27-30), transport time, Drude and Edelstein terms.
+"""Leading order in hbar/(eF tau): n_E^(-1) (Eqs. 27-30) and the transport time.
 
 J0[n^(-1)] = (e E/hbar) . d n_FD/dk = -e E.v delta(eps - eF)   (Eq. 27 at T = 0, charge -e).
 J0 conserves energy, so n^(-1)m_k = delta(eps^m_k - eF) g^m(k) with g on the Fermi-shell nodes:
 A g = -e E.v (A of :func:`~semiclassical.quadrature.collision.j0_matrix`), zero mode fixed by
 sum_k n^(-1) = 0. Orders: g is O(1/W).
 
-Per unit field E = E_x xhat, E_x = 1:
+Per unit field E = E_x xhat, E_x = 1, :mod:`.response` forms from g the 1/W pieces
     sigma^Drude_ab = -e sum_i w_i v_a,i g_i            (Eq. 52, first term with n^(-1))
     <s_a>^Edelstein = sum_i w_i s^{mm}_a,i g_i        (Eq. 87)
 """
@@ -22,19 +22,6 @@ def leading_distribution(solver: J0Solver, e: float, field=(1.0, 0.0)) -> np.nda
     shell = solver.shell
     drive = -e * shell.own_velocity() @ np.asarray(field, float)
     return solver.solve(drive)
-
-
-def inverse_tau_eq30(shell: Shell, W: float, hbar: float) -> np.ndarray:
-    """1/tau_p at each node from Eq. 30 (its literal angle form; meaningful for isotropic shells)."""
-    p = np.abs(np.conj(shell.own) @ shell.own.T) ** 2
-    cosd = np.cos(shell.theta[None, :] - shell.theta[:, None])
-    return (2 * np.pi * W / hbar) * (p * (1 - cosd)) @ shell.weight
-
-
-def inverse_tau_quantum(shell: Shell, W: float, hbar: float) -> np.ndarray:
-    """Out-scattering rate 1/tau at each node, (2 pi W/hbar) sum_j w_j |<u_i|u_j>|^2."""
-    p = np.abs(np.conj(shell.own) @ shell.own.T) ** 2
-    return (2 * np.pi * W / hbar) * p @ shell.weight
 
 
 def transport_times(shell: Shell, g: np.ndarray, e: float, field=(1.0, 0.0)) -> list[dict]:
@@ -56,12 +43,3 @@ def transport_times(shell: Shell, g: np.ndarray, e: float, field=(1.0, 0.0)) -> 
                     "relative_residual": float(resid), "exact": bool(resid < 1e-9)})
     return out
 
-
-def drude_conductivity(shell: Shell, g: np.ndarray, e: float) -> np.ndarray:
-    """(sigma_xa) per unit E_x: -e sum_i w_i v_a g_i, shape (2,) = (sigma_xx, sigma_yx)."""
-    return -e * shell.integrate(g, shell.own_velocity())
-
-
-def edelstein_spin(shell: Shell, g: np.ndarray) -> np.ndarray:
-    """<s_a> from n^(-1) (Eq. 87), shape (3,)."""
-    return shell.integrate(g, shell.own_spin())
