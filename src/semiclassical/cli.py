@@ -3,6 +3,7 @@
     semiclassical reproduce [--json] [--out DIR [--pdf]]
     semiclassical derive MODEL [--latex | --json]
     semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--kubo]
+    semiclassical schema
 
 Bad input exits with status 2 and one line on stderr; never a traceback (set
 SEMICLASSICAL_DEBUG=1 to see one for an internal error).
@@ -210,7 +211,7 @@ def _evaluate_point(model, sets, kubo, skew_reading="T"):
     values = model.resolve_values(sets)
     if "eF" not in values:
         raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
-    W_value = values.pop("W", model.disorder.get("W", 0.01))
+    W_value = values.pop("W", model.disorder.W)
     if W_value <= 0:
         raise SemiclassicalError(f"W = {W_value} must be positive (W = n_i u0^2, the white-noise strength)")
     e_value = values.pop("e", 1.0)
@@ -324,6 +325,15 @@ def _print_evaluate(out):
                   f"edelstein={d['edelstein']:.10g} +- {e['edelstein']:.1g}")
 
 
+# ------------------------------------------------------------------------------ schema
+def cmd_schema(args):
+    """The JSON Schema of the model file (semiclassical.modelfile), on stdout."""
+    from .modelfile import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
 # ------------------------------------------------------------------------------ main
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors on one line (DESIGN.md section 4: never more than one line)."""
@@ -364,6 +374,7 @@ def build_parser():
                         "extrapolation + quadrature error of each number), 'pieces' (fermi_surface, ladder, "
                         "fermi_sea), 'W_ladder' (the W values used) and 'scheme_dependent'. About 1 s for "
                         "covariant models, 1-40 s for anisotropic ones (2D k integration; warped-dirac ~35 s)")
+    sub.add_parser("schema", help="print the JSON Schema of the model file (for editors and validators)")
     return ap
 
 
@@ -372,7 +383,8 @@ def main(argv=None):
         args = build_parser().parse_args(argv)
     except SystemExit as exc:   # usage error (one line already printed) or --help
         return exc.code
-    handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "evaluate": cmd_evaluate}[args.command]
+    handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "evaluate": cmd_evaluate,
+               "schema": cmd_schema}[args.command]
     try:
         return handler(args)
     except SemiclassicalError as exc:
