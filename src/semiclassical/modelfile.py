@@ -146,7 +146,7 @@ class ModelFileSpec(_Section):
 #: meaning. Supporting one moves it into the pydantic classes above.
 NOT_SUPPORTED_YET = {
     ("observables",): "user-defined observables, name = \"Hermitian 2x2 operator in kx, ky\"",
-    ("disorder", "W_m"): "magnetic-impurity strength (weights of the sigma_i vertices)",
+    ("disorder", "W_m"): "magnetic-impurity strength, the weights of the sigma_i vertices",
     ("disorder", "moments"): "distribution of the magnetic-impurity moments",
     ("disorder", "d"): "correlation length of type = \"gaussian\"",
     ("disorder", "q_s"): "screening wave number of type = \"screened-coulomb\"",
@@ -310,7 +310,10 @@ def _priority(err) -> int:
 def _explain(exc: ValidationError, data: dict, where: str) -> str:
     errors = sorted(exc.errors(), key=_priority)
     first = errors[0]
-    problems = {tuple(e["loc"][:2]) for e in errors}
+    extra_in = {e["loc"][0] for e in errors if e["type"] == "extra_forbidden" and len(e["loc"]) == 2}
+    # a missing key next to an unknown one in the same section is one problem (a misspelling)
+    problems = {tuple(e["loc"][:2]) for e in errors
+                if not (e["type"] == "missing" and len(e["loc"]) == 2 and e["loc"][0] in extra_in)}
     more = len(problems) - 1
     line = _explain_one(first, data, where)
     return line + (f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else "")
@@ -337,9 +340,9 @@ def _explain_one(err, data: dict, where: str) -> str:
             hint = f" (did you mean [{near}]?)" if near else ""
             return f"{where}: unknown section [{section}]{hint}; {_valid_sections()}"
         # a section that is not a table
-        if isinstance(value, list):
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
-                    f"not an array of tables [[{section}]] or an array")
+                    f"not an array of tables [[{section}]]")
         return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
                 f"got {section} = {_toml(value)} ({_kind(value)})")
     key = loc[1]
