@@ -94,6 +94,12 @@ class Disorder:
         return cls(data.get("type", "white-noise"), data.get("W", DEFAULT_W),
                    defaulted=tuple(x for x in ("type", "W") if x not in data))
 
+    def override(self, **values) -> "Disorder":
+        """The same disorder with some values set (e.g. ``--set W=...``): those are no longer defaulted."""
+        given = set(values)
+        kind, W = values.pop("type", self.kind), values.pop("W", self.W)
+        return Disorder(kind, W, {**self.params, **values}, tuple(n for n in self.defaulted if n not in given))
+
     def describe(self) -> str:
         """One line, e.g. ``white noise, W = 0.01 (default)``."""
         def mark(name):

@@ -98,7 +98,7 @@ class ModelSection(_Section):
 
 def _parameters_schema(schema: dict) -> None:
     schema["propertyNames"] = {"pattern": r"^[A-Za-z][A-Za-z0-9_]*$",
-                               "not": {"enum": sorted(reserved_names())}}
+                               "not": {"enum": sorted(reserved_names() | parsing.RESERVED)}}
     schema["additionalProperties"]["description"] = (
         "a parameter of the Hamiltonian and its numeric default: a real number")
 
@@ -191,7 +191,7 @@ def _planned_keys(section: str) -> list[str]:
 def json_schema() -> dict:
     """The JSON Schema (draft 2020-12) of the model file, from the pydantic definition."""
     schema = ModelFileSpec.model_json_schema()
-    out = {"$schema": SCHEMA_DRAFT, "$id": "https://semiclassical.invalid/model-file.schema.json"}
+    out = {"$schema": SCHEMA_DRAFT}
     out.update(schema)
     out["description"] = ("Model file of the semiclassical toolkit: [model] hamiltonian, [parameters], "
                           "[disorder] (DESIGN.md section 4). Known but not supported yet: "
