@@ -162,7 +162,7 @@ def test_defaults_are_recorded_and_said(tmp_path):
     assert m.disorder.defaulted == () and m.name == "ti" and m.magnetization is None
     assert TwoBandModel.from_string("kx*sy - ky*sx + M*sz", {"M": 1}).disorder == Disorder.default()
     assert Disorder.default().override(W=0.2) == Disorder(W=0.2, defaulted=("type",))
-    with pytest.raises(SemiclassicalError, match="positive finite"):
+    with pytest.raises(SemiclassicalError, match="W = 0.0 must be positive"):
         Disorder(W=0.0)
 
 

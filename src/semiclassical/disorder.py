@@ -52,7 +52,7 @@ class Disorder:
     """The disorder a model is evaluated with: the ``[disorder]`` section of a model file.
 
     ``kind`` is the correlator type ("white-noise": <U(r)U(r')> = W delta(r - r'), W = n_i u0^2 in
-    energy^2 x area); ``W`` its strength; ``params`` the further parameters of later correlator
+    energy^2 x area); ``W`` its strength; ``parameters`` the further parameters of later correlator
     types (gaussian ``d``, screened Coulomb ``q_s``; empty for white noise); ``defaulted`` the names
     of the values that were not given and took their default (``("type", "W")`` with no
     ``[disorder]`` section at all). The keys, defaults and meanings are defined once, in
@@ -61,7 +61,7 @@ class Disorder:
 
     kind: str = "white-noise"
     W: float = DEFAULT_W
-    params: Mapping[str, float] = field(default_factory=dict)
+    parameters: Mapping[str, float] = field(default_factory=dict)
     defaulted: tuple[str, ...] = ()
 
     def __post_init__(self):
@@ -70,10 +70,10 @@ class Disorder:
                                      f"supported: {', '.join(SUPPORTED_KINDS)}")
         if isinstance(self.W, bool) or not isinstance(self.W, (int, float)) or not math.isfinite(self.W) \
                 or self.W <= 0:
-            raise SemiclassicalError(f"the disorder strength W = {self.W!r} must be a positive finite number "
-                                     "(W = n_i u0^2)")
+            raise SemiclassicalError(f"W = {self.W!r} must be positive and finite (W = n_i u0^2, the "
+                                     "disorder strength)")
         object.__setattr__(self, "W", float(self.W))
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
         object.__setattr__(self, "defaulted", tuple(self.defaulted))
 
     @classmethod
@@ -98,7 +98,7 @@ class Disorder:
         """The same disorder with some values set (e.g. ``--set W=...``): those are no longer defaulted."""
         given = set(values)
         kind, W = values.pop("type", self.kind), values.pop("W", self.W)
-        return Disorder(kind, W, {**self.params, **values}, tuple(n for n in self.defaulted if n not in given))
+        return Disorder(kind, W, {**self.parameters, **values}, tuple(n for n in self.defaulted if n not in given))
 
     def describe(self) -> str:
         """One line, e.g. ``white noise, W = 0.01 (default)``."""
@@ -106,12 +106,12 @@ class Disorder:
             return " (default)" if name in self.defaulted else ""
         parts = [f"{self.kind.replace('-', ' ')}{mark('type') if self.kind != 'white-noise' else ''}",
                  f"W = {self.W:g}{mark('W')}"]
-        parts += [f"{n} = {v:g}{mark(n)}" for n, v in self.params.items()]
+        parts += [f"{n} = {v:g}{mark(n)}" for n, v in self.parameters.items()]
         return ", ".join(parts)
 
     def to_json(self) -> dict:
         """{"type", "W", further parameters, "defaulted": [names]} for JSON outputs."""
-        return {"type": self.kind, "W": self.W, **dict(self.params), "defaulted": list(self.defaulted)}
+        return {"type": self.kind, "W": self.W, **dict(self.parameters), "defaulted": list(self.defaulted)}
 
     def __hash__(self):
-        return hash((self.kind, self.W, tuple(sorted(self.params.items())), self.defaulted))
+        return hash((self.kind, self.W, tuple(sorted(self.parameters.items())), self.defaulted))
