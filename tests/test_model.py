@@ -63,7 +63,7 @@ def test_toml_model_file(tmp_path):
     f.write_text('[model]\nname = "rfm"\nhamiltonian = "k**2/(2*m) + alpha*(kx*sy - ky*sx) + Delta*sz"\n'
                  '[parameters]\nm = 1.0\nalpha = 1.0\nDelta = 0.5\n[disorder]\ntype = "white-noise"\nW = 0.01\n')
     m = TwoBandModel.from_toml(f)
-    assert m.name == "rfm" and m.covariance.winding == 1 and m.disorder["W"] == 0.01
+    assert m.name == "rfm" and m.covariance.winding == 1 and m.disorder.W == 0.01
     f.write_text('[model]\nhamiltonian = "kx*sy"\n[disorder]\nW = -1\n')
     with pytest.raises(SemiclassicalError, match="must be a positive number"):
         TwoBandModel.from_toml(f)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
+from pathlib import Path
 
 from .errors import SemiclassicalError
 from .model import TwoBandModel
@@ -47,7 +48,7 @@ def get(name_or_path: str) -> TwoBandModel:
     if name_or_path in MODELS:
         ham, params, _ = MODELS[name_or_path]
         return TwoBandModel.from_string(ham, params, name=name_or_path)
-    if name_or_path.endswith(".toml"):
+    if name_or_path.endswith(".toml") or Path(name_or_path).is_dir():   # a directory: one clear line
         return TwoBandModel.from_toml(name_or_path)
     raise SemiclassicalError(
         f"unknown model {name_or_path!r}: use a built-in name ({', '.join(MODELS)}) or a .toml model file"

@@ -3,6 +3,7 @@
     semiclassical reproduce [--json] [--out DIR [--pdf]]
     semiclassical derive MODEL [--set eF=X] [--only KEY,...] [--latex | --json]
     semiclassical check MODEL KEY "EXPRESSION" [--set eF=X] [--json]
+    semiclassical schema
     semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--engines ...] [--kubo]
 
 Exit status: 0 numbers printed and every engine agrees; 2 bad input (one line on stderr, never a
@@ -299,6 +300,15 @@ def _sweep(args, model, sets, engines):
     return 0 if all(p.agree for p in points) else EXIT_DISAGREE
 
 
+# ------------------------------------------------------------------------------ schema
+def cmd_schema(args):
+    """The JSON Schema of the model file (semiclassical.modelfile), on stdout."""
+    from .modelfile import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
 # ------------------------------------------------------------------------------ main
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors on one line (DESIGN.md section 4: never more than one line)."""
@@ -354,6 +364,7 @@ def build_parser():
                         "quadrature error of each number), 'scheme_dependent' and 'meta' (its own split "
                         "fermi_surface/ladder/fermi_sea, the W values used). About 1 s for covariant models, "
                         "1-40 s for anisotropic ones (2D k integration; warped-dirac ~35 s)")
+    sub.add_parser("schema", help="print the JSON Schema of the model file (for editors and validators)")
     return ap
 
 
@@ -363,7 +374,7 @@ def main(argv=None):
     except SystemExit as exc:   # usage error (one line already printed) or --help
         return exc.code
     handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "check": cmd_check,
-               "evaluate": cmd_evaluate}[args.command]
+               "evaluate": cmd_evaluate, "schema": cmd_schema}[args.command]
     try:
         with warnings.catch_warnings():
             # numerical warnings (overflow in a trial step, an integrator's remark) are not for the

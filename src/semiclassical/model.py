@@ -15,16 +15,17 @@ averages are then constant terms of Laurent polynomials (DESIGN.md section 6).
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import sympy as sp
 
 from . import parsing
 from .errors import SemiclassicalError
 from .parsing import PAULI, hbar, k, kx, ky
+
+if TYPE_CHECKING:
+    from .disorder import Disorder
 
 #: e^{i theta} of the momentum direction.
 u = sp.Symbol("u", nonzero=True)
@@ -101,27 +102,36 @@ class TwoBandModel:
     parameters: dict[str, sp.Symbol]
     values: dict[str, float] = field(default_factory=dict)
     name: str = "model"
-    disorder: dict = field(default_factory=lambda: {"type": "white-noise"})
+    disorder: "Disorder" = field(default_factory=lambda: _disorder(None))
     source: str = ""
+    #: name of the magnetization (exchange) parameter, ``[model] magnetization`` of a model file
+    magnetization: str | None = None
 
     def __post_init__(self):
         self.matrix = sp.Matrix(self.matrix)
+        self.disorder = _disorder(self.disorder)
         self._validate()
 
     # ----------------------------------------------------------------- constructors
     @classmethod
-    def from_string(cls, hamiltonian, parameters=None, *, name="model", negative=(), disorder=None):
+    def from_string(cls, hamiltonian, parameters=None, *, name="model", negative=(), positive=(), disorder=None):
         """From a Hamiltonian string in Pauli matrices (or a 2x2 list of strings).
 
         ``parameters`` is a dict name -> numeric default (or a list of names); names listed in
-        ``negative`` are negative symbols, all others positive.
+        ``negative`` are negative symbols, those in ``positive`` positive, all others positive.
+        ``disorder`` is a :class:`~semiclassical.disorder.Disorder` (default: white noise, W = 0.01).
         """
         values = dict(parameters) if isinstance(parameters, dict) else {}
         names = list(parameters or [])
+        for n in positive:
+            if n not in names or n in negative:
+                raise SemiclassicalError(f"positive=({n!r}, ...) names " + (
+                    "a parameter that is also declared negative" if n in negative else
+                    f"no parameter of the model (parameters: {', '.join(names) or 'none'})"))
         syms = {n: parsing.parameter_symbol(n, negative=n in negative) for n in names}
         mat = parsing.parse_hamiltonian(hamiltonian, syms)
         return cls(mat, syms, {n: float(v) for n, v in values.items()}, name,
-                   disorder or {"type": "white-noise"}, str(hamiltonian))
+                   _disorder(disorder), str(hamiltonian))
 
     @classmethod
     def from_matrix(cls, matrix, values=None, *, name="model"):
@@ -151,36 +161,22 @@ class TwoBandModel:
 
     @classmethod
     def from_toml(cls, path):
-        """From a model file (DESIGN.md section 4)."""
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text())
-        except FileNotFoundError:
-            raise SemiclassicalError(f"model file {str(path)!r} not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise SemiclassicalError(f"model file {str(path)!r} is not valid TOML: {exc}") from None
-        model = data.get("model", {})
-        if "hamiltonian" not in model:
-            raise SemiclassicalError(f"model file {str(path)!r} has no [model] hamiltonian = \"...\" entry")
-        params = data.get("parameters", {})
-        for n, v in params.items():
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise SemiclassicalError(f"parameter {n} = {v!r} in {str(path)!r} must be a number")
-        negative = tuple(n for n, v in params.items() if v < 0)
-        disorder = dict(data.get("disorder", {"type": "white-noise"}))
-        if disorder.get("type", "white-noise") != "white-noise":
-            raise SemiclassicalError(
-                f"disorder type {disorder.get('type')!r} is not supported yet; use type = \"white-noise\""
-            )
-        if "W" in disorder:
-            w = disorder["W"]
-            if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
-                raise SemiclassicalError(f"disorder W = {w!r} must be a positive number (W = n_i u0^2)")
-        return cls.from_string(model["hamiltonian"], params, name=model.get("name", path.stem),
-                               negative=negative, disorder=disorder)
+        """From a model file (DESIGN.md section 4), read strictly: every section, key and value is
+        checked against the one definition in :mod:`semiclassical.modelfile`; any mistake is one
+        :class:`SemiclassicalError` line naming the file, the section and the key."""
+        from .modelfile import load
+
+        return load(path, cls)
 
     # ----------------------------------------------------------------- validation
     def _validate(self):
+        from .modelfile import reserved_name_meaning
+
+        for n in self.parameters:
+            meaning = reserved_name_meaning(n)
+            if meaning:
+                raise SemiclassicalError(f"parameter name {n!r} is reserved: {n} is {meaning}; "
+                                         f"rename the parameter (e.g. {n}0)")
         if self.matrix.shape != (2, 2):
             raise SemiclassicalError(
                 f"the Hamiltonian must be 2x2, got {self.matrix.shape[0]}x{self.matrix.shape[1]}"
@@ -330,6 +326,13 @@ class TwoBandModel:
 
     def _repr_latex_(self):
         return f"$H = {sp.latex(self.matrix)}$"
+
+
+def _disorder(value):
+    """A :class:`~semiclassical.disorder.Disorder` from None (the default), a mapping or itself."""
+    from .disorder import Disorder
+
+    return Disorder.default() if value is None else Disorder.from_mapping(value)
 
 
 def pauli_matrices():

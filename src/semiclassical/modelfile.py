@@ -1,0 +1,611 @@
+"""The model file (TOML): its one definition, its strict loader, its JSON Schema and its reference.
+
+Every section and key of a model file (DESIGN.md section 4) is defined once, here: the pydantic
+models :class:`ModelSection`, :class:`ParametersSection`, :class:`DisorderSection` (type, allowed
+values, default, units in ``x-units``, one-line meaning in ``description``) and, for what the
+toolkit knows but does not evaluate yet, :data:`NOT_SUPPORTED_YET` and :data:`PLANNED_DISORDER_TYPES`.
+From that one definition come
+
+* the loader, :func:`load` (``TwoBandModel.from_toml``): nothing is ignored -- an unknown section
+  or key, a value of the wrong type or out of range, a parameter the Hamiltonian does not use, a
+  known-but-unsupported section, key or disorder type, a reserved name -- each is one
+  :class:`~semiclassical.errors.SemiclassicalError` line naming the file, the section and the key,
+  listing the valid keys and suggesting the nearest name;
+* the JSON Schema, :func:`json_schema` (``semiclassical schema``), for editors that validate and
+  complete TOML against a schema (Taplo / "Even Better TOML": a first line ``#:schema PATH``);
+* the reference tables of ``docs/model_file.md`` and of the README, :func:`reference_markdown`.
+
+Why pydantic (v2) rather than a hand-written JSON Schema checked with ``jsonschema``: the
+definition is typed Python next to the code that uses it, so the loader gets validated values
+(strict mode: ``"1.0"`` is not a number, ``true`` is not a number, ``inf`` is not finite) without a
+second, hand-kept mapping from schema to objects; ``extra="forbid"`` rejects every unknown key;
+each error carries its location (section, key), which is what the one-line messages need; and
+``model_json_schema()`` emits a standard JSON Schema (draft 2020-12) from the same classes, so the
+published schema cannot drift from the loader. pydantic is widely used, actively maintained, and
+has binary wheels for every platform this project runs on. The tests validate every example file
+against the emitted schema with the independent ``jsonschema`` package, which checks the two
+against each other.
+
+Defaults are stated, not silent: the loader records which disorder values were defaulted
+(:attr:`semiclassical.disorder.Disorder.defaulted`; no ``[disorder]`` section means white noise
+with W = 0.01, and ``describe()`` says "(default)").
+
+``[model] magnetization`` names the magnetization (exchange) parameter. It is a statement about
+the model, true whatever is computed, so it is accepted, checked (it must name a parameter of the
+Hamiltonian) and kept as data on :attr:`TwoBandModel.magnetization`; the outputs that use it (the
+spin-orbit torque of any model) come with later issues and will read it from there.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import parsing
+from .disorder import DEFAULT_W, Disorder
+from .errors import SemiclassicalError
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# ------------------------------------------------------------------ reserved names
+#: Names with one meaning throughout the toolkit (issue 22): never a model parameter.
+RESERVED_QUANTITIES = {
+    "W": "the disorder strength (set it under [disorder] W, or --set W=...)",
+    "e": "the magnitude of the electron charge (--set e=...)",
+    "eF": "the Fermi energy (--set eF=...)",
+    "T": "the temperature",
+    "hbar": "the reduced Planck constant (a constant in Hamiltonian strings; --set hbar=...)",
+}
+
+
+def _default_reads(text):
+    """json_schema_extra of a field whose default is computed (None in Python, absent in TOML)."""
+    def extra(schema: dict) -> None:
+        schema.pop("default", None)
+        schema["x-default"] = text
+    return extra
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+FiniteNumber = Annotated[float, Field(allow_inf_nan=False)]
+Matrix2x2 = Annotated[list[Annotated[list[str], Field(min_length=2, max_length=2)]],
+                      Field(min_length=2, max_length=2)]
+
+
+class ModelSection(_Section):
+    """[model]: what the model is."""
+
+    model_config = ConfigDict(title="[model]")
+
+    name: str = Field(None, description="model name used in outputs",
+                      json_schema_extra=_default_reads("the file name without .toml"))
+    hamiltonian: str | Matrix2x2 = Field(
+        description="H(kx, ky): a string in kx, ky, k, s0, sx, sy, sz, hbar, I, pi, sqrt, exp, sin, cos "
+                    "and the parameters (^ means power), or a 2x2 list of strings (the matrix entries)",
+        json_schema_extra={"x-units": "energy"})
+    magnetization: str = Field(
+        None, description="name of the magnetization (exchange) parameter; recorded on the model for "
+                          "the outputs that use it (spin-orbit torque)",
+        json_schema_extra=_default_reads("none"))
+
+
+def _parameters_schema(schema: dict) -> None:
+    schema["propertyNames"] = {"pattern": r"^[A-Za-z][A-Za-z0-9_]*$",
+                               "not": {"enum": sorted(reserved_names() | parsing.RESERVED)}}
+    schema["additionalProperties"]["description"] = (
+        "a parameter of the Hamiltonian and its numeric default: a real number")
+
+
+class ParametersSection(BaseModel):
+    """[parameters]: every parameter of the Hamiltonian, name = real number (its default)."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True, title="[parameters]",
+                              json_schema_extra=_parameters_schema)
+    __pydantic_extra__: dict[str, FiniteNumber]
+
+    positive: list[str] = Field(
+        default_factory=list,
+        description="names of parameters declared positive (their symbols are positive; "
+                    "their values must be > 0)",
+        json_schema_extra={"x-default": "[]"})
+
+
+class DisorderSection(_Section):
+    """[disorder]: the impurity potential, <U(r)U(r')> = W delta(r - r') for white noise."""
+
+    model_config = ConfigDict(title="[disorder]")
+
+    type: Literal["white-noise"] = Field(
+        "white-noise", description="correlator type: white-noise, <U(r)U(r')> = W delta(r - r')")
+    W: FiniteNumber = Field(
+        DEFAULT_W, gt=0, description="disorder strength W = n_i u0^2 (impurity density x squared "
+                                     "strength); must be > 0",
+        json_schema_extra={"x-units": "energy^2 x area"})
+
+
+class ModelFileSpec(_Section):
+    """A model file of the semiclassical toolkit (DESIGN.md section 4)."""
+
+    model_config = ConfigDict(title="semiclassical model file")
+
+    model: ModelSection = Field(description="the Hamiltonian and what it is")
+    parameters: ParametersSection = Field(default_factory=ParametersSection,
+                                          description="parameters of the Hamiltonian with numeric defaults")
+    disorder: DisorderSection = Field(default_factory=DisorderSection,
+                                      description="the disorder; absent: white noise, W = 0.01")
+
+
+#: Sections and keys the toolkit knows but does not evaluate yet: (section,) or (section, key) ->
+#: meaning. Supporting one moves it into the pydantic classes above.
+NOT_SUPPORTED_YET = {
+    ("observables",): "user-defined observables, name = \"Hermitian 2x2 operator in kx, ky\"",
+    ("disorder", "W_m"): "magnetic-impurity strength, the weights of the sigma_i vertices",
+    ("disorder", "moments"): "distribution of the magnetic-impurity moments",
+    ("disorder", "d"): "correlation length of type = \"gaussian\"",
+    ("disorder", "q_s"): "screening wave number of type = \"screened-coulomb\"",
+    ("disorder", "correlator"): "W(q) of type = \"custom\", an expression in q",
+}
+#: Disorder-section keys that are numeric parameters of a correlator: reserved names.
+DISORDER_PARAMETERS = ("W", "W_m", "d", "q_s")
+#: Disorder types known but not supported yet -> their correlator.
+PLANNED_DISORDER_TYPES = {
+    "gaussian": "W(q) = W exp(-q^2 d^2 / 2), keys W, d",
+    "screened-coulomb": "W(q) = W q_s^2 / (q + q_s)^2, keys W, q_s",
+    "custom": "W(q) = the expression correlator = \"...\" in q, keys W, correlator",
+}
+
+SECTIONS = {"model": ModelSection, "parameters": ParametersSection, "disorder": DisorderSection}
+
+
+def reserved_names() -> set[str]:
+    """Names that cannot be model parameters (one meaning per name)."""
+    return set(RESERVED_QUANTITIES) | set(DISORDER_PARAMETERS)
+
+
+def reserved_name_meaning(name: str) -> str | None:
+    """What a reserved name means, or None if ``name`` is free."""
+    if name in RESERVED_QUANTITIES:
+        return RESERVED_QUANTITIES[name]
+    if name in DISORDER_PARAMETERS:
+        meaning = NOT_SUPPORTED_YET.get(("disorder", name))
+        return f"a disorder parameter ({meaning or 'the disorder strength'})"
+    return None
+
+
+def _keys(section: str) -> list[str]:
+    return list(SECTIONS[section].model_fields)
+
+
+def _planned_keys(section: str) -> list[str]:
+    return [key[1] for key in NOT_SUPPORTED_YET if len(key) == 2 and key[0] == section]
+
+
+# ------------------------------------------------------------------ JSON Schema
+def json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of the model file, from the pydantic definition."""
+    schema = ModelFileSpec.model_json_schema()
+    out = {"$schema": SCHEMA_DRAFT}
+    out.update(schema)
+    out["description"] = ("Model file of the semiclassical toolkit: [model] hamiltonian, [parameters], "
+                          "[disorder] (DESIGN.md section 4). Known but not supported yet: "
+                          + "; ".join(_planned_text(k) for k in NOT_SUPPORTED_YET) + "; disorder types "
+                          + ", ".join(PLANNED_DISORDER_TYPES) + ".")
+    return out
+
+
+def _planned_text(key) -> str:
+    return f"[{key[0]}]" if len(key) == 1 else f"[{key[0]}] {key[1]}"
+
+
+# ------------------------------------------------------------------ loading
+def load(path, cls=None):
+    """The :class:`~semiclassical.model.TwoBandModel` of a model file, read strictly (module docstring)."""
+    if cls is None:
+        from .model import TwoBandModel as cls
+    path = Path(path)
+    where = str(path)
+    data = _read_toml(path, where)
+    try:
+        spec = ModelFileSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SemiclassicalError(_explain(exc, data, where)) from None
+    return _build(spec, data, path, where, cls)
+
+
+def _read_toml(path: Path, where: str) -> dict:
+    if path.is_dir():
+        raise SemiclassicalError(f"{where}: is a directory, not a model file; give a file such as "
+                                 f"{path / 'ti-surface.toml'}")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SemiclassicalError(f"model file {where!r} not found") from None
+    except OSError as exc:
+        raise SemiclassicalError(f"{where}: cannot read the model file ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SemiclassicalError(f"{where}: not a text file (byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+                                 "is not UTF-8); a model file is TOML text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = " ".join(str(exc).split())
+        m = re.search(r"at line (\d+)", msg)
+        if m and 0 < int(m.group(1)) <= len(text.splitlines()):
+            line = text.splitlines()[int(m.group(1)) - 1].strip()
+            if line:
+                msg += f": {line[:80]}"
+        if "overwrite a value" in msg or "twice" in msg:
+            msg += " (a key or section given twice?)"
+        raise SemiclassicalError(f"{where}: not valid TOML: {msg}") from None
+
+
+def _nearest(word: str, candidates) -> str | None:
+    candidates = list(candidates)
+    for c in candidates:
+        if c.lower() == word.lower():
+            return c
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(word.lower(), [c.lower() for c in candidates], n=1, cutoff=0.6)
+        close = [c for c in candidates if close and c.lower() == close[0]]
+    return close[0] if close else None
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _valid_keys(section: str) -> str:
+    if section == "parameters":
+        return "valid keys of [parameters]: the parameters of the Hamiltonian (name = number) and positive"
+    planned = _planned_keys(section)
+    text = f"valid keys of [{section}]: {', '.join(_keys(section))}"
+    return text + (f" (known, not supported yet: {', '.join(planned)})" if planned else "")
+
+
+def _valid_sections() -> str:
+    planned = [k[0] for k in NOT_SUPPORTED_YET if len(k) == 1]
+    return (f"valid sections: {', '.join(f'[{s}]' for s in SECTIONS)}"
+            f" (known, not supported yet: {', '.join(f'[{s}]' for s in planned)})")
+
+
+def _priority(err) -> int:
+    loc, kind = err["loc"], err["type"]
+    if len(loc) == 1:
+        return 0
+    return 1 if kind == "extra_forbidden" else 2
+
+
+def _explain(exc: ValidationError, data: dict, where: str) -> str:
+    errors = sorted(exc.errors(), key=_priority)
+    first = errors[0]
+    extra_in = {e["loc"][0] for e in errors if e["type"] == "extra_forbidden" and len(e["loc"]) == 2}
+    # a missing key next to an unknown one in the same section is one problem (a misspelling)
+    problems = {tuple(e["loc"][:2]) for e in errors
+                if not (e["type"] == "missing" and len(e["loc"]) == 2 and e["loc"][0] in extra_in)}
+    more = len(problems) - 1
+    line = _explain_one(first, data, where)
+    return line + (f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else "")
+
+
+def _explain_one(err, data: dict, where: str) -> str:
+    loc, kind, value = tuple(err["loc"]), err["type"], err.get("input")
+    section = loc[0]
+    if len(loc) == 1:
+        value = data.get(section)
+        if kind == "missing":
+            return (f"{where}: no [{section}] section; a model file needs [model] with "
+                    "hamiltonian = \"...\" (see 'semiclassical schema' or docs/model_file.md)")
+        if kind == "extra_forbidden":
+            if (section,) in NOT_SUPPORTED_YET:
+                return (f"{where}: section [{section}] ({NOT_SUPPORTED_YET[(section,)]}) is known but not "
+                        f"supported yet: remove it; {_valid_sections()}")
+            if not isinstance(value, (dict, list)):
+                owner = [s for s in SECTIONS if section in _keys(s)]
+                hint = f" (did you mean [{owner[0]}] {section}?)" if owner else ""
+                return (f"{where}: key {section!r} is outside any section{hint}; write it under its "
+                        f"section header; {_valid_sections()}")
+            near = _nearest(section, list(SECTIONS) + [k[0] for k in NOT_SUPPORTED_YET if len(k) == 1])
+            hint = f" (did you mean [{near}]?)" if near else ""
+            return f"{where}: unknown section [{section}]{hint}; {_valid_sections()}"
+        # a section that is not a table
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
+                    f"not an array of tables [[{section}]]")
+        return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
+                f"got {section} = {_toml(value)} ({_kind(value)})")
+    key = loc[1]
+    if kind == "extra_forbidden":
+        if (section, key) in NOT_SUPPORTED_YET:
+            return (f"{where}: [{section}] {key} ({NOT_SUPPORTED_YET[(section, key)]}) is known but not "
+                    f"supported yet: remove it; {_valid_keys(section)}")
+        near = _nearest(key, _keys(section) + _planned_keys(section))
+        if near in _planned_keys(section):
+            hint = f" (did you mean {near}? it is known but not supported yet)"
+        elif near:
+            hint = f" (did you mean {near}?)"
+        else:
+            owner = [s for s in SECTIONS if s != section and key in _keys(s)]
+            hint = f" ({key} belongs in [{owner[0]}])" if owner else ""
+        return f"{where}: [{section}] unknown key {key!r}{hint}; {_valid_keys(section)}"
+    if kind == "missing":
+        return (f"{where}: [{section}] has no {key} (required: {key} = \"...\"); "
+                f"{_valid_keys(section)}")
+    field_info = SECTIONS[section].model_fields.get(key)
+    if section == "model" and key == "hamiltonian":
+        value = data[section][key]
+        return (f"{where}: [model] hamiltonian must be a string or a 2x2 list of strings "
+                f"(e.g. [[\"M\", \"kx - I*ky\"], [\"kx + I*ky\", \"-M\"]]), got {_short(value)} ({_kind(value)})")
+    if section == "disorder" and key == "type":
+        value = data[section][key]
+        supported = ", ".join(f'"{t}"' for t in DisorderSection.model_fields["type"].annotation.__args__)
+        if isinstance(value, str) and value in PLANNED_DISORDER_TYPES:
+            return (f"{where}: [disorder] type = \"{value}\" ({PLANNED_DISORDER_TYPES[value]}) is known but "
+                    f"not supported yet; supported: {supported}")
+        near = _nearest(value, list(DisorderSection.model_fields["type"].annotation.__args__)
+                        + list(PLANNED_DISORDER_TYPES)) if isinstance(value, str) else None
+        hint = ""
+        if near:
+            hint = f" (did you mean {near}?{' it is known but not supported yet' if near in PLANNED_DISORDER_TYPES else ''})"
+        return (f"{where}: [disorder] type = {_toml(value)} is not a disorder type{hint}; supported: {supported}"
+                f" (known, not supported yet: {', '.join(PLANNED_DISORDER_TYPES)})")
+    if section == "parameters" and key == "positive":
+        value = data[section][key]
+        return (f"{where}: [parameters] positive must be an array of parameter names, e.g. positive = "
+                f"[\"m\", \"v\"], got {_short(value)}")
+    value = data[section][key] if isinstance(data.get(section), dict) and key in data[section] else value
+    if kind in ("float_type", "float_parsing"):
+        fix = ""
+        if isinstance(value, str):
+            try:
+                float(value)
+                fix = f": write {key} = {value.strip()} without quotes"
+            except ValueError:
+                pass
+        what = "a parameter value" if section == "parameters" else f"[{section}] {key}"
+        return (f"{where}: [{section}] {key} = {_short(value)} is {_kind(value)}; {what} must be a real "
+                f"number{fix}")
+    if kind == "finite_number":
+        return f"{where}: [{section}] {key} = {_short(value)} must be a finite number"
+    if kind == "greater_than":
+        return (f"{where}: [{section}] {key} = {_short(value)} must be a positive number"
+                f"{' (W = n_i u0^2 > 0)' if key == 'W' else ''}")
+    if kind in ("string_type",):
+        return f"{where}: [{section}] {key} = {_short(value)} is {_kind(value)}; it must be a string"
+    desc = field_info.description if field_info else ""
+    return f"{where}: [{section}] {key} = {_short(value)}: {err['msg']}{f' ({desc})' if desc else ''}"
+
+
+def _short(value) -> str:
+    text = _toml(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
+    params = dict(spec.parameters.model_extra or {})
+    positive = list(spec.parameters.positive)
+    for n in params:
+        meaning = reserved_name_meaning(n)
+        if meaning:
+            raise SemiclassicalError(f"{where}: [parameters] {n} is a reserved name: {n} is {meaning}; "
+                                     f"rename the parameter (e.g. {n}0)")
+        if n in parsing.RESERVED:
+            raise SemiclassicalError(f"{where}: [parameters] {n} is a name of the Hamiltonian language "
+                                     f"({', '.join(sorted(parsing.RESERVED))}); rename the parameter")
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", n):
+            raise SemiclassicalError(f"{where}: [parameters] {n!r} is not a plain identifier (letters, digits, "
+                                     "underscore, starting with a letter); rename the parameter")
+    for n in positive:
+        if n not in params:
+            near = _nearest(n, params)
+            hint = f" (did you mean {near}?)" if near else ""
+            raise SemiclassicalError(f"{where}: [parameters] positive lists {n!r}, which is not a parameter"
+                                     f"{hint}; parameters: {', '.join(params) or 'none'}")
+        if params[n] <= 0:
+            raise SemiclassicalError(f"{where}: [parameters] {n} = {params[n]:g} but positive lists {n}: "
+                                     f"give a positive default or remove {n} from positive")
+    mag = spec.model.magnetization
+    if mag is not None and mag not in params:
+        near = _nearest(mag, params)
+        hint = f" (did you mean {near}?)" if near else ""
+        raise SemiclassicalError(f"{where}: [model] magnetization = \"{mag}\" is not a parameter{hint}; "
+                                 f"parameters: {', '.join(params) or 'none'}")
+    d = spec.disorder
+    given = set(data.get("disorder", {}))
+    disorder = Disorder(d.type, d.W, defaulted=tuple(k for k in ("type", "W") if k not in given))
+    negative = tuple(n for n, v in params.items() if v < 0 and n not in positive)
+    ham = spec.model.hamiltonian
+    try:
+        model = cls.from_string(ham, params, name=spec.model.name or path.stem, negative=negative,
+                                positive=tuple(positive), disorder=disorder)
+    except SemiclassicalError as exc:
+        raise SemiclassicalError(f"{where}: [model] hamiltonian: {exc}") from None
+    used = {s.name for s in model.matrix.free_symbols}
+    unused = [n for n in params if n not in used]
+    if unused:
+        uses = sorted(n for n in params if n in used)
+        raise SemiclassicalError(
+            f"{where}: [parameters] {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not used by the "
+            f"Hamiltonian (it uses {', '.join(uses) or 'no parameter'}); remove {'it' if len(unused) == 1 else 'them'} "
+            "or use it in [model] hamiltonian")
+    model.magnetization = mag
+    return model
+
+
+# ------------------------------------------------------------------ reference (docs/, README)
+def _type_text(prop: dict) -> str:
+    if "anyOf" in prop:
+        return " or ".join(_type_text(p) for p in prop["anyOf"])
+    if "const" in prop:
+        return f'"{prop["const"]}"'
+    if "enum" in prop:
+        return " \\| ".join(f'"{v}"' for v in prop["enum"])
+    t = prop.get("type")
+    if t == "number":
+        bound = " > 0" if prop.get("exclusiveMinimum") == 0 else ""
+        return f"real number{bound}"
+    if t == "array":
+        if prop.get("minItems") == 2 and prop.get("maxItems") == 2 and prop["items"].get("type") == "array":
+            return "2x2 array of strings"
+        return f"array of {_type_text(prop['items'])}s"
+    return {"string": "string"}.get(t, str(t))
+
+
+def reference_markdown() -> str:
+    """The key-by-key reference of the model file, rendered from the definition (Markdown)."""
+    schema = ModelFileSpec.model_json_schema()
+    defs = schema["$defs"]
+    lines = []
+    for section, model in SECTIONS.items():
+        sub = defs[model.__name__]
+        lines += [f"**[{section}]** — {model.__doc__.split(':', 1)[1].strip()}", "",
+                  "| key | type | default | units | meaning |", "|---|---|---|---|---|"]
+        required = set(sub.get("required", ()))
+        for key, prop in sub["properties"].items():
+            default = prop.get("x-default", _toml(prop["default"]) if "default" in prop else None)
+            default = "required" if key in required else default
+            lines.append(f"| `{key}` | {_type_text(prop)} | {default} | {prop.get('x-units', '—')} | "
+                         f"{prop.get('description', '')} |")
+        if section == "parameters":
+            lines.append(f"| *name* | real number | required | the parameter's | "
+                         f"{sub['additionalProperties']['description']}; every parameter of the Hamiltonian, "
+                         f"each used by it; not one of {', '.join(sorted(reserved_names()))} |")
+        for key, meaning in NOT_SUPPORTED_YET.items():
+            if len(key) == 2 and key[0] == section:
+                lines.append(f"| `{key[1]}` | — | — | — | known, not supported yet: {meaning} |")
+        if section == "disorder":
+            for t, meaning in PLANNED_DISORDER_TYPES.items():
+                lines.append(f"| `type = \"{t}\"` | — | — | — | known, not supported yet: {meaning} |")
+        lines.append("")
+    for key, meaning in NOT_SUPPORTED_YET.items():
+        if len(key) == 1:
+            lines += [f"**[{key[0]}]** — known, not supported yet: {meaning}.", ""]
+    lines.append("Reserved names (never a parameter): " + "; ".join(
+        f"`{n}` — {reserved_name_meaning(n)}" for n in sorted(reserved_names())) + ".")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+DOC_HEADER = """\
+# The model file
+
+<!-- generated by semiclassical.modelfile.render_doc(); edit the definition there, then run
+     python -c "from semiclassical.modelfile import write_docs; write_docs('.')"  -->
+
+A model file is TOML (DESIGN.md section 4). Every section and key below is defined once, in
+`semiclassical.modelfile`; the loader (`TwoBandModel.from_toml`, every command that takes `MODEL`),
+the JSON Schema (`semiclassical schema`) and this page all come from that definition.
+
+```toml
+#:schema ./model-file.schema.json
+[model]
+name = "rashba-ferromagnet"
+hamiltonian = "k**2/(2*m) + alpha*(kx*sy - ky*sx) + Delta*sz"   # or a 2x2 list of strings
+magnetization = "Delta"
+
+[parameters]
+m = 1.0
+alpha = 1.0
+Delta = 0.5
+positive = ["m"]
+
+[disorder]
+type = "white-noise"
+W = 0.01
+```
+
+The file is read strictly. An unknown section or key, a value of the wrong type or out of range,
+a parameter the Hamiltonian does not use, a reserved name, and a section, key or disorder type that
+the toolkit knows but does not support yet are each one error line that names the file, the section
+and the key, lists the valid keys and suggests the nearest (`[disorde]`: "did you mean
+[disorder]?"). From Python that line is a `SemiclassicalError`; the command line prints it and exits
+with status 2. Nothing is ignored, and defaults are stated: without a `[disorder]` section the model
+has white noise with W = 0.01, `model.disorder.defaulted == ("type", "W")` and
+`model.disorder.describe()` reads "white noise, W = 0.01 (default)".
+
+Units: natural units built from the parameters (ħ = e = 1 unless set with `--set hbar=...`,
+`--set e=...`); "energy" is the unit of the Hamiltonian, "area" that of real space.
+
+## Keys
+
+"""
+
+DOC_FOOTER = """
+## Editors and the JSON Schema
+
+`semiclassical schema` prints the JSON Schema (draft 2020-12) of the model file; the copy in
+`models/model-file.schema.json` is the same text. Editors with a TOML language server that reads
+JSON Schemas (Taplo, the "Even Better TOML" extension of VS Code) validate and complete a model file
+whose first line is `#:schema ./model-file.schema.json` (a path relative to the file). The schema
+states the supported keys only; the keys that are known but not supported yet are named in its
+description and rejected by the loader with a line that says so.
+
+Example model files, each loaded and validated by the tests: `models/*.toml` (one per built-in
+model, and a Rashba 2DEG).
+"""
+
+
+def render_doc() -> str:
+    """docs/model_file.md, rendered from the definition."""
+    return DOC_HEADER + reference_markdown() + DOC_FOOTER
+
+
+README_BEGIN = "<!-- model-file reference: generated by semiclassical.modelfile; do not edit by hand -->"
+README_END = "<!-- end of model-file reference -->"
+
+
+def render_readme(readme: str) -> str:
+    """``readme`` with the block between README_BEGIN and README_END replaced by the reference."""
+    start, end = readme.index(README_BEGIN), readme.index(README_END)
+    return readme[:start] + README_BEGIN + "\n" + reference_markdown() + readme[end:]
+
+
+def schema_text() -> str:
+    import json
+
+    return json.dumps(json_schema(), indent=2) + "\n"
+
+
+def write_docs(root=".") -> None:
+    """Regenerate docs/model_file.md, the README block and models/model-file.schema.json under ``root``."""
+    root = Path(root)
+    (root / "docs" / "model_file.md").write_text(render_doc())
+    readme = root / "README.md"
+    readme.write_text(render_readme(readme.read_text()))
+    (root / "models" / "model-file.schema.json").write_text(schema_text())
+
+
+__all__ = ["ModelFileSpec", "ModelSection", "ParametersSection", "DisorderSection", "NOT_SUPPORTED_YET",
+           "PLANNED_DISORDER_TYPES", "DISORDER_PARAMETERS", "RESERVED_QUANTITIES", "json_schema", "load",
+           "reference_markdown", "render_doc", "reserved_names", "reserved_name_meaning", "write_docs"]
+
