@@ -2,7 +2,7 @@
 
     H = k^2/(2m) + alpha (kx sy - ky sx) + Delta sz
 
-entered as a string, exactly as in a model file (DESIGN.md section 4):
+entered as a string, exactly as in a model file (docs/design.md section 4):
 
     [model]
     name = "rashba-ferromagnet"

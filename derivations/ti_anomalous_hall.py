@@ -8,7 +8,7 @@ alone; the paper's printed forms (``semiclassical.paper``) are only set beside t
     from semiclassical.derivations import ti_anomalous_hall
     steps = ti_anomalous_hall.derive()                 # the same steps, as data
 
-Conventions (DESIGN.md section 3): charge -e, E = E_x xhat, per unit E_x and unit area,
+Conventions (docs/design.md section 3): charge -e, E = E_x xhat, per unit E_x and unit area,
 sigma in units of e^2/hbar; W = n_i u0^2 (the paper's u0^2); 1/tau = pi W rho/hbar.
 Scenario of Sec. VI: 0 < M < eF, one Fermi circle in the upper band.
 """

@@ -29,7 +29,7 @@ def test_numeric_model_is_hermitian_with_exact_derivatives(name):
 
 
 def test_defaults_and_keywords():
-    """Defaults are the catalogue's; hbar and e default to 1 (DESIGN.md section 3)."""
+    """Defaults are the catalogue's; hbar and e default to 1 (docs/design.md section 3)."""
     m = numeric_model("ti-surface")
     assert (m.hbar, m.e, m.name, m.isotropic) == (1.0, 1.0, "ti-surface", True)
     # paper Eq. 68 at k = 0: H = M sz with the catalogue's M

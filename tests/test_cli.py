@@ -1,4 +1,4 @@
-"""Command line: one clear error line, exit status (DESIGN.md section 4)."""
+"""Command line: one clear error line, exit status (docs/design.md section 4)."""
 import json
 
 import pytest

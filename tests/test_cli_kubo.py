@@ -1,4 +1,4 @@
-"""`semiclassical evaluate ... --kubo`: the Kubo-Streda map in the evaluate JSON (DESIGN.md section 4)."""
+"""`semiclassical evaluate ... --kubo`: the Kubo-Streda map in the evaluate JSON (docs/design.md section 4)."""
 import json
 
 import pytest

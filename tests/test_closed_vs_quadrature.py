@@ -1,4 +1,4 @@
-"""Every closed form against the independent quadrature engine (DESIGN.md section 5, item 1).
+"""Every closed form against the independent quadrature engine (docs/design.md section 5, item 1).
 
 The closed forms come from :class:`Derivation` in a random k-dependent eigenvector gauge; the
 quadrature engine never reads them (numeric eigenvectors in another random gauge, exact Fermi-

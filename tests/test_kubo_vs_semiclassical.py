@@ -1,7 +1,7 @@
 """Semiclassical totals (closed form and quadrature, skew reading T) against the Kubo-Streda NCA engine.
 
 The paper's claim: the semiclassical theory reproduces the non-crossing-approximation Kubo
-result (DESIGN.md section 5.3). The three engines share no code: the closed form comes from the
+result (docs/design.md section 5.3). The three engines share no code: the closed form comes from the
 symbolic pipeline (Derivation), the quadrature and Kubo engines from the NumericModel alone.
 
 Tolerance. The Kubo engine reports an absolute error for each W^0 piece (the change of the

@@ -1,6 +1,6 @@
 """Eigen-system and Berry geometry of a covariant two-band model at a symbolic k-point.
 
-Bloch-sphere form (DESIGN.md section 6): with d = |d|(sin a cos phi, sin a sin phi, cos a),
+Bloch-sphere form (docs/design.md section 6): with d = |d|(sin a cos phi, sin a sin phi, cos a),
 cos a = d_z/|d|, sin a = d_perp/|d|, e^{i phi} = w e^{i J theta}, the canonical gauge is
 
     |u^+> = ( cos(a/2),  sin(a/2) w u^J )^T ,      |u^-> = ( -sin(a/2) w* u^-J,  cos(a/2) )^T ,

@@ -43,11 +43,17 @@ MODELS = {
 }
 
 
+#: the magnetization (exchange) parameter of the built-in models that have one (the torque of `derive`)
+MAGNETIZATION = {"ti-surface": "M", "rashba-ferromagnet": "Delta"}
+
+
 def get(name_or_path: str) -> TwoBandModel:
     """A built-in model by name, or a model file (``*.toml``)."""
     if name_or_path in MODELS:
         ham, params, _ = MODELS[name_or_path]
-        return TwoBandModel.from_string(ham, params, name=name_or_path)
+        model = TwoBandModel.from_string(ham, params, name=name_or_path)
+        model.magnetization = MAGNETIZATION.get(name_or_path)
+        return model
     if name_or_path.endswith(".toml") or Path(name_or_path).is_dir():   # a directory: one clear line
         return TwoBandModel.from_toml(name_or_path)
     raise SemiclassicalError(
@@ -65,7 +71,7 @@ def numeric_model(name: str, **values) -> NumericModel:
     """The catalogue model ``name`` as numbers: the input of the quadrature and Kubo engines.
 
     ``values`` are keyword parameters of the model (see :data:`MODELS`), plus ``hbar`` and ``e``
-    (default 1, DESIGN.md section 3); every parameter not given takes the catalogue's default.
+    (default 1, docs/design.md section 3); every parameter not given takes the catalogue's default.
     Any real value is accepted, zero and either sign included: the numeric model only lambdifies
     H(k) and its exact derivatives dH/dkx, dH/dky (:meth:`NumericModel.from_sympy`), so the sign
     assumptions of the symbolic parameters play no role here. ``hbar`` enters H only where the

@@ -1,4 +1,4 @@
-"""The `semiclassical` command (DESIGN.md section 4).
+"""The `semiclassical` command (docs/design.md section 4).
 
     semiclassical reproduce [--json] [--out DIR [--pdf]]
     semiclassical derive MODEL [--set eF=X] [--only KEY,...] [--latex | --json]
@@ -230,7 +230,7 @@ def _progress(line):
 
 
 def _strict(x):
-    """JSON without NaN or Infinity (DESIGN.md section 4): a non-finite number becomes null."""
+    """JSON without NaN or Infinity (docs/design.md section 4): a non-finite number becomes null."""
     if isinstance(x, float) and not math.isfinite(x):
         return None
     if isinstance(x, dict):
@@ -311,7 +311,7 @@ def cmd_schema(args):
 
 # ------------------------------------------------------------------------------ main
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors on one line (DESIGN.md section 4: never more than one line)."""
+    """argparse with usage errors on one line (docs/design.md section 4: never more than one line)."""
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")

@@ -2,7 +2,7 @@
 
 A :class:`Derivation` caches the symbolic work per scenario (which circles cross eF), so that
 sweeping eF or parameters within one scenario re-uses one derivation and only lambdified
-functions run (DESIGN.md section 6).
+functions run (docs/design.md section 6).
 """
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ class Derivation:
         """A closed form in eF and the parameters, valid in the scenario of ``values``.
 
         ``simplify``: one rational normal form (``together`` -> ``cancel`` -> ``factor``), which for
-        the paper's model is as short as ``sympy.simplify`` and 7x faster (DESIGN.md section 6);
+        the paper's model is as short as ``sympy.simplify`` and 7x faster (docs/design.md section 6);
         ``simplify`` itself is tried only when that form stays long (radicals it cannot cancel),
         and the shorter of the two is kept.
         """
@@ -223,7 +223,7 @@ class Derivation:
 
 
 def with_defaults(values: dict) -> dict:
-    """hbar = 1 unless given (DESIGN.md section 3: numerics take hbar and e as parameters, default 1)."""
+    """hbar = 1 unless given (docs/design.md section 3: numerics take hbar and e as parameters, default 1)."""
     return {"hbar": 1.0, **values}
 
 

@@ -2,7 +2,7 @@
 
 Every problem with user input (a Hamiltonian, a parameter, a Fermi level) is raised as
 :class:`SemiclassicalError` with a single line saying what is wrong and how to fix it; the
-command line prints that line and exits non-zero, never a traceback (DESIGN.md section 4).
+command line prints that line and exits non-zero, never a traceback (docs/design.md section 4).
 """
 
 

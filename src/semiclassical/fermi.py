@@ -3,7 +3,7 @@
 For an energy shell eps, each band m contributes the circles k_c with eps^m(k_c) = eps. Then
 
     sum_k' delta(eps - eps^{m'}_{k'}) F(k') = sum_{circles c of band m'} rho_c <F>_theta',
-    rho_c = k_c / (2 pi hbar |v_c|),   hbar v_c = d eps^{m'}/dk at k_c       (DESIGN.md section 3)
+    rho_c = k_c / (2 pi hbar |v_c|),   hbar v_c = d eps^{m'}/dk at k_c       (docs/design.md section 3)
 
 and <F>_theta' is the constant Fourier harmonic of F (exact; no ``integrate``).
 

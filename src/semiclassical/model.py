@@ -11,7 +11,7 @@ d_perp = hbar v k, dz = M. Covariant models get closed forms (Fermi-surface aver
 Fourier harmonics); every model, covariant or not, gets numerics.
 
 Internally the polar angle enters through ``u = e^{i t}`` (a Laurent variable): angular
-averages are then constant terms of Laurent polynomials (DESIGN.md section 6).
+averages are then constant terms of Laurent polynomials (docs/design.md section 6).
 """
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ class TwoBandModel:
 
     @classmethod
     def from_toml(cls, path):
-        """From a model file (DESIGN.md section 4), read strictly: every section, key and value is
+        """From a model file (docs/design.md section 4), read strictly: every section, key and value is
         checked against the one definition in :mod:`semiclassical.modelfile`; any mistake is one
         :class:`SemiclassicalError` line naming the file, the section and the key."""
         from .modelfile import load

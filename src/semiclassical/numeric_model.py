@@ -6,7 +6,7 @@ momentum derivatives, vectorised over arrays of k, plus the spin operators and t
 hbar, e. Building one from a SymPy matrix lambdifies the Hamiltonian itself and its exact
 derivatives dH/dkx, dH/dky (never derived quantities such as eigenvectors or curvature).
 
-Conventions (DESIGN.md section 3): bands are indexed 0 = lower (the paper's "-"), 1 = upper
+Conventions (docs/design.md section 3): bands are indexed 0 = lower (the paper's "-"), 1 = upper
 ("+"); electron charge -e; spin operators are Pauli matrices unless a model says otherwise.
 """
 from __future__ import annotations

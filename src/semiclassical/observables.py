@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 __all__ = ["Observable", "REGISTRY", "W0_PIECES", "register", "get", "pieces_of"]
 
-#: the W^0 pieces in the paper's counting, summed into ``total`` (DESIGN.md section 3, Eqs. 52, 63)
+#: the W^0 pieces in the paper's counting, summed into ``total`` (docs/design.md section 3, Eqs. 52, 63)
 W0_PIECES = ("intrinsic", "extrinsic", "side_jump", "skew")
 
 

@@ -1,4 +1,4 @@
-"""Safe parsing of Hamiltonian strings and TOML model files (DESIGN.md section 4).
+"""Safe parsing of Hamiltonian strings and TOML model files (docs/design.md section 4).
 
 No ``eval`` of any kind: SymPy's ``sympify``/``parse_expr`` evaluate their input, so a string is
 parsed with Python's :mod:`ast` and the SymPy expression is built node by node from an
@@ -153,7 +153,7 @@ def _add(a, b):
 
 
 def namespace(parameters: dict[str, sp.Symbol]) -> dict:
-    """Names a Hamiltonian string may use (DESIGN.md section 4)."""
+    """Names a Hamiltonian string may use (docs/design.md section 4)."""
     names = {"kx": kx, "ky": ky, "k": sp.sqrt(kx**2 + ky**2), "hbar": hbar}
     names.update(PAULI)
     names.update(_CONSTANTS)

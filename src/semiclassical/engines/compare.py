@@ -6,7 +6,7 @@ number that two engines both report: engines agree on ``key.piece`` when
     |a - b| <= 20 (err_a + err_b) + max(tol_a, tol_b) * scale,
 
 with err the engines' own absolute error estimates (0 for the closed form), tol their stated
-relative accuracies (closed form 1e-12, quadrature and Kubo-Streda 1e-8: DESIGN.md section 5) and
+relative accuracies (closed form 1e-12, quadrature and Kubo-Streda 1e-8: docs/design.md section 5) and
 scale the largest magnitude among the W^0 pieces of that observable in either engine (for the 1/W
 piece: its own magnitude). The factor 20 is the margin the Kubo-vs-semiclassical tests use on the
 Richardson-extrapolation error estimate (tests/test_kubo_vs_semiclassical.py). Numbers an engine marks
@@ -95,7 +95,7 @@ class Comparison:
                 "disagreements": [d.as_dict() for d in self.disagreements]}
 
     def as_dict(self) -> dict:
-        """The ``evaluate --json`` map (DESIGN.md section 4): closed-form maps at the top level,
+        """The ``evaluate --json`` map (docs/design.md section 4): closed-form maps at the top level,
         one map per other engine, ``agreement``."""
         p = self.problem
         out = {"model": p.model.name, "parameters": p.parameters, "disorder": p.disorder.describe(),

@@ -4,7 +4,7 @@ A :class:`Response` is one engine's answer to one :class:`~semiclassical.engines
 for each registered observable (:mod:`semiclassical.observables`) a map piece -> number, ``None``
 where the engine does not compute that piece; optional absolute error estimates of the same shape;
 the engine's own doubts about its numbers; notes; and free-form metadata. Serialized by
-:meth:`Response.as_dict`, it is the ``evaluate --json`` map of that engine (DESIGN.md section 4).
+:meth:`Response.as_dict`, it is the ``evaluate --json`` map of that engine (docs/design.md section 4).
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ form of any model quantity is read. Modules, one job each:
 - :mod:`.response`    current (Eq. 52) and spin density (Eq. 63) piece by piece, adaptive accuracy
 
 Entry points: :func:`evaluate`, :func:`convergence_table` (keyword ``skew_reading="T"|"C"|"B"``; the
-reading used is in ``meta["skew_reading"]``). Conventions: README "Conventions" section, DESIGN.md
+reading used is in ``meta["skew_reading"]``). Conventions: README "Conventions" section, docs/design.md
 section 3. Inputs for the built-in models: ``semiclassical.catalogue.numeric_model(name, **values)``.
 """
 from .bands import BandData, band_data

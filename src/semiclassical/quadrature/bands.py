@@ -1,6 +1,6 @@
 """Band data of a two-band Hamiltonian at arbitrary arrays of k, from numeric eigenvectors only.
 
-Conventions (README "Conventions" section, DESIGN.md section 3): band 0 = lower ("-"), 1 = upper ("+");
+Conventions (README "Conventions" section, docs/design.md section 3): band 0 = lower ("-"), 1 = upper ("+");
 eigenvectors are the columns of ``vectors`` (orbital index first, band index last) in a random
 k-dependent gauge (:class:`~semiclassical.quadrature.gauge.RandomGauge`). No eigenvector is ever
 differentiated: every geometric quantity is built from matrix elements of dH/dk between

@@ -1,7 +1,7 @@
 """The on-shell Born collision integral on discretized shells (paper Eqs. 16-20, 28, 33).
 
 White-noise disorder <U(r)U(r')> = W delta(r - r'); the correlator is built from numeric
-overlaps only (README "Conventions" / DESIGN.md section 3: the general form of Eq. 10, indices
+overlaps only (README "Conventions" / docs/design.md section 3: the general form of Eq. 10, indices
 kept distinct):
 
     <U^{ab}_{kk'} U^{cd}_{k'k}> = W <u^a_k|u^b_{k'}> <u^c_{k'}|u^d_k>.

@@ -8,7 +8,7 @@ annulus); contour c of band m is made of the c-th smallest root at every angle, 
 the same number of roots at every angle (contours star-shaped around k = 0); otherwise the radius
 is ambiguous and a :class:`~semiclassical.errors.SemiclassicalError` is raised.
 
-Quadrature (README "Conventions" section, DESIGN.md section 3): int d^2k/(2 pi)^2 delta(E - eps_m(k)) F
+Quadrature (README "Conventions" section, docs/design.md section 3): int d^2k/(2 pi)^2 delta(E - eps_m(k)) F
     = int dtheta/(2 pi)^2 k_c F/|d eps_m/dk|_radial  ->  sum_j w_j F_j,
     w_j = k_c(theta_j)/|d eps_m/dk|_radial (2 pi/N)/(2 pi)^2,
 the periodic trapezoid rule, spectrally convergent for an analytic integrand.

@@ -23,7 +23,7 @@ T for d0 = const (TI), but not when d0(k) varies. "B" uses the rotating form of 
 (one third of reading C's skew terms for the TI surface). Every other piece is the same in all
 readings. The reading used is recorded in ``meta["skew_reading"]``, ``meta["skew_by_shell"]``
 splits the skew pieces by energy shell (one Fermi entry for T). Units and sign conventions: README
-"Conventions" section, DESIGN.md section 3.
+"Conventions" section, docs/design.md section 3.
 
 Nothing here reads a closed form: H(k) is diagonalised numerically in a random gauge, delta
 functions are resolved exactly on the discretized contours, and the Boltzmann equations are solved

@@ -1,6 +1,6 @@
 """Sub-leading distributions n^sj (Eqs. 37-38) and n^sk (Eqs. 31, 33, 35) on discretized shells.
 
-Side jump (gauge-invariant reading of Eq. 38; README "Conventions", DESIGN.md section 3):
+Side jump (gauge-invariant reading of Eq. 38; README "Conventions", docs/design.md section 3):
     [J_E(n_FD)]^m_k = (2 pi/hbar)(d n_FD/d eps) e E . sum_{m'k'} W |O|^2 dr delta(eps^{m'}_{k'} - eps^m_k),
     |O|^2 dr = Im[ conj(O) (<D u^m_k|u^{m'}_{k'}> + <u^m_k|D u^{m'}_{k'}>) ],  O = <u^m_k|u^{m'}_{k'}>.
 With d n_FD/d eps = -delta(eps - eF) it lives on the Fermi shell: J_E = delta(eps - eF) j_i,
