@@ -34,7 +34,7 @@ def test_evaluate_json_shape(capsys):
 
 
 def test_derive_runs(capsys):
-    assert main(["derive", "rashba-ferromagnet", "--json"]) == 0
+    assert main(["derive", "rashba-ferromagnet", "--set", "eF=0.2", "--budget", "2", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"]
 
 

@@ -73,7 +73,8 @@ def test_a_perturbed_closed_form_is_flagged(monkeypatch, capsys):
 def test_evaluate_json_is_strict_and_echoes_the_disorder(capsys):
     assert main(["evaluate", "rashba-ferromagnet", "--set", "eF=1.0", "--json"]) == 0
     out = _strict_json(capsys.readouterr().out)
-    assert out["disorder"] == "white noise, W = 0.01 (default)"
+    assert out["disorder"]["description"] == "white noise, W = 0.01 (default)"
+    assert out["disorder"]["W"] == 0.01 and "W" in out["disorder"]["defaulted"]
     assert out["agreement"]["agree"]
     assert out["quadrature"]["error"]["sigma_yx"]["skew"] > 0
 

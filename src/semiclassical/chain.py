@@ -40,7 +40,7 @@ from .results import Result
 
 __all__ = ["CIRCLE_VARIABLES", "GEOMETRY_KEYS", "SCENARIO_KEYS", "derive_chain", "geometry", "scenario_results",
            "scenario_label", "explicit_within", "normal_form", "scenario_energies", "time_limit",
-           "intrinsic_spin_form", "DEFAULT_BUDGET"]
+           "intrinsic_spin_form", "BudgetExceeded", "DEFAULT_BUDGET"]
 
 #: what each circle symbol means (c = the circle's tag, "1", "2", ...)
 CIRCLE_VARIABLES = {
@@ -233,7 +233,7 @@ def normal_form(x, budget: float = DEFAULT_BUDGET):
     try:
         with time_limit(budget):
             return sp.factor(sp.cancel(sp.together(x)))
-    except TimeoutError:
+    except BudgetExceeded:
         return x
 
 
@@ -293,19 +293,26 @@ def scenario_energies(bs: BlochSystem, values: dict, samples: int = 20001) -> li
 
 
 # ------------------------------------------------------------------------------ explicit forms
+class BudgetExceeded(BaseException):
+    """Raised by :func:`time_limit`; a BaseException so that no ``except Exception`` inside SymPy swallows it."""
+
+
 @contextmanager
 def time_limit(seconds: float):
-    """Raise TimeoutError after ``seconds`` (main thread on Unix; elsewhere no limit)."""
+    """Raise :class:`BudgetExceeded` after ``seconds`` (main thread on Unix; elsewhere no limit).
+
+    The alarm repeats every 0.2 s until the block is left, in case one is swallowed on the way.
+    """
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
 
     def fire(*_):
-        raise TimeoutError
+        raise BudgetExceeded
 
     old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
     try:
         yield
     finally:
@@ -327,7 +334,7 @@ def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget
     try:
         with time_limit(budget):
             r.explicit = r.map(lambda x: D.explicit(x, sc, values))
-    except TimeoutError:
+    except BudgetExceeded:
         r.explicit_note = f"not made explicit within the {budget:g} s budget (--budget); circle form kept"
     except SemiclassicalError as exc:
         r.explicit_note = str(exc)

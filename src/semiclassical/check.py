@@ -234,5 +234,5 @@ def _symbolic_zero(expr, budget):
     try:
         with chain.time_limit(budget):
             return True if sp.simplify(expr) == 0 else None
-    except TimeoutError:
+    except chain.BudgetExceeded:
         return None
