@@ -274,15 +274,15 @@ def _kind(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _toml(value) -> str:
+def toml_literal(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
+        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k} = {toml_literal(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 
@@ -344,7 +344,7 @@ def _explain_one(err, data: dict, where: str) -> str:
             return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
                     f"not an array of tables [[{section}]]")
         return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
-                f"got {section} = {_toml(value)} ({_kind(value)})")
+                f"got {section} = {toml_literal(value)} ({_kind(value)})")
     key = loc[1]
     if kind == "extra_forbidden":
         if (section, key) in NOT_SUPPORTED_YET:
@@ -378,7 +378,7 @@ def _explain_one(err, data: dict, where: str) -> str:
         hint = ""
         if near:
             hint = f" (did you mean {near}?{' it is known but not supported yet' if near in PLANNED_DISORDER_TYPES else ''})"
-        return (f"{where}: [disorder] type = {_toml(value)} is not a disorder type{hint}; supported: {supported}"
+        return (f"{where}: [disorder] type = {toml_literal(value)} is not a disorder type{hint}; supported: {supported}"
                 f" (known, not supported yet: {', '.join(PLANNED_DISORDER_TYPES)})")
     if section == "parameters" and key == "positive":
         value = data[section][key]
@@ -408,7 +408,7 @@ def _explain_one(err, data: dict, where: str) -> str:
 
 
 def _short(value) -> str:
-    text = _toml(value)
+    text = toml_literal(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -464,148 +464,13 @@ def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
 
 
 # ------------------------------------------------------------------ reference (docs/, README)
-def _type_text(prop: dict) -> str:
-    if "anyOf" in prop:
-        return " or ".join(_type_text(p) for p in prop["anyOf"])
-    if "const" in prop:
-        return f'"{prop["const"]}"'
-    if "enum" in prop:
-        return " \\| ".join(f'"{v}"' for v in prop["enum"])
-    t = prop.get("type")
-    if t == "number":
-        bound = " > 0" if prop.get("exclusiveMinimum") == 0 else ""
-        return f"real number{bound}"
-    if t == "array":
-        if prop.get("minItems") == 2 and prop.get("maxItems") == 2 and prop["items"].get("type") == "array":
-            return "2x2 array of strings"
-        return f"array of {_type_text(prop['items'])}s"
-    return {"string": "string"}.get(t, str(t))
-
-
-def reference_markdown() -> str:
-    """The key-by-key reference of the model file, rendered from the definition (Markdown)."""
-    schema = ModelFileSpec.model_json_schema()
-    defs = schema["$defs"]
-    lines = []
-    for section, model in SECTIONS.items():
-        sub = defs[model.__name__]
-        lines += [f"**[{section}]** — {model.__doc__.split(':', 1)[1].strip()}", "",
-                  "| key | type | default | units | meaning |", "|---|---|---|---|---|"]
-        required = set(sub.get("required", ()))
-        for key, prop in sub["properties"].items():
-            default = prop.get("x-default", _toml(prop["default"]) if "default" in prop else None)
-            default = "required" if key in required else default
-            lines.append(f"| `{key}` | {_type_text(prop)} | {default} | {prop.get('x-units', '—')} | "
-                         f"{prop.get('description', '')} |")
-        if section == "parameters":
-            lines.append(f"| *name* | real number | required | the parameter's | "
-                         f"{sub['additionalProperties']['description']}; every parameter of the Hamiltonian, "
-                         f"each used by it; not one of {', '.join(sorted(reserved_names()))} |")
-        for key, meaning in NOT_SUPPORTED_YET.items():
-            if len(key) == 2 and key[0] == section:
-                lines.append(f"| `{key[1]}` | — | — | — | known, not supported yet: {meaning} |")
-        if section == "disorder":
-            for t, meaning in PLANNED_DISORDER_TYPES.items():
-                lines.append(f"| `type = \"{t}\"` | — | — | — | known, not supported yet: {meaning} |")
-        lines.append("")
-    for key, meaning in NOT_SUPPORTED_YET.items():
-        if len(key) == 1:
-            lines += [f"**[{key[0]}]** — known, not supported yet: {meaning}.", ""]
-    lines.append("Reserved names (never a parameter): " + "; ".join(
-        f"`{n}` — {reserved_name_meaning(n)}" for n in sorted(reserved_names())) + ".")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-DOC_HEADER = """\
-# The model file
-
-<!-- generated by semiclassical.modelfile.render_doc(); edit the definition there, then run
-     python -c "from semiclassical.modelfile import write_docs; write_docs('.')"  -->
-
-A model file is TOML (docs/design.md section 4). Every section and key below is defined once, in
-`semiclassical.modelfile`; the loader (`TwoBandModel.from_toml`, every command that takes `MODEL`),
-the JSON Schema (`semiclassical schema`) and this page all come from that definition.
-
-```toml
-#:schema ./model-file.schema.json
-[model]
-name = "rashba-ferromagnet"
-hamiltonian = "k**2/(2*m) + alpha*(kx*sy - ky*sx) + Delta*sz"   # or a 2x2 list of strings
-magnetization = "Delta"
-
-[parameters]
-m = 1.0
-alpha = 1.0
-Delta = 0.5
-positive = ["m"]
-
-[disorder]
-type = "white-noise"
-W = 0.01
-```
-
-The file is read strictly. An unknown section or key, a value of the wrong type or out of range,
-a parameter the Hamiltonian does not use, a reserved name, and a section, key or disorder type that
-the toolkit knows but does not support yet are each one error line that names the file, the section
-and the key, lists the valid keys and suggests the nearest (`[disorde]`: "did you mean
-[disorder]?"). From Python that line is a `SemiclassicalError`; the command line prints it and exits
-with status 2. Nothing is ignored, and defaults are stated: without a `[disorder]` section the model
-has white noise with W = 0.01, `model.disorder.defaulted == ("type", "W")` and
-`model.disorder.describe()` reads "white noise, W = 0.01 (default)".
-
-Units: natural units built from the parameters (ħ = e = 1 unless set with `--set hbar=...`,
-`--set e=...`); "energy" is the unit of the Hamiltonian, "area" that of real space.
-
-## Keys
-
-"""
-
-DOC_FOOTER = """
-## Editors and the JSON Schema
-
-`semiclassical schema` prints the JSON Schema (draft 2020-12) of the model file; the copy in
-`models/model-file.schema.json` is the same text. Editors with a TOML language server that reads
-JSON Schemas (Taplo, the "Even Better TOML" extension of VS Code) validate and complete a model file
-whose first line is `#:schema ./model-file.schema.json` (a path relative to the file). The schema
-states the supported keys only; the keys that are known but not supported yet are named in its
-description and rejected by the loader with a line that says so.
-
-Example model files, each loaded and validated by the tests: `models/*.toml` (one per built-in
-model, and a Rashba 2DEG).
-"""
-
-
-def render_doc() -> str:
-    """docs/model_file.md, rendered from the definition."""
-    return DOC_HEADER + reference_markdown() + DOC_FOOTER
-
-
-README_BEGIN = "<!-- model-file reference: generated by semiclassical.modelfile; do not edit by hand -->"
-README_END = "<!-- end of model-file reference -->"
-
-
-def render_readme(readme: str) -> str:
-    """``readme`` with the block between README_BEGIN and README_END replaced by the reference."""
-    start, end = readme.index(README_BEGIN), readme.index(README_END)
-    return readme[:start] + README_BEGIN + "\n" + reference_markdown() + readme[end:]
-
-
 def schema_text() -> str:
     import json
 
     return json.dumps(json_schema(), indent=2) + "\n"
 
 
-def write_docs(root=".") -> None:
-    """Regenerate docs/model_file.md, the README block and models/model-file.schema.json under ``root``."""
-    root = Path(root)
-    (root / "docs" / "model_file.md").write_text(render_doc())
-    readme = root / "README.md"
-    readme.write_text(render_readme(readme.read_text()))
-    (root / "models" / "model-file.schema.json").write_text(schema_text())
-
-
 __all__ = ["ModelFileSpec", "ModelSection", "ParametersSection", "DisorderSection", "NOT_SUPPORTED_YET",
            "PLANNED_DISORDER_TYPES", "DISORDER_PARAMETERS", "RESERVED_QUANTITIES", "json_schema", "load",
-           "reference_markdown", "render_doc", "reserved_names", "reserved_name_meaning", "write_docs"]
+           "reserved_names", "reserved_name_meaning", "schema_text"]
 
