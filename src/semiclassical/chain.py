@@ -350,8 +350,8 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
     """
     from .engines.closed_form import derivation_for
 
-    D = derivation_for(model, skew_reading)
     base = model.resolve_values({k: v for k, v in (values or {}).items() if k != "eF"})
+    D = derivation_for(model, skew_reading, base)   # the sign case of these values (D.model.sign_description)
     energies = [float(values["eF"])] if values and "eF" in values else scenario_energies(D.bs, base)
     if not model.is_covariant:
         raise SemiclassicalError(f"model {model.name!r} is not rotationally covariant: no closed form to derive; "

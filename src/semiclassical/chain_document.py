@@ -20,8 +20,14 @@ def _variables_text():
     return [f"  {name:<6} {meaning}" for name, meaning in CIRCLE_VARIABLES.items()]
 
 
+def _case(model) -> str:
+    """Which signs of the parameters the printed forms assume (:meth:`TwoBandModel.sign_case`)."""
+    return (f"{model.sign_description} (the forms assume these signs; another sign is another case: "
+            "derive again with --set NAME=VALUE)") if model.parameters else "no parameters"
+
+
 def as_text(model, geometry, scenarios) -> str:
-    lines = [f"model {model.name}: H = {sp.sstr(model.matrix)}", f"gauge: {GAUGE}",
+    lines = [f"model {model.name}: H = {sp.sstr(model.matrix)}", f"sign case: {_case(model)}", f"gauge: {GAUGE}",
              "circle variables (c = 1, 2, ... numbers the circles of a scenario):", *_variables_text(), "",
              "geometry (generic point k, u = e^(i theta)):"]
     lines += [f"  {r}" for r in geometry]
@@ -80,7 +86,7 @@ def as_latex_document(model, geometry, scenarios) -> str:
     lines = [r"\documentclass[10pt]{article}", r"\usepackage[margin=2cm]{geometry}",
              r"\usepackage{amsmath,amssymb}", r"\allowdisplaybreaks", r"\begin{document}",
              f"\\section*{{Semiclassical theory of {_escape(model.name)}}}",
-             f"$H = {sp.latex(model.matrix)}$. Gauge: {_escape(GAUGE)}.",
+             f"$H = {sp.latex(model.matrix)}$. Sign case: {_escape(_case(model))}. Gauge: {_escape(GAUGE)}.",
              r"\subsection*{Circle variables}", r"\begin{itemize}"]
     lines += [f"\\item \\texttt{{{_escape(n)}}}: {_escape(m)}" for n, m in CIRCLE_VARIABLES.items()]
     lines += [r"\end{itemize}", r"\subsection*{Geometry}"]
@@ -98,5 +104,5 @@ def as_json(model, geometry, scenarios) -> dict:
     results = [r.to_json("geometry") for r in geometry]
     for label, rs in scenarios:
         results += [r.to_json(label) for r in rs]
-    return {"model": model.name, "hamiltonian": sp.sstr(model.matrix), "gauge": GAUGE,
+    return {"model": model.name, "hamiltonian": sp.sstr(model.matrix), "sign_case": _case(model), "gauge": GAUGE,
             "variables": CIRCLE_VARIABLES, "results": results}

@@ -142,8 +142,9 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
     from .parsing import hbar, parse_scalar
 
     model.require_covariant("`check`")
-    D = derivation_for(model, skew_reading)
     base = model.resolve_values({n: v for n, v in (values or {}).items()})
+    D = derivation_for(model, skew_reading, base)
+    model = D.model
     geometry = _split_key(key)[0] in chain.GEOMETRY_KEYS
     if "eF" not in base:
         # the first scenario with a Fermi circle at the default parameters

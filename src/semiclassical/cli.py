@@ -156,6 +156,7 @@ def cmd_derive(args):
     geometry, scenarios = chain.derive_chain(model, sets or None, budget=args.budget,
                                              magnetization=getattr(model, "magnetization", None),
                                              skew_reading=args.skew_reading)
+    model = model.sign_case(model.resolve_values(sets))   # the forms below hold in this sign case
     if only:
         geometry = [r for r in geometry if _selected(r.key, only)]
         scenarios = [(label, [r for r in rs if _selected(r.key, only)]) for label, rs in scenarios]

@@ -107,6 +107,11 @@ class TwoBandModel:
     source: str = ""
     #: name of the magnetization (exchange) parameter, ``[model] magnetization`` of a model file
     magnetization: str | None = None
+    #: parameters the user declared positive (``[parameters] positive``, ``positive=``): a value <= 0
+    #: is then an error; every other parameter may take any real value (see :meth:`sign_case`)
+    declared_positive: tuple = ()
+    #: parameters set to zero in this sign case (their symbol no longer appears in the matrix)
+    zero: tuple = ()
 
     def __post_init__(self):
         self.matrix = sp.Matrix(self.matrix)
@@ -119,8 +124,9 @@ class TwoBandModel:
         """From a Hamiltonian string in Pauli matrices (or a 2x2 list of strings).
 
         ``parameters`` is a dict name -> numeric default (or a list of names); names listed in
-        ``negative`` are negative symbols, those in ``positive`` positive, all others positive.
-        ``disorder`` is a :class:`~semiclassical.disorder.Disorder` (default: white noise, W = 0.01).
+        ``negative`` start as negative symbols, all others as positive ones; any parameter may still be
+        given any real value (:meth:`sign_case`), except those listed in ``positive``, which the user
+        declares positive (a value <= 0 is then an error). ``disorder`` is a :class:`~semiclassical.disorder.Disorder` (default: white noise, W = 0.01).
         """
         values = dict(parameters) if isinstance(parameters, dict) else {}
         names = list(parameters or [])
@@ -132,7 +138,7 @@ class TwoBandModel:
         syms = {n: parsing.parameter_symbol(n, negative=n in negative) for n in names}
         mat = parsing.parse_hamiltonian(hamiltonian, syms)
         return cls(mat, syms, {n: float(v) for n, v in values.items()}, name,
-                   _disorder(disorder), str(hamiltonian))
+                   _disorder(disorder), str(hamiltonian), declared_positive=tuple(positive))
 
     @classmethod
     def from_matrix(cls, matrix, values=None, *, name="model"):
@@ -199,6 +205,10 @@ class TwoBandModel:
                 "the Hamiltonian is not Hermitian for real momenta and parameters "
                 f"(H - H^dagger has entry {next(x for x in anti if x != 0)}); check the off-diagonal terms"
             )
+        if all(sp.expand(x) == 0 for x in self.d_vector[1:]):
+            raise SemiclassicalError(
+                "H is a multiple of the identity (d = 0 at every k): the two bands are degenerate everywhere, "
+                "with no spin texture or Berry curvature; add a term in sx, sy or sz")
 
     # ----------------------------------------------------------------- decomposition
     @cached_property
@@ -301,17 +311,57 @@ class TwoBandModel:
                 f"missing value for parameter(s) {', '.join(missing)}; give them with --set NAME=VALUE"
                 " or under [parameters] in the model file"
             )
-        for n, v in vals.items():
-            sym = self.symbols.get(n)
-            if sym is not None and sym.is_positive and v <= 0:
+        for n in self.declared_positive:
+            if n in vals and vals[n] <= 0:
                 raise SemiclassicalError(
-                    f"parameter {n} = {v} must be positive (declared positive); for the other sign use a model"
-                    f" whose {n} is declared negative (a negative default in the model file, or negative=('{n}',))")
-            if sym is not None and sym.is_negative and v >= 0:
-                raise SemiclassicalError(
-                    f"parameter {n} = {v} must be negative (declared negative); for the other sign use a model"
-                    f" whose {n} has a positive default")
+                    f"parameter {n} = {vals[n]:g} must be positive (the model declares {n} positive); give a "
+                    f"positive value, or remove {n} from [parameters] positive to allow any sign")
         return vals
+
+    # ----------------------------------------------------------------- sign cases
+    def sign_case(self, values: dict) -> "TwoBandModel":
+        """This model with each parameter's symbol of the sign of its value in ``values``.
+
+        Closed forms are derived with sign-definite symbols (SymPy writes sqrt(M**2) = M only for a
+        positive M, and the half-angle eigenvectors need the sign of d_z and d_perp), so every sign
+        pattern of the parameters is its own derivation: a parameter of the other sign gets a
+        negative (or positive) symbol of the same name, a parameter set to zero is substituted in
+        the matrix (a gapless model is then derived as such). Cached per sign pattern; the model
+        itself when the pattern is its own (docs/design.md section 2, "sign cases").
+        """
+        pattern = tuple((n, _sign(values[n])) for n in self.parameters if n in values)
+        own = tuple((n, 0 if n in self.zero else -1 if s.is_negative else 1)
+                    for n, s in self.parameters.items() if n in values)
+        if pattern == own:
+            return self
+        cases = self.__dict__.setdefault("_sign_cases", {})
+        if pattern not in cases:
+            cases[pattern] = self._build_case(dict(pattern), values)
+        return cases[pattern]
+
+    def _build_case(self, signs: dict, values: dict) -> "TwoBandModel":
+        zero = tuple(n for n, s in signs.items() if s == 0)
+        syms = {n: (sym if signs.get(n, 0) == 0 else parsing.parameter_symbol(n, negative=signs[n] < 0))
+                for n, sym in self.parameters.items()}
+        repl = {sym: (0 if n in zero else syms[n]) for n, sym in self.parameters.items() if n in signs}
+        matrix = self.matrix.xreplace(repl).applyfunc(sp.expand)
+        if matrix.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+            names = ", ".join(f"{n} = 0" for n in zero)
+            raise SemiclassicalError(f"{names} makes the Hamiltonian singular (a division by zero in H); "
+                                     "give a non-zero value")
+        where = ", ".join(f"{n} = {values[n]:g}" for n in zero)
+        try:
+            return TwoBandModel(matrix, syms, dict(self.values), self.name, self.disorder, self.source,
+                                self.magnetization, self.declared_positive, zero)
+        except SemiclassicalError as exc:
+            raise SemiclassicalError(f"with {where}: {exc}") from None
+
+    @property
+    def sign_description(self) -> str:
+        """The sign case of this model's closed forms, e.g. ``v > 0, M < 0`` (``M = 0`` for a zero)."""
+        parts = [f"{n} = 0" if n in self.zero else f"{n} {'<' if s.is_negative else '>'} 0"
+                 for n, s in self.parameters.items()]
+        return ", ".join(parts)
 
     def numeric(self, overrides=None, *, e=1.0):
         """The :class:`~semiclassical.numeric_model.NumericModel` at a parameter point."""
@@ -327,6 +377,10 @@ class TwoBandModel:
 
     def _repr_latex_(self):
         return f"$H = {sp.latex(self.matrix)}$"
+
+
+def _sign(x: float) -> int:
+    return 0 if x == 0 else (1 if x > 0 else -1)
 
 
 def _disorder(value):

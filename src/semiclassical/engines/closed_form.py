@@ -25,8 +25,12 @@ __all__ = ["ClosedForm", "derivation_for", "closed_form_tree"]
 _DERIVATIONS: dict = {}
 
 
-def derivation_for(model, skew_reading: str) -> Derivation:
-    """One cached :class:`Derivation` per (model object, skew reading)."""
+def derivation_for(model, skew_reading: str, values: dict | None = None) -> Derivation:
+    """One cached :class:`Derivation` per (model object, skew reading); with ``values``, of the sign
+    case of ``model`` at those values (:meth:`TwoBandModel.sign_case`: each sign pattern of the
+    parameters, and each parameter set to zero, is derived once)."""
+    if values is not None:
+        model = model.sign_case(values)
     key = (id(model), skew_reading)
     if key not in _DERIVATIONS:
         _DERIVATIONS[key] = (model, Derivation(model, skew_reading=skew_reading))
@@ -96,7 +100,7 @@ class ClosedForm(Engine):
         return None
 
     def evaluate(self, problem: Problem) -> Response:
-        return self.evaluate_with(derivation_for(problem.model, problem.skew_reading), problem)
+        return self.evaluate_with(derivation_for(problem.model, problem.skew_reading, problem.values), problem)
 
     def evaluate_with(self, D: Derivation, problem: Problem) -> Response:
         """:meth:`evaluate` with a given derivation (its gauge and skew reading)."""

@@ -71,6 +71,7 @@ class Problem:
                 raise SemiclassicalError(f"{name} = {v} must be positive ({name} is a magnitude)")
         for key in observables_:
             observables.get(key)
+        model.sign_case(values)   # a parameter at zero that makes H singular or k-independent: one clear line
         return cls(model, values, disorder, e, tuple(observables_), skew_reading)
 
     @property
