@@ -112,8 +112,8 @@ class ParametersSection(BaseModel):
 
     positive: list[str] = Field(
         default_factory=list,
-        description="names of parameters declared positive (their symbols are positive; "
-                    "their values must be > 0)",
+        description="names of parameters declared positive (a value <= 0 is then an error); every "
+                    "other parameter takes any real value, zero and either sign included",
         json_schema_extra={"x-default": "[]"})
 
 
