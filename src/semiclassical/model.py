@@ -260,11 +260,14 @@ class TwoBandModel:
         elif re == 0:
             phase, dperp = sp.I, im
         else:
-            ratio = sp.simplify(im / re)
-            if ratio.has(k):
+            # a constant phase of the winding term (e.g. v k e^{-i phi}): |c| as d_perp and the
+            # unimodular c/|c| as the phase, kept as simple as SymPy can write it (an exponential,
+            # not the (1 - i tan phi)/sqrt(1 + tan^2 phi) of the ratio im/re, which made every later
+            # polynomial step crawl)
+            dperp = sp.simplify(sp.sqrt(sp.expand(re**2 + im**2)))
+            phase = sp.simplify(sp.expand(c / dperp))
+            if phase.has(k):
                 return None, "the phase of d_x + i d_y varies with |k| (not supported in closed form)"
-            norm = sp.sqrt(1 + ratio**2)
-            phase, dperp = (1 + sp.I * ratio) / norm, sp.simplify(re * norm)
         return Covariance(J, phase, c0.get(0, sp.Integer(0)), cz.get(0, sp.Integer(0)), dperp), ""
 
     def require_covariant(self, what="this closed form"):

@@ -21,6 +21,11 @@ __all__ = ["Problem", "DEFAULT_OBSERVABLES"]
 DEFAULT_OBSERVABLES = ("sigma_yx", "sigma_xx", "spin_density.x", "spin_density.y", "spin_density.z")
 
 
+#: magnitudes a non-zero value may take (docs/design.md section 4, limits): squares and products of
+#: the values must stay far inside double precision (1e-308 .. 1e308)
+VALUE_RANGE = (1e-100, 1e100)
+
+
 def _model_disorder(model: TwoBandModel) -> Disorder:
     d = model.disorder
     if isinstance(d, Disorder):
@@ -56,6 +61,11 @@ class Problem:
         for name, v in sets.items():
             if not math.isfinite(float(v)):
                 raise SemiclassicalError(f"{name} = {v} is not a finite number: give a finite value")
+            if v != 0 and not VALUE_RANGE[0] <= abs(float(v)) <= VALUE_RANGE[1]:
+                raise SemiclassicalError(
+                    f"{name} = {v:g} is outside the accepted magnitudes {VALUE_RANGE[0]:g} to {VALUE_RANGE[1]:g} "
+                    "(or 0): the engines square and multiply values in double precision; use units in which "
+                    "the values are of order 1")
         values = model.resolve_values(sets)
         if "eF" not in values:
             raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
