@@ -14,7 +14,7 @@ import sympy as sp
 from . import response
 from .bloch import BlochSystem, Gauge
 from .errors import SemiclassicalError
-from .fermi import Shell, circle_values, eF, find_circles, match_radius, radial_functions, radius_expressions
+from .fermi import Shell, circle_values, eF, fermi_surface, match_radius, radius_expressions
 from .model import TwoBandModel, e, k
 from .parsing import hbar
 
@@ -68,12 +68,8 @@ class Derivation:
             raise SemiclassicalError("the Fermi energy is missing: give it with --set eF=VALUE")
         values = with_defaults(values)
         energy = float(values["eF"])
-        circles = tuple(find_circles(self.bs, values, energy))
-        f = radial_functions(self.bs, values)
-        tiny, huge = 1e-12, 1e6 * (1 + max([c[2] for c in circles], default=1.0))
-        zero = tuple(b for b in (1, -1) if float(f["d0"](tiny) + b * f["dd"](tiny)) < energy)
-        inf = tuple(b for b in (1, -1) if float(f["d0"](huge) + b * f["dd"](huge)) < energy)
-        sc = Scenario(circles, zero, inf)
+        surface = fermi_surface(self.bs, values, energy)  # every circle, from the band extrema
+        sc = Scenario(surface.circles, surface.filled_at_zero, surface.filled_at_infinity)
         if self._needs_mirrors():
             # located now: skew(sc) has no parameter values to find them with
             self._mirror_shells(sc, values)

@@ -20,7 +20,6 @@ import numpy as np
 import sympy as sp
 
 from .bloch import BlochSystem, Point
-from .errors import SemiclassicalError
 from .model import k
 from .parsing import hbar
 
@@ -87,48 +86,29 @@ def radial_functions(bs: BlochSystem, values: dict):
     return {n: sp.lambdify(k, sp.sympify(expr).subs(subs), "numpy") for n, expr in bs.radial.items()}
 
 
-def find_circles(bs: BlochSystem, values: dict, energy: float, kmax=None, samples=4000):
+def fermi_surface(bs: BlochSystem, values: dict, energy: float):
+    """The complete Fermi surface at ``energy``: a :class:`~semiclassical.fermi_scan.BandScan`.
+
+    Every root of eps_m(k) = energy on both bands, bracketed between the band extrema (module
+    :mod:`semiclassical.fermi_scan`: exact extremum candidates for bands polynomial in k, kmax from
+    the Cauchy bound of (energy - d0)^2 - |d|^2), and the occupation of each band at k = 0, oo.
+    """
+    from .fermi_scan import scan
+
+    subs = {bs.model.symbols[n]: v for n, v in values.items() if n in bs.model.symbols}
+    cov = bs.cov
+    d0 = sp.sympify(cov.d0).subs(subs)
+    dd2 = sp.expand(sp.sympify(cov.dperp**2 + cov.dz**2).subs(subs))
+    return scan(d0, dd2, energy)
+
+
+def find_circles(bs: BlochSystem, values: dict, energy: float):
     """Numeric Fermi circles at ``energy``: list of (band, vsign, k_c), sorted by band then k.
 
-    Radii are bracketed on a radial grid up to ``kmax`` (default: well beyond the largest
-    scale of the model) and refined with Brent's method to machine precision.
+    All of them (:func:`fermi_surface`), refined with Brent's method to machine precision; an
+    energy within the stated resolution of a band extremum raises (``fermi_scan.EXTREMUM_RTOL``).
     """
-    from scipy.optimize import brentq
-
-    f = radial_functions(bs, values)
-
-    def eps(band, kk):
-        return np.asarray(f["d0"](kk) + band * f["dd"](kk), float) * np.ones_like(kk)
-
-    if kmax is None:
-        kmax = _kmax(eps, energy)
-    grid = np.concatenate([np.linspace(1e-9, kmax, samples)])
-    out = []
-    for band in (+1, -1):
-        vals = eps(band, grid) - energy
-        for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]:
-            kc = brentq(lambda x: float(eps(band, x) - energy), grid[i], grid[i + 1], xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
-            h = 1e-6 * max(kc, 1e-6)
-            slope = (eps(band, kc + h) - eps(band, kc - h)) / (2 * h)
-            if abs(slope) < 1e-12:
-                raise SemiclassicalError(
-                    f"the Fermi level {energy} touches a band edge of band {band:+d} (zero velocity at k = {kc:.6g}); "
-                    "the semiclassical expansion needs a non-zero Fermi velocity: move eF"
-                )
-            out.append((band, int(np.sign(slope)), kc))
-    return sorted(out, key=lambda t: (-t[0], t[2]))
-
-
-def _kmax(eps, energy):
-    """A radius beyond which no band returns to ``energy`` (dispersions grow at large k)."""
-    kk = 1.0
-    for _ in range(60):
-        lo = min(eps(+1, kk), eps(-1, kk))
-        hi = max(eps(+1, kk), eps(-1, kk))
-        if (lo > abs(energy) * 4 + 1 or hi < -abs(energy) * 4 - 1) and kk > 8:
-            return kk
-        kk *= 2
-    return kk
+    return list(fermi_surface(bs, values, energy).circles)
 
 
 def circle_values(bs: BlochSystem, circle: Circle, values: dict, kc: float) -> dict:

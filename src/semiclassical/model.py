@@ -49,6 +49,20 @@ def conj_in(expr, laurent_vars):
     return sp.sympify(expr).xreplace(repl)
 
 
+def laurent_harmonics(expr, var) -> dict[int, sp.Expr]:
+    """As :func:`laurent_coefficients`, without expanding the coefficients (large coupled solutions):
+    each top-level term c var^n is read as it stands; only terms of another shape are expanded."""
+    out: dict[int, sp.Expr] = {}
+    for term in sp.Add.make_args(sp.sympify(expr)):
+        coeff, power = term.as_independent(var, as_Add=False)
+        n = 0 if power == 1 else 1 if power == var else (
+            int(power.exp) if power.is_Pow and power.base == var and power.exp.is_Integer else None)
+        parts = {n: coeff} if n is not None else laurent_coefficients(term, var)
+        for n, c in parts.items():
+            out[n] = out.get(n, 0) + c
+    return {n: c for n, c in out.items() if c != 0}
+
+
 def laurent_coefficients(expr, var) -> dict[int, sp.Expr]:
     """{n: c_n} with expr = sum_n c_n var^n; raises if expr is not a Laurent polynomial in var."""
     expr = sp.expand(expr)

@@ -11,7 +11,7 @@ import sympy as sp
 from . import kinetic
 from .bloch import BlochSystem, Gauge, Point
 from .fermi import Shell
-from .model import angular_average, e, k, laurent_coefficients
+from .model import angular_average, e, k, laurent_coefficients, laurent_harmonics
 from .parsing import hbar
 
 
@@ -22,10 +22,13 @@ def _fs_sum(shell: Shell, per_circle):
     rational) distribution coefficients.
     """
     total = sp.Integer(0)
+    # three or more circles: the coupled solution is too large to expand (23 s per coefficient
+    # for the ring model's three circles); split it into harmonics term by term instead
+    harmonics = laurent_coefficients if len(shell) < 3 else laurent_harmonics
     for c in shell.circles:
         X, g = per_circle(c)
         xl = laurent_coefficients(X, c.point.u)
-        gl = laurent_coefficients(g, c.point.u)
+        gl = harmonics(g, c.point.u)
         total += c.rho * sp.Add(*[xl[-l] * gl[l] for l in gl if -l in xl])
     return total
 
