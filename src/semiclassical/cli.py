@@ -268,6 +268,8 @@ def _compare(model, sets, skew_reading, engines):
 
 
 def _warn(result):
+    if result.validity is not None and result.validity.applicable is False:
+        print(f"semiclassical: warning: {result.validity.line}", file=sys.stderr)
     for d in result.disagreements:
         print(f"semiclassical: warning: engines disagree on {d}", file=sys.stderr)
 

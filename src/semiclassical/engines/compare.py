@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import observables
+from ..errors import SemiclassicalError
+from ..validity import Validity, assess
 from .base import ENGINES, get_engine
 from .problem import Problem
 from .result import Response, tree
@@ -84,6 +86,8 @@ class Comparison:
     unavailable: dict[str, str] = field(default_factory=dict)
     checked: int = 0
     disagreements: list[Disagreement] = field(default_factory=list)
+    #: is the weak-disorder expansion applicable here (:mod:`semiclassical.validity`)?
+    validity: Validity | None = None
 
     @property
     def agree(self) -> bool:
@@ -113,6 +117,8 @@ class Comparison:
             if name != "closed_form":
                 out[name] = r.as_dict()
         out["agreement"] = self.agreement()
+        if self.validity is not None:
+            out["validity"] = self.validity.as_dict()
         return out
 
     def __str__(self):
@@ -144,7 +150,7 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
         responses[name] = engine.evaluate(problem)
         if progress:
             progress(f"{engine.title} done in {time.perf_counter() - t0:.1f} s")
-    out = Comparison(problem, responses, unavailable)
+    out = Comparison(problem, responses, unavailable, validity=_validity(problem))
     names = list(responses)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
@@ -154,6 +160,13 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
     return out
 
 
+def _validity(problem: Problem) -> Validity:
+    try:
+        return assess(problem.model, problem.values, problem.W)
+    except SemiclassicalError as exc:   # a singular point: the engines say so themselves
+        return Validity(None, None, str(exc), None)
+
+
 def text_lines(c: Comparison):
     """The terminal form: one row per number, one column per engine, doubts and disagreements named."""
     p = c.problem
@@ -161,6 +174,8 @@ def text_lines(c: Comparison):
            f"skew reading {p.skew_reading}")
     for name, why in c.unavailable.items():
         yield f"{ENGINES[name].title}: none ({why})"
+    if c.validity is not None:
+        yield c.validity.line
     for r in c.responses.values():
         for n in r.notes:
             yield f"note: {n}"
