@@ -79,8 +79,8 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     solver = J0Solver(shell, W, hbar)
     g = leading.leading_distribution(solver, e, field)
     lead_balance = (solver.last_removed, solver.last_magnitude)
-    beta = extrinsic.extrinsic_velocity(shell, W, hbar)
-    gamma = extrinsic.extrinsic_spin(shell, W, hbar)
+    beta, beta_size = extrinsic.extrinsic_velocity(shell, W, hbar, with_size=True)
+    gamma, gamma_size = extrinsic.extrinsic_spin(shell, W, hbar, with_size=True)
     j_e = subleading.side_jump_source(shell, W, hbar, e, field)
     g_sj = subleading.side_jump_distribution(solver, j_e)
     sj_balance = (solver.last_removed, solver.last_magnitude)
@@ -105,6 +105,11 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
              "spin_W0": float(np.max([np.sum(shell.integrate(ag, np.abs(gamma))),
                                       np.sum(shell.integrate(agsj, np.abs(s))),
                                       np.sum(skew.observable("spin", absolute=True))]))}
+    # sizes of the W^0 summands before any cancellation (Eq. 47's terms, |.| each): the rounding
+    # scale of a W^0 family that vanishes by symmetry (every W^0 piece of a time-reversal-invariant
+    # model, e.g. d_z = 0), where the integrand sizes above are themselves rounding noise
+    sizes["summands"] = {"sigma_W0": e * float(np.sum(shell.integrate(ag, beta_size))),
+                         "spin_W0": float(np.sum(shell.integrate(ag, gamma_size)))}
     # source balance: fraction of a source that would change a shell's population (removed)
     skew_ref = max(skew.magnitude, sj_balance[1], 1e-300)
     balance = {"leading": lead_balance[0] / max(lead_balance[1], 1e-300),
@@ -124,11 +129,21 @@ def _families(terms: dict) -> dict[str, np.ndarray]:
             "spin_W0": np.concatenate([np.ravel(spin[p]) for p in W0_PIECES])}
 
 
+#: a family at most this many ulps of its summands' size is a zero by symmetry (_difference)
+_ROUNDING_SLACK = 1e4
+
+
 def _difference(a: dict, b: dict, sizes: dict) -> float:
     """Largest change of a family between two resolutions, relative to the family's integrand size."""
     worst = 0.0
+    summands = sizes.get("summands", {})
     for key in a:
         scale = max(np.max(np.abs(b[key])), sizes.get(key, 0.0))
+        floor = _ROUNDING_SLACK * np.finfo(float).eps * summands.get(key, 0.0)
+        if scale <= floor:
+            # the family vanishes by symmetry (values and integrands at the rounding level of its
+            # summands): a change is judged against the summands, the size its rounding error has
+            scale = summands[key]
         if scale > 0:
             worst = max(worst, float(np.max(np.abs(a[key] - b[key])) / scale))
     return worst
