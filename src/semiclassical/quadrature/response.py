@@ -149,6 +149,32 @@ def _difference(a: dict, b: dict, sizes: dict) -> float:
     return worst
 
 
+def rounding_floors(sizes: dict) -> dict:
+    """{"current": floor, "spin": floor}: below it a W^0 number is rounding noise of its summands.
+
+    Eq. 47's and Eq. 61's terms (and the side-jump and skew sources built from the same matrix
+    elements) are added with |.| each into ``sizes["summands"]``; a W^0 value within
+    _ROUNDING_SLACK ulps of that size cannot be told from zero (the whole family of a
+    time-reversal-invariant model, d_z = 0, where beta = gamma = 0 exactly).
+    """
+    summands = sizes.get("summands", {})
+    eps = _ROUNDING_SLACK * np.finfo(float).eps
+    return {"current": eps * summands.get("sigma_W0", 0.0), "spin": eps * summands.get("spin_W0", 0.0)}
+
+
+def zero_rounding_noise(terms: dict) -> None:
+    """Set every W^0 Fermi-surface number below its :func:`rounding_floors` to exactly 0, in place.
+
+    Such a number vanishes by symmetry up to rounding (docs/design.md, quadrature): reporting the
+    noise would have engines that give the exact zero (the closed form) flagged as disagreeing.
+    """
+    floors = rounding_floors(terms["sizes"])
+    for family in ("current", "spin"):
+        for piece in W0_PIECES:
+            x = np.asarray(terms[family][piece], float)
+            terms[family][piece] = np.where(np.abs(x) <= floors[family], 0.0, x)
+
+
 def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=1024, gauge=None,
                            kmax=None, field=(1.0, 0.0), skew_reading=DEFAULT_SKEW_READING):
     """Double the angle count until two successive Fermi-surface results agree to rtol."""
@@ -225,6 +251,7 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         terms = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field,
                                     skew_reading=skew_reading)
         n_used, change, history = n_theta, float("nan"), [(n_theta, None)]
+    zero_rounding_noise(terms)
     t1 = time.perf_counter()
     if sea:
         sea_res = converge_sea(model, eF, rtol=rtol, gauge=gauge, kmax=kmax, field=field,
@@ -293,7 +320,10 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
                                   "for rotationally covariant models)"),
         "transport_times": terms["transport_times"],
         # scales of the error estimates of the engine interface (engines/quadrature.py)
-        "integrand_sizes": {k: float(v) for k, v in terms["sizes"].items()},
+        "integrand_sizes": {k: float(v) for k, v in terms["sizes"].items() if k != "summands"},
+        # sizes of the W^0 summands before cancellation: the rounding scale of a family that
+        # vanishes by symmetry (d_z = 0), see _difference
+        "summand_sizes": {k: float(v) for k, v in terms["sizes"].get("summands", {}).items()},
         "sea_errors": _sea_errors(sea_res),
         "gauge_seed": gauge_seed,
         "seconds": {"fermi_surface": t1 - t0, "fermi_sea": t2 - t1},

@@ -32,27 +32,63 @@ from .contours import angle_grid, auto_kmax, find_contours
 from .gauge import RandomGauge
 
 
-def sea_integrand(model: NumericModel, kx, ky, gauge=None, field=(1.0, 0.0)) -> np.ndarray:
-    """(Omega^m, s^int,m_x, s^int,m_y, s^int,m_z) at arrays of k: shape S + (2 band, 4)."""
+def sea_integrand(model: NumericModel, kx, ky, gauge=None, field=(1.0, 0.0), *, with_size=False):
+    """(Omega^m, s^int,m_x, s^int,m_y, s^int,m_z) at arrays of k: shape S + (2 band, 4).
+
+    ``with_size``: also the sizes of the same components before cancellation, the moduli of the
+    products of matrix elements that Eqs. 43 and 57 add (2 |<m|dxH|n><n|dyH|m>|/gap^2 and
+    (e/hbar)(|T^mn E.R'^nm| + |E.R'^mn T^nm|)). They set the rounding level of a component that
+    vanishes by symmetry, where |X| itself is only rounding noise (Omega of a model with d_z = 0).
+    """
     bd = band_data(model, kx, ky, gauge)
     sint = bd.intrinsic_spin(field)                           # S + (3, 2)
-    return np.concatenate([bd.berry_curvature[..., None], np.swapaxes(sint, -1, -2)], axis=-1)
+    x = np.concatenate([bd.berry_curvature[..., None], np.swapaxes(sint, -1, -2)], axis=-1)
+    if not with_size:
+        return x
+    dx, dy = bd.dh_band[..., 0, :, :], bd.dh_band[..., 1, :, :]
+    omega = 2 * np.sum(np.abs(dx * np.swapaxes(dy, -1, -2)) * bd._inverse_gaps**2, axis=-1)
+    er = np.abs(np.einsum("a,...amn->...mn", np.asarray(field, float), bd.berry_connection))
+    t = np.abs(bd.torque_operator)
+    spin = bd.e / bd.hbar * np.diagonal(t @ er[..., None, :, :] + er[..., None, :, :] @ t,
+                                        axis1=-2, axis2=-1)   # S + (3, 2)
+    size = np.concatenate([omega[..., None], np.swapaxes(spin, -1, -2)], axis=-1)
+    return x, np.maximum(size, np.abs(x))
 
 
-def _filled_intervals(model, eF, theta, K, contours):
-    """[(band, a(theta), b(theta))] of the filled radial intervals inside [0, K]."""
+#: an angular sum of terms of size |x| is known to no better than about this many eps times sum |x|
+_ROUNDING = 64 * np.finfo(float).eps
+
+
+def _drop_rounding(total: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """``total`` with each component that is below the rounding level of its sum set to exactly 0.
+
+    A component that vanishes by symmetry (Omega of a model with d_z = 0; the cos(theta)/k^2 parts
+    of s^int, whose angular average is zero) would otherwise be rounding noise of size eps sum|x|,
+    which an adaptive rule tries in vain to resolve (at large k that noise is not even integrable:
+    |s^int| ~ 1/k^2). Zeroing it changes the integral by less than its own rounding error.
+    """
+    return np.where(np.abs(total) <= _ROUNDING * size, 0.0, total)
+
+
+def _open_intervals(model, eF, theta, K, contours):
+    """[(0, a(theta), b(theta))]: the radial intervals inside [0, K] where exactly one band is filled.
+
+    Omega^+ + Omega^- = 0 and s^int,+ + s^int,- = 0 pointwise (two bands: the band-diagonal
+    elements of a commutator and of Eq. 43 are opposite), so sum_m n_FD(eps^m) X^m vanishes where
+    both bands are filled, as where none is; only the lower band alone (eps^- < eF < eps^+)
+    contributes. Leaving out the doubly filled disc is exact, and it keeps the integration away
+    from a band touching (X ~ 1/k^2 at a Dirac point, which no adaptive rule resolves cheaply).
+    """
+    radii = [c.k for c in contours]
+    edges = np.sort(np.stack([np.zeros_like(theta), *radii, np.full_like(theta, K)]), axis=0)
     out = []
-    for m in (0, 1):
-        radii = sorted((c.k for c in contours if c.band == m), key=lambda r: r.mean())
-        edges = [np.zeros_like(theta)] + radii + [np.full_like(theta, K)]
-        for a, b in zip(edges[:-1], edges[1:]):
-            mid = 0.5 * (a + b)
-            en = band_energies(model, mid * np.cos(theta), mid * np.sin(theta))[..., m]
-            filled = en < eF
-            if np.all(filled):
-                out.append((m, a, b))
-            elif np.any(filled):
-                raise SemiclassicalError("filled region of the Fermi sea is not star-shaped around k = 0")
+    for a, b in zip(edges[:-1], edges[1:]):
+        mid = 0.5 * (a + b)
+        filled = np.sum(band_energies(model, mid * np.cos(theta), mid * np.sin(theta)) < eF, axis=-1)
+        if np.all(filled == 1):
+            out.append((0, a, b))
+        elif np.any(filled == 1):
+            raise SemiclassicalError("filled region of the Fermi sea is not star-shaped around k = 0")
     return out
 
 
@@ -61,7 +97,8 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     """sum_m int d^2k/(2pi)^2 X^m n_FD for X = (Omega, s^int) on an n_theta angle grid.
 
     Returns {"sigma_int": (e^2/hbar) sum Omega n_FD, "spin_int": (3,), "error": quad estimate,
-    "size": integrals of |X| over region I (scale for error control), "K": K}.
+    "size": integrals of the summand sizes (sea_integrand) over region I, the scale for error
+    control, "K": K}.
     """
     if kmax is None:
         kmax = auto_kmax(model, eF)
@@ -69,7 +106,7 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     probe = find_contours(model, eF, n_theta, kmax=kmax, theta0=theta[0])
     rmax = max((c.k.max() for c in probe), default=0.0)
     K = max(2.0 * rmax, kmax / 16.0)
-    intervals = _filled_intervals(model, eF, theta, K, probe)
+    intervals = _open_intervals(model, eF, theta, K, probe)
     dtheta = 2 * np.pi / n_theta / (2 * np.pi) ** 2
     cos, sin = np.cos(theta), np.sin(theta)
 
@@ -77,10 +114,10 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
         total = np.zeros(4)
         for m, a, b in intervals:
             k = a + (b - a) * t
-            x = sea_integrand(model, k * cos, k * sin, gauge, field)[:, m, :]
-            if absolute:
-                x = np.abs(x)
-            total += dtheta * np.sum(((b - a) * k)[:, None] * x, axis=0)
+            x, size = sea_integrand(model, k * cos, k * sin, gauge, field, with_size=True)
+            w = ((b - a) * k)[:, None]
+            size = np.sum(w * size[:, m, :], axis=0)
+            total += dtheta * (size if absolute else _drop_rounding(np.sum(w * x[:, m, :], axis=0), size))
         return total
 
     # region II: which bands stay filled beyond K (per angle; must not depend on the angle)
@@ -88,7 +125,8 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     filled_far = en_far < eF
     if np.any(filled_far != filled_far[:1]):
         raise SemiclassicalError("occupation at large k depends on the direction; the Fermi sea is unbounded")
-    bands_far = [m for m in (0, 1) if filled_far[0, m]]
+    # as in region I, only the lower band alone contributes (both filled: Omega^+ + Omega^- = 0)
+    bands_far = [0] if filled_far[0].sum() == 1 else []
 
     unresolved = {"density": 0.0, "k": np.inf}
 
@@ -97,10 +135,9 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     offset = 0.6180339887498949 * 2 * np.pi / n_theta
 
     def theta_sum(k, th):
-        """Sum over the angles th of the filled bands' integrand, and of its modulus."""
-        x = sea_integrand(model, k * np.cos(th), k * np.sin(th), gauge, field)
-        x = sum(x[:, m, :] for m in bands_far)
-        return x.sum(axis=0), np.abs(x).sum(axis=0)
+        """Sum over the angles th of the lower band's integrand, and of its size."""
+        x, size = sea_integrand(model, k * np.cos(th), k * np.sin(th), gauge, field, with_size=True)
+        return x[:, 0, :].sum(axis=0), size[:, 0, :].sum(axis=0)
 
     def region2(t):
         # angle average inside, on the n_theta grid and on its midpoints: the difference of the two
@@ -113,21 +150,23 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
         n = n_theta
         total, size = theta_sum(k, offset + 2 * np.pi * np.arange(n) / n)
         mid, msize = theta_sum(k, offset + 2 * np.pi * (np.arange(n) + 0.5) / n)
-        avg = (total + mid) / (2 * n)
+        avg = _drop_rounding((total + mid) / (2 * n), (size + msize) / (2 * n))
         change = np.abs(mid - total).max() / (2 * n) * jac
-        floor = 64 * np.finfo(float).eps * ((size + msize) / (2 * n)).max() * jac
+        floor = _ROUNDING * ((size + msize) / (2 * n)).max() * jac
         if change > max(1e-3 * epsrel * tol_scale, floor):
             unresolved["density"] = max(unresolved["density"], float(change))
             unresolved["k"] = min(unresolved["k"], float(k))
         return jac * avg
 
-    r1, e1 = quad_vec(region1, 0.0, 1.0, epsrel=epsrel, epsabs=0.0, norm="max", limit=2000)
     # size of the integrand, int |X| over region I (rough: fixed 24-point Gauss-Legendre in t);
-    # it sets the absolute tolerance, so that components vanishing by symmetry converge
+    # it sets the absolute tolerance, so that components vanishing by symmetry (Omega of a model
+    # with d_z = 0: rounding noise only) converge instead of refining noise
     tg, wg = np.polynomial.legendre.leggauss(24)
     size = sum(0.5 * wi * region1(0.5 * (ti + 1), absolute=True) for ti, wi in zip(tg, wg))
     scale = max(np.abs(size).max(), 1e-300)
     tol_scale = scale
+    r1, e1 = quad_vec(region1, 0.0, 1.0, epsrel=epsrel, epsabs=1e-3 * epsrel * scale, norm="max",
+                      limit=2000)
     r2, e2 = quad_vec(region2, 0.0, 1.0, epsrel=epsrel, epsabs=1e-3 * epsrel * scale, norm="max",
                       limit=2000)
     total = r1 + r2
