@@ -227,15 +227,40 @@ def with_defaults(values: dict) -> dict:
     return {"hbar": 1.0, **values}
 
 
-def filled_intervals(sc: Scenario, band: int):
-    """(lo, hi) radial intervals where ``band`` is occupied, from its circles and its k = 0 state."""
-    radii = sorted(kc for b, s, kc in sc.circles if b == band)
-    filled = band in sc.filled_at_zero
+def singly_filled_intervals(sc: Scenario):
+    """(lo, hi) radial intervals where exactly one band (then the lower, -1) is occupied.
+
+    The Fermi-sea integrands of the two bands are opposite pointwise (Omega^+ = -Omega^-,
+    s^int,+ = -s^int,-: Eqs. 43, 57 for two bands), so sum_m n_FD X^m vanishes where both bands
+    are filled and only these intervals contribute, with the lower band's integrand. Integrating
+    the bands separately instead adds two large, nearly opposite integrals of a function that
+    varies on the scale of a small gap (k ~ M/v) or is singular at a band touching.
+    """
+    radii = sorted({kc for _, _, kc in sc.circles})
+    filled = {b: b in sc.filled_at_zero for b in (1, -1)}
     edges, lo = [], 0.0
     for r in radii:
-        if filled:
+        if sum(filled.values()) == 1:
             edges.append((lo, r))
-        filled, lo = not filled, r
-    if filled:
+        for b, _, kc in sc.circles:
+            if kc == r:
+                filled[b] = not filled[b]
+        lo = r
+    if sum(filled.values()) == 1:
         edges.append((lo, np.inf))
     return edges
+
+
+#: decades of k (model units) at which :func:`radial_pieces` cuts a Fermi-sea interval
+SEA_DECADES = tuple(10.0**j for j in range(-16, 5))
+
+
+def radial_pieces(lo: float, hi: float):
+    """(lo, hi) cut at k = 10^-16 ... 10^4: pieces on which an adaptive rule sees every scale.
+
+    A singly filled interval reaching k = 0 holds the structure of a small gap at k ~ M/v (the
+    in-gap intrinsic terms of a nearly massless Dirac cone), which one adaptive pass over [0, oo)
+    can miss entirely; on decade pieces each scale is sampled from the first pass.
+    """
+    cuts = [lo, *(c for c in SEA_DECADES if lo < c < hi), hi]
+    return list(zip(cuts[:-1], cuts[1:]))
