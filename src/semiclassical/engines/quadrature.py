@@ -28,13 +28,13 @@ def _errors(res: dict, values: dict) -> dict:
     acc = max(meta["rtol_requested"], meta["estimated_relative_accuracy"])
     sizes = meta.get("integrand_sizes", {})
     # a W^0 family that vanishes by symmetry is known to its summands' rounding level, not better
-    floors = rounding_floors({"summands": meta.get("summand_sizes", {})})
+    floors = rounding_floors({**sizes, "summands": meta.get("summand_sizes", {})})
     sea = meta.get("sea_errors", {})
     out = {}
     for key, pieces in values.items():
         obs = observables.get(key)
         fam = _FAMILY[obs.family]
-        err = {obs.leading: acc * sizes.get(f"{fam}_1/W", 0.0)}
+        err = {obs.leading: max(acc * sizes.get(f"{fam}_1/W", 0.0), floors[obs.leading])}
         for p in ("extrinsic", "side_jump", "skew"):
             err[p] = max(acc * sizes.get(f"{fam}_W0", 0.0), floors[obs.family])
         err["intrinsic"] = sea.get(key, 0.0)

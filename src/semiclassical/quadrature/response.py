@@ -154,7 +154,7 @@ def _difference(a: dict, b: dict, sizes: dict) -> float:
 
 
 def rounding_floors(sizes: dict) -> dict:
-    """{"current": floor, "spin": floor}: below it a W^0 number is rounding noise of its summands.
+    """{"current", "spin" (W^0), "drude", "edelstein" (1/W): floor}: below it a number is rounding noise.
 
     Eq. 47's and Eq. 61's terms (and the side-jump and skew sources built from the same matrix
     elements) are added with |.| each into ``sizes["summands"]``; a W^0 value within
@@ -163,20 +163,23 @@ def rounding_floors(sizes: dict) -> dict:
     """
     summands = sizes.get("summands", {})
     eps = _ROUNDING_SLACK * np.finfo(float).eps
-    return {"current": eps * summands.get("sigma_W0", 0.0), "spin": eps * summands.get("spin_W0", 0.0)}
+    return {"current": eps * summands.get("sigma_W0", 0.0), "spin": eps * summands.get("spin_W0", 0.0),
+            # the 1/W pieces add terms without cancellation: their integrand size is the scale
+            "drude": eps * sizes.get("sigma_1/W", 0.0), "edelstein": eps * sizes.get("spin_1/W", 0.0)}
 
 
 def zero_rounding_noise(terms: dict) -> None:
-    """Set every W^0 Fermi-surface number below its :func:`rounding_floors` to exactly 0, in place.
+    """Set every Fermi-surface number below its :func:`rounding_floors` to exactly 0, in place.
 
     Such a number vanishes by symmetry up to rounding (docs/design.md, quadrature): reporting the
     noise would have engines that give the exact zero (the closed form) flagged as disagreeing.
     """
     floors = rounding_floors(terms["sizes"])
-    for family in ("current", "spin"):
-        for piece in W0_PIECES:
+    for family, leading in (("current", "drude"), ("spin", "edelstein")):
+        for piece in W0_PIECES + (leading,):
             x = np.asarray(terms[family][piece], float)
-            terms[family][piece] = np.where(np.abs(x) <= floors[family], 0.0, x)
+            terms[family][piece] = np.where(np.abs(x) <= floors[leading if piece == leading else family],
+                                            0.0, x)
 
 
 def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=1024, gauge=None,
