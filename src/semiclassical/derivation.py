@@ -251,16 +251,28 @@ def singly_filled_intervals(sc: Scenario):
     return edges
 
 
-#: decades of k (model units) at which :func:`radial_pieces` cuts a Fermi-sea interval
+#: decades of k (model units) given to the radial quadrature of :func:`sea_integral` as break points
 SEA_DECADES = tuple(10.0**j for j in range(-16, 5))
 
 
-def radial_pieces(lo: float, hi: float):
-    """(lo, hi) cut at k = 10^-16 ... 10^4: pieces on which an adaptive rule sees every scale.
+def sea_integral(f, lo: float, hi: float, epsrel: float = 1e-12) -> float:
+    """int_lo^hi f(k) dk for a Fermi-sea integrand, with the decades k = 10^-16 ... 10^4 as breaks.
 
     A singly filled interval reaching k = 0 holds the structure of a small gap at k ~ M/v (the
     in-gap intrinsic terms of a nearly massless Dirac cone), which one adaptive pass over [0, oo)
-    can miss entirely; on decade pieces each scale is sampled from the first pass.
+    can miss entirely; with break points every scale is sampled from the first pass, under one
+    global tolerance (QAGP). A tail beyond the last break (hi = oo) is integrated to the finite
+    part's accuracy.
     """
-    cuts = [lo, *(c for c in SEA_DECADES if lo < c < hi), hi]
-    return list(zip(cuts[:-1], cuts[1:]))
+    from scipy.integrate import quad
+
+    top = min(hi, SEA_DECADES[-1]) if lo < SEA_DECADES[-1] else hi
+    total = 0.0
+    if top > lo and np.isfinite(top):
+        cuts = [c for c in SEA_DECADES if lo < c < top]
+        total, _ = quad(f, lo, top, points=cuts or None, epsabs=0, epsrel=epsrel, limit=500)
+    if hi > max(top, lo):
+        start = max(top, lo)
+        tail, _ = quad(f, start, hi, epsabs=epsrel * abs(total), epsrel=epsrel, limit=200)
+        total += tail
+    return float(total)

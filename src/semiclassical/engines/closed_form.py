@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..derivation import Derivation, radial_pieces, singly_filled_intervals
+from ..derivation import Derivation, sea_integral, singly_filled_intervals
 from ..fermi import W
 from ..model import e
 from ..observables import W0_PIECES
@@ -40,7 +40,6 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     extrinsic, side_jump, skew, total; drude of sigma_xx), ``spin_density.x|y`` (edelstein, the W^0
     pieces, total), ``circles``.
     """
-    from scipy.integrate import quad
 
     sc = D.scenario(values)
     lead, sk = D.leading(sc), D.skew(sc)
@@ -59,11 +58,10 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     sint = [0.0, 0.0]
     args, funcs = D.intrinsic_spin_functions()
     point = [num.get(a, e_value if a == e else None) for a in args[1:]]
-    for lo, hi in (p for iv in singly_filled_intervals(sc) for p in radial_pieces(*iv)):
+    for lo, hi in singly_filled_intervals(sc):
         for i in range(2):
             f = funcs[-1][i]
-            val_i, _ = quad(lambda x: float(np.real(f(x, *point))), lo, hi, epsabs=0, epsrel=1e-12, limit=200)
-            sint[i] += val_i
+            sint[i] += sea_integral(lambda x: float(np.real(f(x, *point))), lo, hi)
 
     sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
     for piece in ("extrinsic", "side_jump"):

@@ -175,10 +175,10 @@ def zero_rounding_noise(terms: dict) -> None:
     noise would have engines that give the exact zero (the closed form) flagged as disagreeing.
     """
     floors = rounding_floors(terms["sizes"])
-    for family, leading in (("current", "drude"), ("spin", "edelstein")):
-        for piece in W0_PIECES + (leading,):
+    for family, lead in (("current", "drude"), ("spin", "edelstein")):
+        for piece in W0_PIECES + (lead,):
             x = np.asarray(terms[family][piece], float)
-            terms[family][piece] = np.where(np.abs(x) <= floors[leading if piece == leading else family],
+            terms[family][piece] = np.where(np.abs(x) <= floors[lead if piece == lead else family],
                                             0.0, x)
 
 
