@@ -58,10 +58,12 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     sint = [0.0, 0.0]
     args, funcs = D.intrinsic_spin_functions()
     point = [num.get(a, e_value if a == e else None) for a in args[1:]]
+    sizes = D.intrinsic_spin_sizes()[-1]
     for lo, hi in singly_filled_intervals(sc):
         for i in range(2):
-            f = funcs[-1][i]
-            sint[i] += sea_integral(lambda x: float(np.real(f(x, *point))), lo, hi)
+            f, g = funcs[-1][i], sizes[i]
+            sint[i] += sea_integral(lambda x: float(np.real(f(x, *point))), lo, hi,
+                                    size=lambda x: float(np.real(g(x, *point))))
 
     sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
     for piece in ("extrinsic", "side_jump"):
