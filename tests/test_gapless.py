@@ -106,6 +106,17 @@ def test_other_gapless_models_agree_with_exact_zeros(hamiltonian, values, eF):
             assert set(w0.values()) == {0.0}, (name, axis, w0)
 
 
+@pytest.mark.parametrize("eF", [0.5])
+def test_dirac_node_with_quadratic_mass_term_agrees(eF):
+    # bands touch at k = 0 (d = (v k, -B k^2) there), time reversal broken by d_z = -B k^2, so
+    # sigma_yx != 0: the three engines must agree on finite numbers on both sides of the node
+    model = TwoBandModel.from_string("v*(kx*sy - ky*sx) - B*k**2*sz + D*k**2",
+                                     {"v": 1.0, "B": 0.3, "D": 0.1}, name="node-bk2")
+    c = compare(Problem.at(model, {"eF": eF, "W": 0.01}), THREE)
+    assert c.agree, [str(d) for d in c.disagreements]
+    assert abs(c.responses["closed_form"].value("sigma_yx", "total")) > 1e-3
+
+
 # ----------------------------------------------------------------------------- Rashba 2DEG
 def _edelstein_boltzmann(m, alpha, eF, W):
     """<sigma_y> per unit E_x of the Rashba 2DEG, H = k^2/2m + alpha (kx sy - ky sx), hbar = e = 1.
@@ -117,9 +128,9 @@ def _edelstein_boltzmann(m, alpha, eF, W):
     -e the Boltzmann equation (-eE/hbar).grad f0 = -sum_k' w (g_k - g_k') takes the ansatz
     g_s = -e E a_s cos(t) delta(eps - eF); the t' average gives
         v_s = 2 pi W sum_s' rho_s' (a_s/2 - s s' a_s'/4),
-    a 2x2 linear system for a_s (= tau_tr,s v_s). Then
-        <sigma_y> = sum_s int d^2k/(2 pi)^2 g_s s cos t = (1/(4 pi)) sum_s s a_s k_s/v_s  ... times -e E
-    per unit E_x: -(1/(4 pi)) sum_s s a_s k_s / v_s.
+    a 2x2 linear system for a_s (= tau_tr,s v_s). Then, with int d^2k delta(eps_s - eF) = 2 pi k_s/v_s
+    and <cos^2 t> = 1/2,
+        <sigma_y>/E_x = sum_s int d^2k/(2 pi)^2 (g_s/E_x) s cos t = -(e/(4 pi)) sum_s s a_s k_s/v_s.
     """
     bands = (1, -1)
     k = {s: -s * alpha * m + math.sqrt(alpha**2 * m**2 + 2 * m * eF) for s in bands}
