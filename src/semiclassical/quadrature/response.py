@@ -49,8 +49,10 @@ from .subleading import DEFAULT_SKEW_READING
 W0_PIECES = ("extrinsic", "side_jump", "skew")
 STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a random k-dependent gauge, "
              "delta functions resolved on numerically found contours, Boltzmann equations solved as "
-             "linear systems on the contour nodes, Fermi-sea integrals by adaptive quadrature; "
-             "no closed-form expression of any model quantity is used")
+             "linear systems on the contour nodes, Fermi-sea integrals by adaptive quadrature over "
+             "the singly filled region with Omega and s^int as triple products of the Pauli "
+             "components of H, dH/dk and the spin operators; no closed-form expression of any model "
+             "quantity is used")
 
 
 def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, *,
