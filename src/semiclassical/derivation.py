@@ -6,6 +6,7 @@ functions run (docs/design.md section 6).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -159,6 +160,19 @@ class Derivation:
                                        for b, xs in self.intrinsic_spin_integrands().items()})
         return self._cache[key]
 
+    def intrinsic_spin_sizes(self):
+        """Sum of the moduli of the terms of each :meth:`intrinsic_spin_integrands` expression,
+        lambdified like :meth:`intrinsic_spin_functions`: the rounding scale of the integrand (an
+        integrand that is zero but not written as 0, such as two equal terms of opposite sign in
+        different radical forms, evaluates to noise of that size)."""
+        key = ("sint-size",)
+        if key not in self._cache:
+            args, _ = self.intrinsic_spin_functions()
+            self._cache[key] = {b: tuple(sp.lambdify(args, sum(sp.Abs(t) for t in sp.Add.make_args(x)),
+                                                     "numpy", cse=True) for x in xs)
+                                for b, xs in self.intrinsic_spin_integrands().items()}
+        return self._cache[key]
+
     # ------------------------------------------------------------------ explicit forms
     def circle_substitution(self, scenario: Scenario, values: dict):
         """{circle symbols: closed forms in eF and parameters} (radius branches matched at ``values``)."""
@@ -223,15 +237,65 @@ def with_defaults(values: dict) -> dict:
     return {"hbar": 1.0, **values}
 
 
-def filled_intervals(sc: Scenario, band: int):
-    """(lo, hi) radial intervals where ``band`` is occupied, from its circles and its k = 0 state."""
-    radii = sorted(kc for b, s, kc in sc.circles if b == band)
-    filled = band in sc.filled_at_zero
+def singly_filled_intervals(sc: Scenario):
+    """(lo, hi) radial intervals where exactly one band (then the lower, -1) is occupied.
+
+    The Fermi-sea integrands of the two bands are opposite pointwise (Omega^+ = -Omega^-,
+    s^int,+ = -s^int,-: Eqs. 43, 57 for two bands), so sum_m n_FD X^m vanishes where both bands
+    are filled and only these intervals contribute, with the lower band's integrand. Integrating
+    the bands separately instead adds two large, nearly opposite integrals of a function that
+    varies on the scale of a small gap (k ~ M/v) or is singular at a band touching.
+    """
+    radii = sorted({kc for _, _, kc in sc.circles})
+    filled = {b: b in sc.filled_at_zero for b in (1, -1)}
     edges, lo = [], 0.0
     for r in radii:
-        if filled:
+        if sum(filled.values()) == 1:
             edges.append((lo, r))
-        filled, lo = not filled, r
-    if filled:
+        for b, _, kc in sc.circles:
+            if kc == r:
+                filled[b] = not filled[b]
+        lo = r
+    if sum(filled.values()) == 1:
         edges.append((lo, np.inf))
     return edges
+
+
+#: decades of k (model units) given to the radial quadrature of :func:`sea_integral` as break points
+SEA_DECADES = tuple(10.0**j for j in range(-16, 5))
+
+
+def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> float:
+    """int_lo^hi f(k) dk for a Fermi-sea integrand, with the decades k = 10^-16 ... 10^4 as breaks.
+
+    A singly filled interval reaching k = 0 holds the structure of a small gap at k ~ M/v (the
+    in-gap intrinsic terms of a nearly massless Dirac cone), which one adaptive pass over [0, oo)
+    can miss entirely; with break points every scale is sampled from the first pass, under one
+    global tolerance (QAGP). A tail beyond the last break (hi = oo) is integrated to the finite
+    part's accuracy, in log k. ``size(k)``: the rounding scale of f (sum of the moduli of its
+    terms, :meth:`Derivation.intrinsic_spin_sizes`); a result below its rounding level is 0.
+    """
+    from scipy.integrate import quad
+
+    top = min(hi, SEA_DECADES[-1]) if lo < SEA_DECADES[-1] else hi
+    # absolute tolerance: epsrel times the largest |k f(k)| on a log grid (the integral is at most
+    # that per unit log k); a part of the integrand that is rounding noise (a tail that vanishes)
+    # then no longer demands relative accuracy of noise
+    grid = np.geomspace(max(lo, SEA_DECADES[0]), min(top, 1e30) if np.isfinite(top) else 1e30, 256)
+    size = max(abs(float((size or f)(x)) * x) for x in grid)
+    total = 0.0
+    if top > lo and np.isfinite(top):
+        cuts = [c for c in SEA_DECADES if lo < c < top]
+        total, _ = quad(f, lo, top, points=cuts or None, epsabs=epsrel * size, epsrel=epsrel, limit=500)
+    if hi > max(top, lo):
+        # the tail in k = start e^s (s <= 48, k up to ~1e21 start): rounding noise of the integrand
+        # has a bounded density in s, while QAGI's map of [start, oo) to (0, 1] amplifies it into a
+        # "divergent" verdict (seen for Dirac + B k^2 sz, whose tail is exactly 0 up to noise)
+        start = max(top, lo)
+        s_max = min(48.0, math.log(hi / start)) if np.isfinite(hi) else 48.0
+        tail, _ = quad(lambda s: f(start * math.exp(s)) * start * math.exp(s), 0.0, s_max,
+                       epsabs=epsrel * max(size, abs(total)), epsrel=epsrel, limit=200)
+        total += tail
+    # the integral is at most size per unit log k over the grid's span (< 106 e-folds)
+    floor = 64 * np.finfo(float).eps * size * math.log(grid[-1] / grid[0])
+    return 0.0 if abs(total) <= floor else float(total)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..derivation import Derivation, filled_intervals
+from ..derivation import Derivation, sea_integral, singly_filled_intervals
 from ..fermi import W
 from ..model import e
 from ..observables import W0_PIECES
@@ -44,7 +44,6 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     extrinsic, side_jump, skew, total; drude of sigma_xx), ``spin_density.x|y`` (edelstein, the W^0
     pieces, total), ``circles``.
     """
-    from scipy.integrate import quad
 
     sc = D.scenario(values)
     lead, sk = D.leading(sc), D.skew(sc)
@@ -58,16 +57,17 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
             raise ArithmeticError(f"complex value {x} for a real observable")
         return x.real
 
-    # <s>^int: closed-form integrand, radial quadrature over the filled intervals
+    # <s>^int: closed-form integrand, radial quadrature where one band alone is filled (the two
+    # bands' integrands are opposite: derivation.singly_filled_intervals)
     sint = [0.0, 0.0]
     args, funcs = D.intrinsic_spin_functions()
     point = [num.get(a, e_value if a == e else None) for a in args[1:]]
-    for band in (1, -1):
-        for lo, hi in filled_intervals(sc, band):
-            for i in range(2):
-                f = funcs[band][i]
-                val_i, _ = quad(lambda x: float(np.real(f(x, *point))), lo, hi, epsabs=0, epsrel=1e-12, limit=200)
-                sint[i] += val_i
+    sizes = D.intrinsic_spin_sizes()[-1]
+    for lo, hi in singly_filled_intervals(sc):
+        for i in range(2):
+            f, g = funcs[-1][i], sizes[i]
+            sint[i] += sea_integral(lambda x: float(np.real(f(x, *point))), lo, hi,
+                                    size=lambda x: float(np.real(g(x, *point))))
 
     sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
     for piece in ("extrinsic", "side_jump"):

@@ -10,6 +10,7 @@ integrator's own error.
 from __future__ import annotations
 
 from .. import observables
+from ..quadrature.response import rounding_floors
 from .base import Engine, register_engine
 from .problem import Problem
 from .result import Response, from_tree
@@ -26,14 +27,16 @@ def _errors(res: dict, values: dict) -> dict:
     meta = res["meta"]
     acc = max(meta["rtol_requested"], meta["estimated_relative_accuracy"])
     sizes = meta.get("integrand_sizes", {})
+    # a W^0 family that vanishes by symmetry is known to its summands' rounding level, not better
+    floors = rounding_floors({**sizes, "summands": meta.get("summand_sizes", {})})
     sea = meta.get("sea_errors", {})
     out = {}
     for key, pieces in values.items():
         obs = observables.get(key)
         fam = _FAMILY[obs.family]
-        err = {obs.leading: acc * sizes.get(f"{fam}_1/W", 0.0)}
+        err = {obs.leading: max(acc * sizes.get(f"{fam}_1/W", 0.0), floors[obs.leading])}
         for p in ("extrinsic", "side_jump", "skew"):
-            err[p] = acc * sizes.get(f"{fam}_W0", 0.0)
+            err[p] = max(acc * sizes.get(f"{fam}_W0", 0.0), floors[obs.family])
         err["intrinsic"] = sea.get(key, 0.0)
         err["total"] = sum(err[p] for p in observables.W0_PIECES)
         out[key] = {p: (err[p] if pieces.get(p) is not None else None) for p in obs.pieces}

@@ -10,7 +10,7 @@ Bookkeeping: b is needed only where n^(-1) lives, k on the Fermi shell in band m
 deltas then put k' on the same shell: in the first bracket m' is the band of the node j
 (eps^{m'}_{k'} = E), n is any band != m (X is off-diagonal); in the second bracket n is the band
 of node j and m' != n is the other band at k' (its energy unconstrained). The two members of each
-bracket are complex conjugates, so b is real (checked). Units: (pi W/hbar) x density of states
+bracket are complex conjugates, so b is real (checked against the size of the summands, see below). Units: (pi W/hbar) x density of states
 is a rate, so beta = rate x R' (a length) is a velocity and gamma = rate x T (T = hbar s/energy,
 a time) is a spin; both are O(W).
 """
@@ -22,10 +22,12 @@ from .collision import block_overlaps
 from .shell import Shell
 
 
-def extrinsic_dressing(shell: Shell, X: np.ndarray, W: float, hbar: float) -> np.ndarray:
+def extrinsic_dressing(shell: Shell, X: np.ndarray, W: float, hbar: float, *, with_size: bool = False):
     """Eq. 47 / Eq. 61 form for an off-diagonal field X at the nodes, shape (n, ncomp, 2, 2).
 
-    Returns b^{c_i}_i of shape (n, ncomp) (real).
+    Returns b^{c_i}_i of shape (n, ncomp) (real); with ``with_size`` also the size of its summands,
+    (pi W/hbar) sum |summand| of the same shape: the scale of its rounding error (b may vanish by
+    symmetry while its summands do not).
     """
     n = shell.size
     idx = np.arange(n)
@@ -50,16 +52,26 @@ def extrinsic_dressing(shell: Shell, X: np.ndarray, W: float, hbar: float) -> np
     second = (np.einsum("ij,ij,j,ja->ia", own_ij, np.conj(oth_ij), w, x_j_ncb)
               + np.einsum("ij,ij,j,ja->ia", oth_ij, np.conj(own_ij), w, x_j_cbn))
     b = (np.pi * W / hbar) * (first - second)
-    if np.any(np.abs(b.imag) > 1e-9 * max(np.abs(b).max(), 1e-300)):
+    # Reality check. Each bracket is a sum of complex-conjugate pairs, so Im b is rounding noise of
+    # the *summands*, eps x sum |summand|, not of b: b itself vanishes identically whenever the
+    # shell projector Pi = sum_j w_j |c_j><c_j| has no interband element and the second bracket
+    # averages out (every model with d_z = 0: Pi = (rho/2) 1, beta = gamma = 0 by time reversal),
+    # and then Im b / |b| is O(1) for a correct zero. The scale is therefore the summands' size.
+    aq, aq_own, aq_oth = np.abs(q_i_to_jown), np.abs(own_ij), np.abs(oth_ij)
+    z_abs = np.einsum("iaj,j,ibj->iab", aq, w, aq)
+    size = (np.einsum("ian,in->ia", np.abs(x_i), z_abs[idx, :, c])
+            + np.einsum("in,ian->ia", z_abs[idx, c, :], np.abs(x_i_col))
+            + np.einsum("ij,ij,j,ja->ia", aq_own, aq_oth, w, np.abs(x_j_ncb) + np.abs(x_j_cbn)))
+    if np.any(np.abs(b.imag) > 1e-9 * (np.pi * W / hbar) * max(size.max(), 1e-300)):
         raise AssertionError("Eq. 47 dressing is not real: overlap bookkeeping broken")
-    return b.real
+    return (b.real, (np.pi * W / hbar) * size) if with_size else b.real
 
 
-def extrinsic_velocity(shell: Shell, W: float, hbar: float) -> np.ndarray:
-    """beta^{c_i} at the Fermi-shell nodes (Eq. 47), shape (n, 2) (x, y)."""
-    return extrinsic_dressing(shell, shell.data.berry_connection, W, hbar)
+def extrinsic_velocity(shell: Shell, W: float, hbar: float, *, with_size: bool = False):
+    """beta^{c_i} at the Fermi-shell nodes (Eq. 47), shape (n, 2) (x, y); ``with_size`` as above."""
+    return extrinsic_dressing(shell, shell.data.berry_connection, W, hbar, with_size=with_size)
 
 
-def extrinsic_spin(shell: Shell, W: float, hbar: float) -> np.ndarray:
-    """gamma^{c_i} at the Fermi-shell nodes (Eq. 61), shape (n, 3) (x, y, z)."""
-    return extrinsic_dressing(shell, shell.data.torque_operator, W, hbar)
+def extrinsic_spin(shell: Shell, W: float, hbar: float, *, with_size: bool = False):
+    """gamma^{c_i} at the Fermi-shell nodes (Eq. 61), shape (n, 3) (x, y, z); ``with_size`` as above."""
+    return extrinsic_dressing(shell, shell.data.torque_operator, W, hbar, with_size=with_size)

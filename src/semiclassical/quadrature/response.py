@@ -49,8 +49,10 @@ from .subleading import DEFAULT_SKEW_READING
 W0_PIECES = ("extrinsic", "side_jump", "skew")
 STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a random k-dependent gauge, "
              "delta functions resolved on numerically found contours, Boltzmann equations solved as "
-             "linear systems on the contour nodes, Fermi-sea integrals by adaptive quadrature; "
-             "no closed-form expression of any model quantity is used")
+             "linear systems on the contour nodes, Fermi-sea integrals by adaptive quadrature over "
+             "the singly filled region with Omega and s^int as triple products of the Pauli "
+             "components of H, dH/dk and the spin operators; no closed-form expression of any model "
+             "quantity is used")
 
 
 def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, *,
@@ -79,8 +81,8 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     solver = J0Solver(shell, W, hbar)
     g = leading.leading_distribution(solver, e, field)
     lead_balance = (solver.last_removed, solver.last_magnitude)
-    beta = extrinsic.extrinsic_velocity(shell, W, hbar)
-    gamma = extrinsic.extrinsic_spin(shell, W, hbar)
+    beta, beta_size = extrinsic.extrinsic_velocity(shell, W, hbar, with_size=True)
+    gamma, gamma_size = extrinsic.extrinsic_spin(shell, W, hbar, with_size=True)
     j_e = subleading.side_jump_source(shell, W, hbar, e, field)
     g_sj = subleading.side_jump_distribution(solver, j_e)
     sj_balance = (solver.last_removed, solver.last_magnitude)
@@ -105,6 +107,11 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
              "spin_W0": float(np.max([np.sum(shell.integrate(ag, np.abs(gamma))),
                                       np.sum(shell.integrate(agsj, np.abs(s))),
                                       np.sum(skew.observable("spin", absolute=True))]))}
+    # sizes of the W^0 summands before any cancellation (Eq. 47's terms, |.| each): the rounding
+    # scale of a W^0 family that vanishes by symmetry (every W^0 piece of a time-reversal-invariant
+    # model, e.g. d_z = 0), where the integrand sizes above are themselves rounding noise
+    sizes["summands"] = {"sigma_W0": e * float(np.sum(shell.integrate(ag, beta_size))),
+                         "spin_W0": float(np.sum(shell.integrate(ag, gamma_size)))}
     # source balance: fraction of a source that would change a shell's population (removed)
     skew_ref = max(skew.magnitude, sj_balance[1], 1e-300)
     balance = {"leading": lead_balance[0] / max(lead_balance[1], 1e-300),
@@ -124,14 +131,57 @@ def _families(terms: dict) -> dict[str, np.ndarray]:
             "spin_W0": np.concatenate([np.ravel(spin[p]) for p in W0_PIECES])}
 
 
+#: a family at most this many ulps of its summands' size is a zero by symmetry (_difference)
+_ROUNDING_SLACK = 1e4
+
+
 def _difference(a: dict, b: dict, sizes: dict) -> float:
     """Largest change of a family between two resolutions, relative to the family's integrand size."""
     worst = 0.0
+    summands = sizes.get("summands", {})
     for key in a:
         scale = max(np.max(np.abs(b[key])), sizes.get(key, 0.0))
-        if scale > 0:
-            worst = max(worst, float(np.max(np.abs(a[key] - b[key])) / scale))
+        floor = _ROUNDING_SLACK * np.finfo(float).eps * summands.get(key, 0.0)
+        if scale <= floor and key in summands:
+            # the family vanishes by symmetry (values and integrands at the rounding level of its
+            # summands): a change is judged against the summands, the size its rounding error has
+            scale = summands[key]
+        change = float(np.max(np.abs(a[key] - b[key])))
+        # a change within the rounding level of the summands is no sign of missing resolution: a
+        # W^0 piece much smaller than its summands (~ M at a small gap M) carries that noise at any
+        # angle count, and demanding rtol of it doubles the angles without end
+        if scale > 0 and change > floor:
+            worst = max(worst, change / scale)
     return worst
+
+
+def rounding_floors(sizes: dict) -> dict:
+    """{"current", "spin" (W^0), "drude", "edelstein" (1/W): floor}: below it a number is rounding noise.
+
+    Eq. 47's and Eq. 61's terms (and the side-jump and skew sources built from the same matrix
+    elements) are added with |.| each into ``sizes["summands"]``; a W^0 value within
+    _ROUNDING_SLACK ulps of that size cannot be told from zero (the whole family of a
+    time-reversal-invariant model, d_z = 0, where beta = gamma = 0 exactly).
+    """
+    summands = sizes.get("summands", {})
+    eps = _ROUNDING_SLACK * np.finfo(float).eps
+    return {"current": eps * summands.get("sigma_W0", 0.0), "spin": eps * summands.get("spin_W0", 0.0),
+            # the 1/W pieces add terms without cancellation: their integrand size is the scale
+            "drude": eps * sizes.get("sigma_1/W", 0.0), "edelstein": eps * sizes.get("spin_1/W", 0.0)}
+
+
+def zero_rounding_noise(terms: dict) -> None:
+    """Set every Fermi-surface number below its :func:`rounding_floors` to exactly 0, in place.
+
+    Such a number vanishes by symmetry up to rounding (docs/design.md, quadrature): reporting the
+    noise would have engines that give the exact zero (the closed form) flagged as disagreeing.
+    """
+    floors = rounding_floors(terms["sizes"])
+    for family, lead in (("current", "drude"), ("spin", "edelstein")):
+        for piece in W0_PIECES + (lead,):
+            x = np.asarray(terms[family][piece], float)
+            terms[family][piece] = np.where(np.abs(x) <= floors[lead if piece == lead else family],
+                                            0.0, x)
 
 
 def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=1024, gauge=None,
@@ -157,15 +207,15 @@ def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=
         prev = cur
 
 
-def converge_sea(model, eF, *, rtol=1e-10, n_theta=8, max_n_theta=256, gauge=None, kmax=None,
+def converge_sea(model, eF, *, rtol=1e-10, n_theta=8, max_n_theta=256, kmax=None,
                  field=(1.0, 0.0)):
     """Fermi-sea pieces with the angle count doubled until agreement to rtol."""
-    prev = fermi_sea(model, eF, n_theta, gauge=gauge, kmax=kmax, field=field,
+    prev = fermi_sea(model, eF, n_theta, kmax=kmax, field=field,
                      epsrel=min(1e-12, rtol * 1e-2))
     n = n_theta
     while True:
         n *= 2
-        cur = fermi_sea(model, eF, n, gauge=gauge, kmax=kmax, field=field, epsrel=min(1e-12, rtol * 1e-2))
+        cur = fermi_sea(model, eF, n, kmax=kmax, field=field, epsrel=min(1e-12, rtol * 1e-2))
         a = np.concatenate([[prev["sigma_int"]], prev["spin_int"]])
         b = np.concatenate([[cur["sigma_int"]], cur["spin_int"]])
         scale_s = max(abs(b[0]), cur["size"][0], 1e-300)
@@ -210,11 +260,12 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         terms = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field,
                                     skew_reading=skew_reading)
         n_used, change, history = n_theta, float("nan"), [(n_theta, None)]
+    zero_rounding_noise(terms)
     t1 = time.perf_counter()
     if sea:
-        sea_res = converge_sea(model, eF, rtol=rtol, gauge=gauge, kmax=kmax, field=field,
+        sea_res = converge_sea(model, eF, rtol=rtol, kmax=kmax, field=field,
                                max_n_theta=min(max_n_theta, 256)) if n_theta is None else \
-            fermi_sea(model, eF, n_theta, gauge=gauge, kmax=kmax, field=field)
+            fermi_sea(model, eF, n_theta, kmax=kmax, field=field)
         sigma_int, spin_int = sea_res["sigma_int"], sea_res["spin_int"]
     else:
         sea_res, sigma_int, spin_int = None, float("nan"), np.full(3, np.nan)
@@ -263,7 +314,7 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         "fermi_surface_change_last_doubling": float(change),
         "convergence_history": [(int(n), None if d is None else float(d)) for n, d in history],
         "sea_n_theta": None if sea_res is None else int(sea_res.get("n_theta", n_theta or 0)),
-        "sea_quad_error": None if sea_res is None else float(sea_res["error"]),
+        "sea_quad_error": None if sea_res is None else float(np.max(sea_res["error"])),
         "sea_converged": None if sea_res is None else bool(sea_res.get("converged", False)),
         "sea_unresolved_k": (None if sea_res is None or not np.isfinite(sea_res["unresolved_k"])
                              else float(sea_res["unresolved_k"])),
@@ -278,7 +329,10 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
                                   "for rotationally covariant models)"),
         "transport_times": terms["transport_times"],
         # scales of the error estimates of the engine interface (engines/quadrature.py)
-        "integrand_sizes": {k: float(v) for k, v in terms["sizes"].items()},
+        "integrand_sizes": {k: float(v) for k, v in terms["sizes"].items() if k != "summands"},
+        # sizes of the W^0 summands before cancellation: the rounding scale of a family that
+        # vanishes by symmetry (d_z = 0), see _difference
+        "summand_sizes": {k: float(v) for k, v in terms["sizes"].get("summands", {}).items()},
         "sea_errors": _sea_errors(sea_res),
         "gauge_seed": gauge_seed,
         "seconds": {"fermi_surface": t1 - t0, "fermi_sea": t2 - t1},
@@ -294,9 +348,9 @@ def _sea_errors(sea_res) -> dict:
         return {}
     change = float(sea_res.get("change", 0.0)) + float(sea_res.get("unresolved_relative", 0.0))
     size = np.asarray(sea_res["size"], float)
-    err = float(sea_res["error"])
-    out = {"sigma_yx": err + change * float(size[0]), "sigma_xx": 0.0}
-    out.update({f"spin_density.{a}": err + change * float(size[1 + i]) for i, a in enumerate("xyz")})
+    err = np.asarray(sea_res["error"], float)
+    out = {"sigma_yx": float(err[0] + change * size[0]), "sigma_xx": 0.0}
+    out.update({f"spin_density.{a}": float(err[1 + i] + change * size[1 + i]) for i, a in enumerate("xyz")})
     return out
 
 
