@@ -265,6 +265,22 @@ def singly_filled_intervals(sc: Scenario):
 SEA_DECADES = tuple(10.0**j for j in range(-16, 5))
 
 
+def _removable(f):
+    """f, continued across a band touching on a ring (|d| = 0 at k_0 with d = g(k) n(k)): there the
+    closed form is 0/0 in |d| although the integrand, a function of the unit vector d/|d| = sign(g) n,
+    is regular; at such a point (and only there) the mean of the two neighbours 1e-6 k away is used."""
+    def safe(x):
+        try:
+            y = float(f(x))
+        except ZeroDivisionError:
+            y = math.nan
+        if math.isfinite(y):
+            return y
+        h = 1e-6 * max(abs(x), 1e-300)   # outside the rounding zone of the expanded |d|^2 (double root)
+        return 0.5 * (float(f(x - h)) + float(f(x + h)))
+    return safe
+
+
 def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> float:
     """int_lo^hi f(k) dk for a Fermi-sea integrand, with the decades k = 10^-16 ... 10^4 as breaks.
 
@@ -277,6 +293,7 @@ def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> f
     """
     from scipy.integrate import quad
 
+    f, size = _removable(f), (_removable(size) if size else None)
     top = min(hi, SEA_DECADES[-1]) if lo < SEA_DECADES[-1] else hi
     # absolute tolerance: epsrel times the largest |k f(k)| on a log grid (the integral is at most
     # that per unit log k); a part of the integrand that is rounding noise (a tail that vanishes)

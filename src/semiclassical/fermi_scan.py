@@ -33,7 +33,7 @@ from scipy.optimize import brentq
 from .errors import SemiclassicalError
 from .model import k
 
-__all__ = ["EXTREMUM_RTOL", "BandScan", "scan"]
+__all__ = ["EXTREMUM_RTOL", "BandScan", "scan", "touching_radii"]
 
 #: |eps - eps_extremum| <= EXTREMUM_RTOL * S is a singular Fermi surface (module docstring)
 EXTREMUM_RTOL = 1e-12
@@ -93,6 +93,17 @@ def _cauchy_bound(coeffs):
     if len(c) < 2:
         return 1.0
     return 1.0 + float(np.max(np.abs(c[1:] / c[0])))
+
+
+def touching_radii(dnorm2) -> list[float]:
+    """Radii k > 0 where the two bands touch (|d|^2 = 0), for |d|^2 polynomial in k (else [])."""
+    p2 = _poly(sp.expand(sp.sympify(dnorm2)))
+    if p2 is None or len(p2) < 2:
+        return []
+    # |d|^2 >= 0, so a touching is a double root: a simple root of (|d|^2)', where Newton converges
+    cand = _positive_roots(np.polyder(p2)) + _positive_roots(p2)
+    found = [x for x in cand if abs(np.polyval(p2, x)) <= 1e-9 * np.polyval(np.abs(p2), x)]
+    return sorted({round(x, 12) for x in found})
 
 
 def scan(d0, dnorm2, energy: float, *, samples: int = 4001) -> BandScan:

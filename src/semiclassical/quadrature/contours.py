@@ -71,7 +71,7 @@ def auto_kmax(model: NumericModel, energy: float, n_probe: int = 16) -> float:
 
     Energy scale S = max(|E|, |eps_m(0)|, gap at 0). kmax = 4 k0 with k0 the first power of two at
     which every band, at ``n_probe`` angles, lies more than 4 S away from E at k0, 2 k0 and 4 k0,
-    on the same side and moving away. Pass ``kmax`` explicitly for exotic dispersions.
+    on the same side and moving away (bands that never do — flat, bounded — are one clear error).
     """
     e0 = band_energies(model, 0.0, 0.0)
     scale = max(abs(energy), float(np.abs(e0).max()), float(e0[1] - e0[0]), 1e-300)
@@ -86,8 +86,9 @@ def auto_kmax(model: NumericModel, energy: float, n_probe: int = 16) -> float:
         if far and same_side and receding:
             return float(ks[-1])
     raise SemiclassicalError(
-        f"could not find a radius beyond which no band returns to energy {energy:g}; "
-        "pass kmax=... explicitly"
+        f"the bands do not leave energy {energy:g} for good at large k (probed up to k = 2^42 along "
+        f"{n_probe} directions): flat, bounded or periodic bands are outside the toolkit, which needs "
+        "bands that grow away from eF at large k"
     )
 
 
@@ -119,6 +120,45 @@ def _refine(model, band, energy, c, s, a, b, fa):
     return x
 
 
+def _brackets(model, m, energy, c, s, grid, f):
+    """Every root bracket of eps_m - energy along each ray: (rows, a, b, f(a)).
+
+    Between two grid points the band is monotonic unless its radial slope changes sign there; such
+    an extremum is located by bisection on the slope (Hellmann-Feynman, :func:`radial_slope`) and
+    splits the interval in two, so a thin annulus whose two radii fall between the same two grid
+    points (the bottom of a Mexican hat) is found too. Resolution: one extremum per grid interval
+    (docs/design.md, quadrature engine).
+    """
+    kk = grid[None, :]
+    slope = radial_slope(model, kk * c[:, None], kk * s[:, None])[..., m]          # (N, G)
+    turn = slope[:, :-1] * slope[:, 1:] < 0
+    rows_t, cols_t = np.nonzero(turn)
+    lo, hi = grid[cols_t].copy(), grid[cols_t + 1].copy()
+    s_lo = slope[rows_t, cols_t]
+    for _ in range(80):                                   # bisection: 2^-80 of a grid step
+        mid = 0.5 * (lo + hi)
+        sm = radial_slope(model, mid * c[rows_t], mid * s[rows_t])[..., m]
+        left = np.sign(sm) == np.sign(s_lo)
+        lo, hi = np.where(left, mid, lo), np.where(left, hi, mid)
+    kext = 0.5 * (lo + hi)
+    fext = band_energies(model, kext * c[rows_t], kext * s[rows_t])[..., m] - energy
+    if np.any(fext == 0):
+        raise SemiclassicalError(f"energy {energy:g} is exactly at an extremum of band {m} (vanishing radial "
+                                 "velocity on a ring: the Fermi-surface weight diverges); move it slightly")
+    # plain intervals: a sign change of f between grid points with no extremum inside
+    plain = (f[:, :-1] * f[:, 1:] < 0) & ~turn
+    rows, cols = np.nonzero(plain)
+    out_r, out_a, out_b, out_f = [rows], [grid[cols]], [grid[cols + 1]], [f[rows, cols]]
+    # split intervals: [k_i, k_ext] and [k_ext, k_i+1]
+    fa, fb = f[rows_t, cols_t], f[rows_t, cols_t + 1]
+    left, right = fa * fext < 0, fext * fb < 0
+    out_r += [rows_t[left], rows_t[right]]
+    out_a += [grid[cols_t][left], kext[right]]
+    out_b += [kext[left], grid[cols_t + 1][right]]
+    out_f += [fa[left], fext[right]]
+    return tuple(np.concatenate(x) for x in (out_r, out_a, out_b, out_f))
+
+
 def find_contours(model: NumericModel, energy: float, n_theta: int, *, kmax: float | None = None,
                   n_radial: int = 512, theta0: float = 0.0, bands=(0, 1)) -> list[Contour]:
     """All contours eps_m = energy of the requested bands on the grid theta_j = theta0 + 2 pi j/N."""
@@ -140,13 +180,14 @@ def find_contours(model: NumericModel, energy: float, n_theta: int, *, kmax: flo
             )
         if np.any(f[:, -1] * f[:, -2] <= 0):
             raise SemiclassicalError(
-                f"band {m} still crosses energy {energy:g} near kmax = {kmax:g}; pass a larger kmax"
+                f"band {m} still crosses energy {energy:g} near k = {kmax:g}, the largest radius searched; "
+                "bands that return to eF at large k are outside the toolkit"
             )
-        change = f[:, :-1] * f[:, 1:] < 0
         exact = (f[:, 1:-1] == 0)
         if np.any(exact):
             raise SemiclassicalError(f"contour search hit a grid point exactly (band {m}); change theta0")
-        counts = change.sum(axis=1)
+        rows, a, b, fa = _brackets(model, m, energy, c, s, grid, f)
+        counts = np.bincount(rows, minlength=n_theta)
         if counts.max() == 0:
             continue
         if np.any(counts != counts[0]):
@@ -156,10 +197,9 @@ def find_contours(model: NumericModel, energy: float, n_theta: int, *, kmax: flo
                 f"({counts[0]} radii at theta = {theta[0]:.4g} but {counts[j]} at theta = {theta[j]:.4g}); "
                 "the radius is ambiguous"
             )
-        rows, cols = np.nonzero(change)       # row-major: roots of each angle in increasing k
-        a, b = grid[cols], grid[cols + 1]
-        k = _refine(model, m, energy, c[rows], s[rows], a, b, f[rows, cols])
-        k = k.reshape(n_theta, counts[0])
+        k = _refine(model, m, energy, c[rows], s[rows], a, b, fa)
+        order = np.lexsort((k, rows))              # roots of each angle in increasing k
+        k = k[order].reshape(n_theta, counts[0])
         slope = radial_slope(model, k * c[:, None], k * s[:, None])[..., m]
         if np.any(np.abs(slope) * k <= 1e-12 * max(abs(energy), 1e-300)):
             raise SemiclassicalError(

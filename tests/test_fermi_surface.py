@@ -1,0 +1,53 @@
+"""Complete Fermi surfaces in both engines, found independently (issue 22 item 1).
+
+The closed form's circles come from the exact band extrema (semiclassical/fermi_scan.py); the
+quadrature engine's contours from the extrema along each ray of the numeric bands
+(quadrature/contours.py). Each case below was missed by one engine before: the band-inverted
+dirac-quadratic annulus, the thin annulus at the bottom of the Rashba ferromagnet's Mexican hat.
+Radii must agree to 1e-10 relative (both are refined to machine precision; 1e-10 leaves room for the
+conditioning of a root near an extremum, where the slope is small).
+"""
+from __future__ import annotations
+
+import pytest
+
+from semiclassical import catalogue
+from semiclassical.engines import Problem, compare
+from semiclassical.engines.closed_form import derivation_for
+from semiclassical.quadrature.contours import find_contours
+
+
+def _circles_both_ways(name, sets):
+    p = Problem.at(catalogue.get(name), sets)
+    D = derivation_for(p.model, "T", p.values)
+    closed = sorted((1 if b > 0 else 0, kc) for b, _, kc in D.scenario(p.values).circles)
+    quad = sorted((c.band, float(c.k.mean())) for c in find_contours(p.numeric_model, p.eF, 8))
+    return closed, quad
+
+
+@pytest.mark.parametrize("name, sets, n_circles", [
+    ("dirac-quadratic", {"B": 2.0, "D": 0.1, "eF": 0.45}, 2),    # band-inverted: annulus of the upper band
+    ("rashba-ferromagnet", {"eF": -0.62499}, 2),                   # 1e-5 above the ring of minima
+    ("rashba-ferromagnet", {"eF": 1.0}, 2),                        # one circle per band
+])
+def test_both_engines_find_every_circle(name, sets, n_circles):
+    closed, quad = _circles_both_ways(name, sets)
+    assert len(closed) == len(quad) == n_circles
+    for (bc, kc), (bq, kq) in zip(closed, quad):
+        assert bc == bq and kq == pytest.approx(kc, rel=1e-10)
+
+
+def test_band_inverted_annulus_numbers_agree():
+    c = compare(Problem.at(catalogue.get("dirac-quadratic"), {"B": 2.0, "D": 0.1, "eF": 0.45}),
+                ("closed_form", "quadrature"))
+    assert c.agree, c.disagreements
+    assert c.responses["closed_form"].values["sigma_xx"]["drude"] > 0.1     # a metal, not "a gap"
+
+
+def test_touching_ring_leaves_the_numbers_to_the_numerical_engines(tmp_path):
+    f = tmp_path / "ring.toml"
+    f.write_text('[model]\nhamiltonian = "(k**2 - a)*(v*(kx*sy - ky*sx) + M*sz)"\n'
+                 '[parameters]\na = 1.0\nv = 1.0\nM = 0.1\n')
+    c = compare(Problem.at(catalogue.get(str(f)), {"eF": 0.3}), ("closed_form", "quadrature", "kubo"))
+    assert "touch on the ring k = 1" in c.unavailable["closed_form"]
+    assert c.agree and c.checked >= 8, c.disagreements
