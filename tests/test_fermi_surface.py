@@ -51,3 +51,19 @@ def test_touching_ring_leaves_the_numbers_to_the_numerical_engines(tmp_path):
     c = compare(Problem.at(catalogue.get(str(f)), {"eF": 0.3}), ("closed_form", "quadrature", "kubo"))
     assert "touch on the ring k = 1" in c.unavailable["closed_form"]
     assert c.agree and c.checked >= 8, c.disagreements
+
+
+def test_band_edge_is_a_clear_line_and_the_two_sides_join():
+    """TI at eF = M: one clear line at the edge itself; on either side sigma_yx tends to e^2/2h
+    = 1/(4 pi) in units e^2/hbar (the gap's half-quantized value; above the edge the Fermi-surface
+    pieces vanish with the circle's radius, linearly in eF - M: 1.6e-8 at a distance 1e-7)."""
+    from semiclassical.errors import SemiclassicalError
+
+    model = catalogue.get("ti-surface")
+    with pytest.raises(SemiclassicalError, match="at the band edge of band \\+1 at k = 0"):
+        compare(Problem.at(model, {"eF": 0.5}), ("closed_form",))
+    for eF in (0.5 - 1e-7, 0.5 + 1e-7):
+        c = compare(Problem.at(model, {"eF": eF}), ("closed_form", "quadrature"))
+        assert c.agree, c.disagreements
+        assert c.responses["closed_form"].values["sigma_yx"]["total"] == pytest.approx(1 / (4 * 3.141592653589793),
+                                                                                     abs=1e-6)
