@@ -157,5 +157,10 @@ def test_derive_only_unknown_key_is_one_line(capsys):
 
 
 def test_check_refuses_a_gap():
-    with pytest.raises(SemiclassicalError, match="lies in a gap"):
+    with pytest.raises(SemiclassicalError, match="eF = 0.1: eF in a gap, no Fermi circle"):
         check(catalogue.get("ti-surface"), "sigma_yx.skew", "M", {"eF": 0.1})
+
+
+def test_below_every_band_is_not_called_a_gap():
+    with pytest.raises(SemiclassicalError, match="eF below every band: no state is occupied"):
+        check(catalogue.get("rashba-ferromagnet"), "sigma_yx.skew", "Delta", {"eF": -5.0})

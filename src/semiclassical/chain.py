@@ -106,10 +106,15 @@ def geometry(bs: BlochSystem) -> list[Result]:
 
 
 # ------------------------------------------------------------------------------ scenario
+def where_without_circles(sc: Scenario) -> str:
+    """'eF below every band' (nothing occupied) or 'eF in a gap' (the lower band filled)."""
+    return "eF in a gap" if (sc.filled_at_zero or sc.filled_at_infinity) else "eF below every band: no state is occupied"
+
+
 def scenario_label(sc: Scenario) -> str:
     """One line naming the circles of a scenario: band, electron/hole-like, radius at the point found."""
     if not sc.circles:
-        return "no Fermi circle (eF in a gap)"
+        return f"no Fermi circle ({where_without_circles(sc)})"
     parts = [f"circle {i + 1}: band {'+' if b > 0 else '-'}, {'electron' if s > 0 else 'hole'}-like, k = {kc:.6g}"
              for i, (b, s, kc) in enumerate(sc.circles)]
     return "; ".join(parts)

@@ -152,7 +152,8 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
                            if D.scenario({**base, "eF": x}).circles), 0.0)
     sc = D.scenario(base)
     if not geometry and not sc.circles:
-        raise SemiclassicalError(f"eF = {base['eF']:g} lies in a gap: choose eF on a band with --set eF=VALUE")
+        raise SemiclassicalError(f"eF = {base['eF']:g}: {chain.where_without_circles(sc)}, no Fermi circle; "
+                                 "choose eF on a band with --set eF=VALUE")
     results = chain.geometry(D.bs) if geometry else chain.scenario_results(D, sc, getattr(model, "magnetization", None), budget)
     result, derived = _pick(results, key)
     derived = derived.xreplace(result.definitions)

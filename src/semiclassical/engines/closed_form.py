@@ -120,8 +120,11 @@ class ClosedForm(Engine):
         notes = []
         if not nested["circles"]:
             # a physicist asks for this on purpose (the quantized intrinsic term): numbers, and a note
-            notes.append(f"eF = {problem.eF:g} lies in a gap: no Fermi circle, so every Fermi-surface "
-                         "piece vanishes and only the intrinsic (Fermi-sea) terms remain")
+            from ..chain import where_without_circles
+
+            where = where_without_circles(D.scenario(problem.values))
+            notes.append(f"eF = {problem.eF:g}: {where}; no Fermi circle, so every Fermi-surface piece vanishes"
+                         + (" and only the intrinsic (Fermi-sea) terms remain" if "gap" in where else ""))
         values = from_tree(nested, problem.observables)
         return Response(self.name, values, meta={"circles": nested["circles"], "skew_reading": problem.skew_reading},
                         notes=notes)
