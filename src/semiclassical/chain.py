@@ -267,29 +267,28 @@ def intrinsic_spin_form(sc: Scenario, integrands: dict, i: int):
     return total
 
 
-def scenario_energies(bs: BlochSystem, values: dict, samples: int = 20001) -> list[float]:
+def scenario_energies(bs: BlochSystem, values: dict) -> list[float]:
     """One Fermi energy inside each energy window of the bands at ``values`` (a scenario each).
 
-    The windows are bounded by the band values at k = 0 and the local extrema of each radial band
-    (Mexican hats, band inversions), found on a radial grid out to where every band has left the
-    window of those energies; one energy below and one above them close the list.
+    The windows are bounded by the band values at k = 0 and the extrema of each radial band
+    (Mexican hats, band inversions, touchings), the exact ones of :func:`semiclassical.fermi_scan.scan`
+    that the closed form's Fermi surfaces come from; one energy below and one above them close the list.
     """
     import numpy as np
 
-    from .fermi import radial_functions
+    from .fermi import fermi_surface, radial_functions
 
-    f = radial_functions(bs, values)
-    kk = np.linspace(0.0, 1.0, samples)[1:]
-    crit = []
-    for scale in (1.0, 10.0, 100.0):
-        crit = []
-        for band in (1, -1):
-            e = np.asarray(f["d0"](kk * scale) + band * f["dd"](kk * scale), float) * np.ones_like(kk)
-            crit.append(float(e[0]))
-            de = np.diff(e)
-            crit += [float(e[i + 1]) for i in np.nonzero(np.sign(de[:-1]) * np.sign(de[1:]) < 0)[0]]
-        if len(crit) > 2 or scale == 100.0:
+    surface = None
+    for trial in (0.1234567891, -0.9876543219, 3.3333333331):   # the extrema do not depend on it
+        try:
+            surface = fermi_surface(bs, values, trial)
             break
+        except SemiclassicalError:      # a trial energy at an extremum: take the next
+            continue
+    f = radial_functions(bs, values)
+    crit = [float(f["d0"](0.0) + band * f["dd"](0.0)) for band in (1, -1)]
+    if surface is not None:
+        crit += [float(e) for ext in surface.extrema.values() for _, e in ext]
     crit = sorted(set(np.round(crit, 12)))
     spread = max(crit[-1] - crit[0], 1.0)
     edges = [crit[0] - 0.5 * spread, *crit, crit[-1] + 0.5 * spread]
