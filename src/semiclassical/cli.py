@@ -387,11 +387,6 @@ def main(argv=None):
     except SemiclassicalError as exc:
         print(f"semiclassical: error: {exc}", file=sys.stderr)
         return 2
-    except OverflowError:
-        print("semiclassical: error: the numbers overflow double precision at these values; use units in which "
-              "the parameters, eF and hbar are of order 1 (values between 1e-100 and 1e100 are accepted)",
-              file=sys.stderr)
-        return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -265,6 +265,20 @@ def singly_filled_intervals(sc: Scenario):
 SEA_DECADES = tuple(10.0**j for j in range(-16, 5))
 
 
+def _evaluable(f, xs):
+    """The leading points of ``xs`` at which ``f`` is a finite number (overflow stops the list)."""
+    out = []
+    for x in xs:
+        try:
+            y = float(f(x))
+        except (OverflowError, ZeroDivisionError, SemiclassicalError):
+            break
+        if not math.isfinite(y):
+            break
+        out.append(x)
+    return np.asarray(out)
+
+
 def _removable(f):
     """f, continued across a band touching on a ring (|d| = 0 at k_0 with d = g(k) n(k)): there the
     closed form is 0/0 in |d| although the integrand, a function of the unit vector d/|d| = sign(g) n,
@@ -274,6 +288,10 @@ def _removable(f):
             y = float(f(x))
         except ZeroDivisionError:
             y = math.nan
+        except OverflowError:
+            raise SemiclassicalError(
+                f"the closed form's Fermi-sea integrand overflows double precision at k = {x:.3g} (high powers "
+                "of k); use the numerical engines (--engines quadrature,kubo)") from None
         if math.isfinite(y):
             return y
         h = 1e-6 * max(abs(x), 1e-300)   # outside the rounding zone of the expanded |d|^2 (double root)
@@ -298,7 +316,7 @@ def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> f
     # absolute tolerance: epsrel times the largest |k f(k)| on a log grid (the integral is at most
     # that per unit log k); a part of the integrand that is rounding noise (a tail that vanishes)
     # then no longer demands relative accuracy of noise
-    grid = np.geomspace(max(lo, SEA_DECADES[0]), min(top, 1e30) if np.isfinite(top) else 1e30, 256)
+    grid = _evaluable(size or f, np.geomspace(max(lo, SEA_DECADES[0]), min(top, 1e30) if np.isfinite(top) else 1e30, 256))
     size = max(abs(float((size or f)(x)) * x) for x in grid)
     total = 0.0
     if top > lo and np.isfinite(top):
@@ -310,6 +328,17 @@ def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> f
         # "divergent" verdict (seen for Dirac + B k^2 sz, whose tail is exactly 0 up to noise)
         start = max(top, lo)
         s_max = min(48.0, math.log(hi / start)) if np.isfinite(hi) else 48.0
+        # high powers of k overflow double precision before the tail has decayed (k^16 at k ~ 1e20):
+        # stop where the integrand can still be evaluated, if what lies beyond is negligible
+        probe = np.linspace(0.0, s_max, 97)
+        ok = _evaluable(f, start * np.exp(probe))
+        if len(ok) < len(probe):
+            s_max = float(probe[len(ok) - 1]) if len(ok) else 0.0
+            beyond = abs(float(f(start * math.exp(s_max)))) * start * math.exp(s_max)
+            if beyond > 1e-10 * max(size, abs(total), 1e-300):
+                raise SemiclassicalError(
+                    f"the closed form's Fermi-sea integrand overflows double precision at k = {start * math.exp(s_max):.3g} "
+                    "before its tail is negligible; use the numerical engines (--engines quadrature,kubo)")
         tail, _ = quad(lambda s: f(start * math.exp(s)) * start * math.exp(s), 0.0, s_max,
                        epsabs=epsrel * max(size, abs(total)), epsrel=epsrel, limit=200)
         total += tail

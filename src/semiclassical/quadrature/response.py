@@ -196,7 +196,9 @@ def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=
         if n > max_n_theta:
             raise SemiclassicalError(
                 f"Fermi-surface quantities not converged to rtol={rtol:g} with {max_n_theta} angles "
-                f"(last change {history[-1][1]:.2e}); raise max_n_theta or loosen rtol"
+                f"(last relative change {history[-1][1]:.2e} on doubling the angles): the quadrature engine cannot "
+                "vouch for its numbers here; compare with --engines closed,kubo (in Python: raise max_n_theta "
+                "or loosen rtol of quadrature.evaluate)"
             )
         cur = fermi_surface_terms(model, eF, W, n, gauge=gauge, kmax=kmax, field=field,
                                   skew_reading=skew_reading)
