@@ -1,7 +1,7 @@
 """Every Fermi circle of a covariant model, from the extrema of its radial bands.
 
 The bands of a rotationally covariant model are radial functions eps_m(k) = d0(k) + m |d|(k),
-|d|^2 = d_perp^2 + d_z^2 (m = +1, -1; DESIGN.md section 2). Between two consecutive extrema
+|d|^2 = d_perp^2 + d_z^2 (m = +1, -1; docs/design.md section 2). Between two consecutive extrema
 (zeros of d eps_m/dk, and the touchings |d| = 0 where |d| has a kink) a band is monotonic, so it
 crosses eps at most once there: bracketing every monotonic piece finds *every* root, however many
 a band has (a Mexican hat has two, a ring three) and however thin an annulus is.
