@@ -67,3 +67,20 @@ def test_band_edge_is_a_clear_line_and_the_two_sides_join():
         assert c.agree, c.disagreements
         assert c.responses["closed_form"].values["sigma_yx"]["total"] == pytest.approx(1 / (4 * 3.141592653589793),
                                                                                      abs=1e-6)
+
+
+def test_spin_split_bands_that_never_mix(tmp_path):
+    """d_perp = 0: the spin-up and spin-down circles never scatter into each other, so J0 has one zero
+    mode per band (two conserved densities). Drude, derived here: each parabolic band eps = a k^2 +- dz
+    (m* = 1/(2a), hbar = 1) has rho = m*/(2 pi), 1/tau = 2 pi W rho (intraband overlap 1, isotropic:
+    tau_tr = tau) and sigma_m = e^2 tau n_m/m* with n_m = k_m^2/(4 pi); the +-dz shifts cancel in
+    n_+ + n_- = m* eF/pi, so sigma_xx = eF/(pi W m*). Every spin-texture piece vanishes."""
+    f = tmp_path / "zeeman.toml"
+    f.write_text('[model]\nhamiltonian = "a*k**2*s0 + dz*sz"\n[parameters]\na = 0.4\ndz = -0.17\n')
+    eF, W = 0.5927136, 0.01
+    c = compare(Problem.at(catalogue.get(str(f)), {"eF": eF, "W": W}), ("closed_form", "quadrature", "kubo"))
+    assert c.agree, c.disagreements
+    for name in ("closed_form", "quadrature"):
+        r = c.responses[name].values
+        assert r["sigma_xx"]["drude"] == pytest.approx(eF / (3.141592653589793 * W * 1.25), rel=1e-10)
+        assert r["spin_density.y"]["edelstein"] == 0 and r["sigma_yx"]["total"] == 0

@@ -90,38 +90,47 @@ def j0_matrix(shell: Shell, W: float, hbar: float) -> np.ndarray:
 
 
 class J0Solver:
-    """Solves J0[n] = s on one shell, s = delta(eps - E) b, with the zero mode fixed by sum_k n = 0.
+    """Solves J0[n] = s on one shell, s = delta(eps - E) b, with one zero mode per conserved sector.
 
-    The right-hand side is first made solvable by removing its shell average (sum_i w_i b_i = 0 is
-    particle conservation on the shell); the removed amount |sum_i w_i b_i| and the size
-    sum_i w_i |b_i| of the source are recorded in ``last_removed`` and ``last_magnitude``. The singular matrix A is regularized by the rank-one term
-    lambda 1 w^T, which does not change solutions with sum w g = 0 and enforces that condition.
-    Several connected components (no scattering between them) would leave extra zero modes; that
-    is detected from the residual and reported.
+    States that scatter into each other (directly or through others: P_ij > 0) form a sector; each
+    sector conserves its own particle number, so J0 has one zero mode per sector (a single sector
+    on a generic shell; two for d_perp = 0, whose spin-up and spin-down circles never mix). The
+    right-hand side is made solvable by removing its average in every sector (the removed amount
+    |sum w b| and the size sum w |b| are recorded in ``last_removed`` and ``last_magnitude``), and
+    each zero mode is fixed by sum_{i in sector} w_i g_i = 0 (no density change at linear order),
+    through the regularizing term lambda sum_sectors chi (chi w)^T, which does not change solutions
+    that obey it. A residual that still fails is reported.
     """
 
     def __init__(self, shell: Shell, W: float, hbar: float):
+        from scipy.sparse.csgraph import connected_components
+
         self.shell = shell
         self.A = j0_matrix(shell, W, hbar)
         w = shell.weight
-        lam = np.abs(np.diag(self.A)).mean() / w.sum()
-        self._lu = sla.lu_factor(self.A + lam * np.outer(np.ones_like(w), w))
+        off = np.abs(self.A) > 1e-12 * max(np.abs(self.A).max(), 1e-300)
+        self._n_sectors, self._sector = connected_components(off, directed=False)
+        chi = np.eye(self._n_sectors)[self._sector]                  # (n, sectors)
+        lam = np.abs(np.diag(self.A)).mean() / w.sum() if w.size else 0.0
+        self._chi = chi
+        self._lu = sla.lu_factor(self.A + lam * chi @ (chi * w[:, None]).T)
         self.last_removed = self.last_magnitude = 0.0
 
     def solve(self, b: np.ndarray) -> np.ndarray:
         w = self.shell.weight
         b = np.asarray(b, float)
-        mean = np.sum(w * b) / w.sum()
+        chi = self._chi
+        sums = chi.T @ (w * b)                                           # per sector
+        mean = chi @ (sums / (chi.T @ w))
         self.last_magnitude = float(np.sum(w * np.abs(b)))
-        self.last_removed = float(abs(np.sum(w * b)))
+        self.last_removed = float(np.sum(np.abs(sums)))
         rhs = b - mean
         g = sla.lu_solve(self._lu, rhs)
         res = np.max(np.abs(self.A @ g - rhs)) if g.size else 0.0
         if res > 1e-8 * max(np.max(np.abs(rhs)), 1e-300):
             raise SemiclassicalError(
-                f"J0 on the shell E = {self.shell.energy:.6g} has more than one zero mode (states that do "
-                "not scatter into each other); the leading-order distribution is not unique"
-            )
+                f"J0 on the shell E = {self.shell.energy:.6g} could not be solved (residual {res:.2e}); "
+                "the leading-order distribution is not unique here")
         return g
 
 
