@@ -22,7 +22,6 @@ Keys are stable (README, docs/design.md section 4): ``eigenvectors``, ``energies
 """
 from __future__ import annotations
 
-import dataclasses
 import signal
 import threading
 from contextlib import contextmanager
@@ -30,11 +29,9 @@ from contextlib import contextmanager
 import sympy as sp
 
 from . import kinetic
-from . import skew as skew_scattering
 from .bloch import BlochSystem, Point
 from .derivation import Derivation, Scenario
 from .errors import SemiclassicalError
-from .model import e
 from .observables import W0_PIECES
 from .results import Result
 
@@ -169,15 +166,11 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
     def nf(x):
         return normal_form(sp.sympify(x), budget)
 
-    skew_sigma, skew_spin, defs = sk["sigma_yx_skew"], (sk["sx_skew"], sk["sy_skew"]), {}
+    skew_sigma, skew_spin, defs = sk["sigma_yx_skew"], (sk["sx_skew"], sk["sy_skew"]), sk.get("harmonics", {})
     dist = sk.get("n_sk")
     if dist is not None:
-        if len(shell) > 1 and dist.leading:
-            # several circles: n^(-1) is a large rational function of the circle data, and n^sk is
-            # linear in it, so the skew forms stay in the harmonics of n^(-1) (defined once below)
-            dist, defs = dataclasses.replace(dist, leading={}), dict(dist.leading)
-            skew_sigma = -e * dist.circle_sum(skew_scattering.band_velocity_y)
-            skew_spin = tuple(dist.circle_sum(lambda t, i=i: bs.spin(t.band, t.band, t.point)[i]) for i in range(2))
+        if defs:
+            # several circles: the skew forms stay in the harmonics of n^(-1) (Derivation.skew)
             out.append(Result("harmonics of n^(-1): g_c = sum_l gcos_c_l cos(l theta) + gsin_c_l sin(l theta)",
                               "g_{c,l}", tuple(nf(v) for v in defs.values()), "27, 29", order="1/W",
                               components=tuple(s.name for s in defs), key="n_leading.harmonics"))

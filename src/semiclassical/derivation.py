@@ -6,13 +6,14 @@ functions run (docs/design.md section 6).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
-from . import response
+from . import response, store
 from .bloch import BlochSystem, Gauge
 from .errors import SemiclassicalError
 from .fermi import Shell, circle_values, eF, fermi_surface, match_radius, radius_expressions
@@ -34,6 +35,13 @@ class Scenario:
     @property
     def spec(self):
         return tuple((b, s) for b, s, _ in self.circles)
+
+    @property
+    def key(self):
+        """What the closed forms of this scenario depend on: the circles' (band, velocity sign) and
+        which bands are filled at k = 0 and k = oo (two scenarios without circles, a gap and a level
+        above every band of bounded bands, differ only there)."""
+        return self.spec, tuple(sorted(self.filled_at_zero)), tuple(sorted(self.filled_at_infinity))
 
     @property
     def shell(self) -> Shell:
@@ -96,15 +104,15 @@ class Derivation:
     # ------------------------------------------------------------------ symbolic
     def leading(self, scenario: Scenario):
         """Leading-order and side-jump closed forms on the scenario's shell (circle symbols)."""
-        key = ("leading", scenario.spec)
-        if key not in self._cache:
+        def compute():
             shell = scenario.shell
             out = response.leading_order(self.bs, shell) if len(shell) else {}
             out["sigma_yx_intrinsic"] = response.intrinsic_hall(
                 self.bs, shell, {b: b in scenario.filled_at_zero for b in (1, -1)},
                 {b: b in scenario.filled_at_infinity for b in (1, -1)})
-            self._cache[key] = out
-        return self._cache[key]
+            return out
+
+        return self._stored(("leading", scenario.key), compute)
 
     def mirrors(self, scenario: Scenario):
         """The mirror shells of the scenario's Fermi circles (:func:`skew.mirror_shells`; partner
@@ -122,7 +130,8 @@ class Derivation:
         shell; "C": the interband coherence S' of Eqs. 31, 33 under the static steady state of
         Eq. 16, with mirror shells; "B" gives one third of the TI's Eq. 85). Keys: ``n_sk`` (the
         distribution), ``sigma_yx_skew``, ``sx_skew``, ``sy_skew``; in circle symbols (mirror
-        circles included for the mirror readings).
+        circles included for the mirror readings) and, for several circles, in the harmonics of
+        n^(-1) (symbols gcos_<c>_<l>, gsin_<c>_<l>), whose closed forms are ``harmonics``.
         """
         from . import skew
 
@@ -131,24 +140,41 @@ class Derivation:
         if self._needs_mirrors(reading) and len(scenario.shell) and not (ms and ms.key):
             raise SemiclassicalError(
                 f"skew reading {reading!r} needs the mirror shells: use Derivation(model, skew_reading={reading!r})")
-        key = ("skew", scenario.spec, ms.key if ms else (), reading)
-        if key not in self._cache:
+
+        def compute():
             if not len(scenario.shell):
-                self._cache[key] = {"sigma_yx_skew": 0, "sx_skew": 0, "sy_skew": 0}
-            else:
-                shell = scenario.shell
-                dist = skew.skew_distribution(self.bs, shell, reading, ms.mirrors if ms else None)
-                sx, sy = skew.skew_spin_density(self.bs, shell, dist=dist)
-                self._cache[key] = {"n_sk": dist, "sigma_yx_skew": skew.skew_current(self.bs, shell, dist=dist),
-                                    "sx_skew": sx, "sy_skew": sy}
-        return self._cache[key]
+                return {"sigma_yx_skew": 0, "sx_skew": 0, "sy_skew": 0}
+            shell = scenario.shell
+            dist, harmonics = skew.skew_distribution(self.bs, shell, reading, ms.mirrors if ms else None), {}
+            if len(shell) > 1 and dist.leading:
+                # several circles: n^(-1) is a large rational function of the circle data and n^sk is
+                # linear in its harmonics, so the skew forms keep those as symbols (defined in
+                # ``harmonics``): the Rashba ferromagnet's two-circle sigma_yx^sk has 4e5 operations
+                # with them put back, which took seconds to evaluate and to store
+                dist, harmonics = dataclasses.replace(dist, leading={}), dict(dist.leading)
+            sx, sy = skew.skew_spin_density(self.bs, shell, dist=dist)
+            return {"n_sk": dist, "harmonics": harmonics, "sx_skew": sx, "sy_skew": sy,
+                    "sigma_yx_skew": skew.skew_current(self.bs, shell, dist=dist)}
+
+        return self._stored(("skew", scenario.spec, ms.key if ms else (), reading), compute)
 
     def intrinsic_spin_integrands(self):
         """Explicit k-integrands of <s>^int (Eq. 57) for each band: (1/2pi) k <s^int_m>."""
-        key = ("sint",)
+        return self._stored(("sint",), lambda: {
+            b: tuple(self.bs.explicit(x) for x in response.intrinsic_spin_density_integrand(self.bs, b))
+            for b in (1, -1)})
+
+    def _stored(self, key, compute):
+        """The symbolic result ``key`` of this derivation: from memory, else from the persistent
+        store (:mod:`store`, keyed by the model's matrix and the gauge), else ``compute()``, stored."""
         if key not in self._cache:
-            self._cache[key] = {b: tuple(self.bs.explicit(x) for x in response.intrinsic_spin_density_integrand(self.bs, b))
-                                for b in (1, -1)}
+            disk = store.model_key(self.model.matrix, self.gauge.winding, self.gauge.smooth,
+                                   self.gauge.constant, key)
+            value = store.load(disk)
+            if value is None:
+                value = compute()
+                store.save(disk, value)
+            self._cache[key] = value
         return self._cache[key]
 
     def intrinsic_spin_functions(self):

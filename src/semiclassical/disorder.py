@@ -43,38 +43,75 @@ WHITE_NOISE = Correlator()
 # ------------------------------------------------------------------ the disorder of a model
 #: The white-noise strength W (energy^2 x area, the paper's n_i u0^2) used when a model states none.
 DEFAULT_W = 0.01
-#: Disorder types the engines evaluate today.
-SUPPORTED_KINDS = ("white-noise",)
+#: The momentum transfer q = |k - k'| of a scalar correlator W(q).
+q = sp.Symbol("q", nonnegative=True)
+#: Scalar disorder types: <U_q U_-q> = W c(q), type -> (its parameters, c(q) in words).
+#: (docs/design.md, "Disorder"; the model-file keys are defined in semiclassical.modelfile.)
+SHAPES = {
+    "white-noise": ((), "W(q) = W"),
+    "gaussian": (("d",), "W(q) = W exp(-q^2 d^2 / 2)"),
+    "screened-coulomb": (("q_s",), "W(q) = W q_s^2 / (q + q_s)^2"),
+    "custom": (("correlator",), "W(q) = W c(q), c = the expression correlator = \"...\" in q"),
+}
+#: Disorder types the engines evaluate.
+SUPPORTED_KINDS = tuple(SHAPES)
+#: The numeric shape parameters (settable with --set like W).
+SHAPE_PARAMETERS = ("d", "q_s")
+
+
+def _positive_length(name, value, allow_zero):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise SemiclassicalError(f"disorder parameter {name} = {value!r} must be a finite number {bound}")
+    return float(value)
 
 
 @dataclass(frozen=True)
 class Disorder:
     """The disorder a model is evaluated with: the ``[disorder]`` section of a model file.
 
-    ``kind`` is the correlator type ("white-noise": <U(r)U(r')> = W delta(r - r'), W = n_i u0^2 in
-    energy^2 x area); ``W`` its strength; ``parameters`` the further parameters of later correlator
-    types (gaussian ``d``, screened Coulomb ``q_s``; empty for white noise); ``defaulted`` the names
-    of the values that were not given and took their default (``("type", "W")`` with no
-    ``[disorder]`` section at all). The keys, defaults and meanings are defined once, in
-    :mod:`semiclassical.modelfile`.
+    ``kind`` is the correlator type (:data:`SHAPES`): <U(r)U(r')> = W C(|r - r'|), i.e. a Born
+    kernel <U_q U_-q> = W c(q) with q = |k - k'| (white noise: c = 1, the paper's Eq. 10);
+    ``W`` its strength (energy^2 x area, n_i u0^2); ``parameters`` the shape's parameters (gaussian
+    ``d``, a length; screened Coulomb ``q_s``, a wave number; custom ``correlator``, the string
+    c(q)); ``defaulted`` the names of the values that were not given and took their default
+    (``("type", "W")`` with no ``[disorder]`` section at all). Model-file keys, defaults and
+    meanings are defined once, in :mod:`semiclassical.modelfile`.
     """
 
     kind: str = "white-noise"
     W: float = DEFAULT_W
-    parameters: Mapping[str, float] = field(default_factory=dict)
+    parameters: Mapping[str, object] = field(default_factory=dict)
     defaulted: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.kind not in SUPPORTED_KINDS:
-            raise SemiclassicalError(f"disorder type {self.kind!r} is not supported yet; "
+            raise SemiclassicalError(f"disorder type {self.kind!r} is not supported; "
                                      f"supported: {', '.join(SUPPORTED_KINDS)}")
         if isinstance(self.W, bool) or not isinstance(self.W, (int, float)) or not math.isfinite(self.W) \
                 or self.W <= 0:
             raise SemiclassicalError(f"W = {self.W!r} must be positive and finite (W = n_i u0^2, the "
                                      "disorder strength)")
         object.__setattr__(self, "W", float(self.W))
-        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        params = dict(self.parameters)
+        names = SHAPES[self.kind][0]
+        extra = sorted(set(params) - set(names))
+        if extra:
+            raise SemiclassicalError(f"disorder type {self.kind!r} has no parameter {', '.join(extra)}; "
+                                     f"its parameters: {', '.join(names) or 'none but W'}")
+        missing = [n for n in names if n not in params]
+        if missing:
+            raise SemiclassicalError(f"disorder type {self.kind!r} needs {', '.join(missing)} "
+                                     f"({SHAPES[self.kind][1]})")
+        if "d" in params:
+            params["d"] = _positive_length("d", params["d"], allow_zero=True)
+        if "q_s" in params:
+            params["q_s"] = _positive_length("q_s", params["q_s"], allow_zero=False)
+        object.__setattr__(self, "parameters", MappingProxyType(params))
         object.__setattr__(self, "defaulted", tuple(self.defaulted))
+        if self.kind == "custom":
+            self.shape  # parsed now: a bad correlator string is one clear line at input time
 
     @classmethod
     def default(cls) -> "Disorder":
@@ -83,30 +120,74 @@ class Disorder:
 
     @classmethod
     def from_mapping(cls, data) -> "Disorder":
-        """From a mapping {"type": ..., "W": ...} (the old dict form); absent values are defaulted."""
+        """From a mapping {"type": ..., "W": ..., shape parameters}; absent type and W are defaulted."""
         if isinstance(data, Disorder):
             return data
         data = dict(data or {})
-        unknown = set(data) - {"type", "W"}
-        if unknown:
-            raise SemiclassicalError(f"unknown disorder key(s) {', '.join(sorted(unknown))}; "
-                                     "supported: type, W")
-        return cls(data.get("type", "white-noise"), data.get("W", DEFAULT_W),
-                   defaulted=tuple(x for x in ("type", "W") if x not in data))
+        defaulted = tuple(x for x in ("type", "W") if x not in data)
+        kind, W = data.pop("type", "white-noise"), data.pop("W", DEFAULT_W)
+        return cls(kind, W, data, defaulted=defaulted)
 
     def override(self, **values) -> "Disorder":
-        """The same disorder with some values set (e.g. ``--set W=...``): those are no longer defaulted."""
+        """The same disorder with some values set (e.g. ``--set W=...``, ``--set d=...``): those are no
+        longer defaulted."""
         given = set(values)
         kind, W = values.pop("type", self.kind), values.pop("W", self.W)
         return Disorder(kind, W, {**self.parameters, **values}, tuple(n for n in self.defaulted if n not in given))
 
+    # ------------------------------------------------------------- the correlator
+    @property
+    def is_white_noise(self) -> bool:
+        """c(q) = 1 exactly (white noise, or a Gaussian of zero correlation length)."""
+        return self.kind == "white-noise" or (self.kind == "gaussian" and self.parameters["d"] == 0)
+
+    @property
+    def shape(self) -> sp.Expr:
+        """c(q) = <U_q U_-q>/W as a SymPy expression in :data:`q` (numbers for the parameters)."""
+        cached = self.__dict__.get("_shape")
+        if cached is None:
+            cached = _shape(self.kind, dict(self.parameters))
+            object.__setattr__(self, "_shape", cached)
+        return cached
+
+    def correlation(self, qs):
+        """W(q) = W c(q) at the momentum transfers ``qs`` (numpy array; energy^2 x area)."""
+        import numpy as np
+
+        f = self.__dict__.get("_numeric")
+        if f is None:
+            f = sp.lambdify(q, self.shape, "numpy")
+            object.__setattr__(self, "_numeric", f)
+        qs = np.asarray(qs, dtype=float)
+        return self.W * np.broadcast_to(np.asarray(f(qs), dtype=float), qs.shape)
+
+    def check_shape(self, q_max: float, n: int = 2001) -> None:
+        """A custom c(q) must be real, finite and non-negative on [0, q_max] (q_max = 2 k_F,max: every
+        momentum transfer between Fermi circles); one clear line otherwise."""
+        if self.kind != "custom":
+            return
+        import numpy as np
+
+        qs = np.linspace(0.0, float(q_max), n)
+        with np.errstate(all="ignore"):
+            vals = sp.lambdify(q, self.shape, "numpy")(qs + 0j) * np.ones_like(qs)
+        bad = ~np.isfinite(vals) | (np.abs(vals.imag) > 1e-12 * np.maximum(1.0, np.abs(vals.real))) | (vals.real < 0)
+        if bad.any():
+            q_bad = qs[np.argmax(bad)]
+            raise SemiclassicalError(
+                f"the custom correlator c(q) = {self.parameters['correlator']!r} is "
+                f"{'not finite' if not np.isfinite(vals[np.argmax(bad)]) else 'negative or complex'} at "
+                f"q = {q_bad:.6g} (it must be real, finite and >= 0 for 0 <= q <= 2 k_F = {q_max:.6g})")
+
+    # ------------------------------------------------------------- display
     def describe(self) -> str:
         """One line, e.g. ``white noise, W = 0.01 (default)``."""
         def mark(name):
             return " (default)" if name in self.defaulted else ""
         parts = [f"{self.kind.replace('-', ' ')}{mark('type') if self.kind != 'white-noise' else ''}",
                  f"W = {self.W:g}{mark('W')}"]
-        parts += [f"{n} = {v:g}{mark(n)}" for n, v in self.parameters.items()]
+        parts += [f"{n} = {v:g}{mark(n)}" if isinstance(v, float) else f"{n} = {v!r}"
+                  for n, v in self.parameters.items()]
         return ", ".join(parts)
 
     def to_json(self) -> dict:
@@ -115,3 +196,27 @@ class Disorder:
 
     def __hash__(self):
         return hash((self.kind, self.W, tuple(sorted(self.parameters.items())), self.defaulted))
+
+
+def _shape(kind: str, params: dict) -> sp.Expr:
+    if kind == "white-noise":
+        return sp.Integer(1)
+    if kind == "gaussian":
+        return sp.exp(-q**2 * sp.Float(params["d"]) ** 2 / 2)
+    if kind == "screened-coulomb":
+        qs = sp.Float(params["q_s"])
+        return qs**2 / (q + qs) ** 2
+    from .parsing import parse_scalar
+
+    text = params["correlator"]
+    if not isinstance(text, str):
+        raise SemiclassicalError(f"the custom correlator must be a string, an expression in q; got {text!r}")
+    try:
+        expr = parse_scalar(text, {"q": q}, what="custom correlator")
+    except SemiclassicalError as exc:
+        raise SemiclassicalError(f"{exc} (the custom correlator c(q) may use q, numbers, pi, sqrt, exp)") from None
+    expr = sp.sympify(expr)
+    if expr.free_symbols - {q}:
+        names = ", ".join(sorted(str(s) for s in expr.free_symbols - {q}))
+        raise SemiclassicalError(f"the custom correlator {text!r} uses {names}; c(q) may depend on q only")
+    return expr

@@ -312,14 +312,16 @@ class TwoBandModel:
 
     def resolve_values(self, overrides=None) -> dict[str, float]:
         """Parameter values: defaults updated by ``overrides``; hbar defaults to 1."""
+        from .disorder import SHAPE_PARAMETERS
+
         vals = {"hbar": 1.0, **self.values}
         for n, v in (overrides or {}).items():
-            if n not in self.parameters and n not in ("hbar", "e", "W", "eF"):
+            if n not in self.parameters and n not in ("hbar", "e", "W", "eF", *SHAPE_PARAMETERS):
                 close = [p for p in self.parameters if p.lower() == n.lower()]
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise SemiclassicalError(
                     f"unknown parameter {n!r}{hint}; model {self.name!r} has {', '.join(self.parameters) or 'none'}"
-                    " plus hbar, e, W, eF"
+                    " plus hbar, e, eF and the disorder's W, d (gaussian), q_s (screened Coulomb)"
                 )
             vals[n] = float(v)
         missing = [n for n in self.parameters if n not in vals]

@@ -3,7 +3,7 @@
 Every section and key of a model file (docs/design.md section 4) is defined once, here: the pydantic
 models :class:`ModelSection`, :class:`ParametersSection`, :class:`DisorderSection` (type, allowed
 values, default, units in ``x-units``, one-line meaning in ``description``) and, for what the
-toolkit knows but does not evaluate yet, :data:`NOT_SUPPORTED_YET` and :data:`PLANNED_DISORDER_TYPES`.
+toolkit knows but does not evaluate yet, :data:`NOT_SUPPORTED_YET`.
 From that one definition come
 
 * the loader, :func:`load` (``TwoBandModel.from_toml``): nothing is ignored -- an unknown section
@@ -118,16 +118,28 @@ class ParametersSection(BaseModel):
 
 
 class DisorderSection(_Section):
-    """[disorder]: the impurity potential, <U(r)U(r')> = W delta(r - r') for white noise."""
+    """[disorder]: the impurity potential, <U(r)U(r')> = W C(|r - r'|), i.e. <U_q U_-q> = W c(q)."""
 
     model_config = ConfigDict(title="[disorder]")
 
-    type: Literal["white-noise"] = Field(
-        "white-noise", description="correlator type: white-noise, <U(r)U(r')> = W delta(r - r')")
+    type: Literal["white-noise", "gaussian", "screened-coulomb", "custom"] = Field(
+        "white-noise", description="correlator type: white-noise, W(q) = W; gaussian, W(q) = W exp(-q^2 d^2/2); "
+                                   "screened-coulomb, W(q) = W q_s^2/(q + q_s)^2; custom, W(q) = W c(q) with "
+                                   "c = correlator")
     W: FiniteNumber = Field(
         DEFAULT_W, gt=0, description="disorder strength W = n_i u0^2 (impurity density x squared "
-                                     "strength); must be > 0",
+                                     "strength) = W(q = 0); must be > 0",
         json_schema_extra={"x-units": "energy^2 x area"})
+    d: FiniteNumber | None = Field(
+        None, ge=0, description="correlation length of type = \"gaussian\" (d = 0 is white noise); required "
+                                "there, not allowed for other types", json_schema_extra={"x-units": "length"})
+    q_s: FiniteNumber | None = Field(
+        None, gt=0, description="screening wave number of type = \"screened-coulomb\" (q_s -> oo is white "
+                                "noise); required there, not allowed for other types",
+        json_schema_extra={"x-units": "1/length"})
+    correlator: str | None = Field(
+        None, description="c(q) of type = \"custom\": an expression in q (numbers, pi, sqrt, exp), real, finite "
+                          "and >= 0 on [0, 2 k_F]; required there, not allowed for other types")
 
 
 class ModelFileSpec(_Section):
@@ -148,19 +160,9 @@ NOT_SUPPORTED_YET = {
     ("observables",): "user-defined observables, name = \"Hermitian 2x2 operator in kx, ky\"",
     ("disorder", "W_m"): "magnetic-impurity strength, the weights of the sigma_i vertices",
     ("disorder", "moments"): "distribution of the magnetic-impurity moments",
-    ("disorder", "d"): "correlation length of type = \"gaussian\"",
-    ("disorder", "q_s"): "screening wave number of type = \"screened-coulomb\"",
-    ("disorder", "correlator"): "W(q) of type = \"custom\", an expression in q",
 }
 #: Disorder-section keys that are numeric parameters of a correlator: reserved names.
 DISORDER_PARAMETERS = ("W", "W_m", "d", "q_s")
-#: Disorder types known but not supported yet -> their correlator.
-PLANNED_DISORDER_TYPES = {
-    "gaussian": "W(q) = W exp(-q^2 d^2 / 2), keys W, d",
-    "screened-coulomb": "W(q) = W q_s^2 / (q + q_s)^2, keys W, q_s",
-    "custom": "W(q) = the expression correlator = \"...\" in q, keys W, correlator",
-}
-
 SECTIONS = {"model": ModelSection, "parameters": ParametersSection, "disorder": DisorderSection}
 
 
@@ -174,8 +176,9 @@ def reserved_name_meaning(name: str) -> str | None:
     if name in RESERVED_QUANTITIES:
         return RESERVED_QUANTITIES[name]
     if name in DISORDER_PARAMETERS:
-        meaning = NOT_SUPPORTED_YET.get(("disorder", name))
-        return f"a disorder parameter ({meaning or 'the disorder strength'})"
+        known = DisorderSection.model_fields.get(name)
+        meaning = known.description.split(";")[0] if known else NOT_SUPPORTED_YET.get(("disorder", name))
+        return f"a disorder parameter ({meaning})"
     return None
 
 
@@ -195,8 +198,7 @@ def json_schema() -> dict:
     out.update(schema)
     out["description"] = ("Model file of the semiclassical toolkit: [model] hamiltonian, [parameters], "
                           "[disorder] (docs/design.md section 4). Known but not supported yet: "
-                          + "; ".join(_planned_text(k) for k in NOT_SUPPORTED_YET) + "; disorder types "
-                          + ", ".join(PLANNED_DISORDER_TYPES) + ".")
+                          + "; ".join(_planned_text(k) for k in NOT_SUPPORTED_YET) + ".")
     return out
 
 
@@ -369,17 +371,11 @@ def _explain_one(err, data: dict, where: str) -> str:
                 f"(e.g. [[\"M\", \"kx - I*ky\"], [\"kx + I*ky\", \"-M\"]]), got {_short(value)} ({_kind(value)})")
     if section == "disorder" and key == "type":
         value = data[section][key]
-        supported = ", ".join(f'"{t}"' for t in DisorderSection.model_fields["type"].annotation.__args__)
-        if isinstance(value, str) and value in PLANNED_DISORDER_TYPES:
-            return (f"{where}: [disorder] type = \"{value}\" ({PLANNED_DISORDER_TYPES[value]}) is known but "
-                    f"not supported yet; supported: {supported}")
-        near = _nearest(value, list(DisorderSection.model_fields["type"].annotation.__args__)
-                        + list(PLANNED_DISORDER_TYPES)) if isinstance(value, str) else None
-        hint = ""
-        if near:
-            hint = f" (did you mean {near}?{' it is known but not supported yet' if near in PLANNED_DISORDER_TYPES else ''})"
-        return (f"{where}: [disorder] type = {toml_literal(value)} is not a disorder type{hint}; supported: {supported}"
-                f" (known, not supported yet: {', '.join(PLANNED_DISORDER_TYPES)})")
+        types = list(DisorderSection.model_fields["type"].annotation.__args__)
+        near = _nearest(value, types) if isinstance(value, str) else None
+        hint = f" (did you mean {near}?)" if near else ""
+        return (f"{where}: [disorder] type = {toml_literal(value)} is not a disorder type{hint}; supported: "
+                + ", ".join(f'"{t}"' for t in types))
     if section == "parameters" and key == "positive":
         value = data[section][key]
         return (f"{where}: [parameters] positive must be an array of parameter names, e.g. positive = "
@@ -398,6 +394,8 @@ def _explain_one(err, data: dict, where: str) -> str:
                 f"number{fix}")
     if kind == "finite_number":
         return f"{where}: [{section}] {key} = {_short(value)} must be a finite number"
+    if kind == "greater_than_equal":
+        return f"{where}: [{section}] {key} = {_short(value)} must be a number >= 0"
     if kind == "greater_than":
         return (f"{where}: [{section}] {key} = {_short(value)} must be a positive number"
                 f"{' (W = n_i u0^2 > 0)' if key == 'W' else ''}")
@@ -443,7 +441,11 @@ def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
                                  f"parameters: {', '.join(params) or 'none'}")
     d = spec.disorder
     given = set(data.get("disorder", {}))
-    disorder = Disorder(d.type, d.W, defaulted=tuple(k for k in ("type", "W") if k not in given))
+    shape = {n: getattr(d, n) for n in ("d", "q_s", "correlator") if getattr(d, n) is not None}
+    try:
+        disorder = Disorder(d.type, d.W, shape, defaulted=tuple(k for k in ("type", "W") if k not in given))
+    except SemiclassicalError as exc:
+        raise SemiclassicalError(f"{where}: [disorder] {exc}") from None
     negative = tuple(n for n, v in params.items() if v < 0 and n not in positive)
     ham = spec.model.hamiltonian
     try:
@@ -471,6 +473,6 @@ def schema_text() -> str:
 
 
 __all__ = ["ModelFileSpec", "ModelSection", "ParametersSection", "DisorderSection", "NOT_SUPPORTED_YET",
-           "PLANNED_DISORDER_TYPES", "DISORDER_PARAMETERS", "RESERVED_QUANTITIES", "json_schema", "load",
+           "DISORDER_PARAMETERS", "RESERVED_QUANTITIES", "json_schema", "load",
            "reserved_names", "reserved_name_meaning", "schema_text"]
 

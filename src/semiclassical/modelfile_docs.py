@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .modelfile import (NOT_SUPPORTED_YET, PLANNED_DISORDER_TYPES, SECTIONS, ModelFileSpec, reserved_name_meaning,
+from .modelfile import (NOT_SUPPORTED_YET, SECTIONS, ModelFileSpec, reserved_name_meaning,
                         reserved_names, schema_text, toml_literal)
 
 __all__ = ["reference_markdown", "render_doc", "render_readme", "write_docs"]
@@ -54,9 +54,6 @@ def reference_markdown() -> str:
         for key, meaning in NOT_SUPPORTED_YET.items():
             if len(key) == 2 and key[0] == section:
                 lines.append(f"| `{key[1]}` | — | — | — | known, not supported yet: {meaning} |")
-        if section == "disorder":
-            for t, meaning in PLANNED_DISORDER_TYPES.items():
-                lines.append(f"| `type = \"{t}\"` | — | — | — | known, not supported yet: {meaning} |")
         lines.append("")
     for key, meaning in NOT_SUPPORTED_YET.items():
         if len(key) == 1:

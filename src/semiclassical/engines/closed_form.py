@@ -52,8 +52,8 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     num.update(D.numeric_circle_values(sc, values))
     num.update({W: W_value, e: e_value, hbar: values.get("hbar", 1.0)})
 
-    def val(expr):
-        x = complex(sp.sympify(expr).xreplace(num).evalf())
+    def val(expr, at=num):
+        x = complex(sp.sympify(expr).xreplace(at).evalf())
         if abs(x.imag) > 1e-9 * max(1.0, abs(x.real)):
             raise ArithmeticError(f"complex value {x} for a real observable")
         return x.real
@@ -73,14 +73,16 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
     for piece in ("extrinsic", "side_jump"):
         sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0))
-    sigma["skew"] = val(sk["sigma_yx_skew"])
+    # several circles: the skew forms are in the harmonics of n^(-1), evaluated first
+    at_skew = {**num, **{g: val(x) for g, x in sk.get("harmonics", {}).items()}}
+    sigma["skew"] = val(sk["sigma_yx_skew"], at_skew)
     sigma["total"] = sum(sigma[p] for p in W0_PIECES)
     spin = {}
     for i, ax in enumerate("xy"):
         d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0)), "intrinsic": sint[i],
              "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0)),
              "side_jump": val(lead.get(f"s{ax}_side_jump", 0)),
-             "skew": val(sk[f"s{ax}_skew"])}
+             "skew": val(sk[f"s{ax}_skew"], at_skew)}
         d["total"] = sum(d[p] for p in W0_PIECES)
         spin[ax] = d
     return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0))},

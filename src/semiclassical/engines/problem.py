@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .. import observables
-from ..disorder import DEFAULT_W, Disorder
+from ..disorder import DEFAULT_W, SHAPE_PARAMETERS, Disorder
 from ..errors import SemiclassicalError
 from ..model import TwoBandModel
 
@@ -70,9 +70,13 @@ class Problem:
         if "eF" not in values:
             raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
         disorder = _model_disorder(model)
-        if "W" in values:
-            disorder = Disorder(disorder.kind, float(values.pop("W")), disorder.parameters,
-                                tuple(x for x in disorder.defaulted if x != "W"))
+        given = {n: values.pop(n) for n in ("W", *SHAPE_PARAMETERS) if n in values}
+        if given:
+            try:
+                disorder = disorder.override(**given)
+            except SemiclassicalError as exc:
+                raise SemiclassicalError(f"{exc} (the model's disorder: {disorder.describe()}; set another "
+                                         "type under [disorder] in a model file)") from None
         if not disorder.W > 0:
             raise SemiclassicalError(f"W = {disorder.W} must be positive (W = n_i u0^2, the white-noise strength)")
         e = float(values.pop("e", 1.0))
@@ -103,6 +107,6 @@ class Problem:
         return self.model.numeric(self.values, e=self.e)
 
     def require_white_noise(self, engine: str):
-        if self.disorder.kind != "white-noise":
+        if not self.disorder.is_white_noise:
             raise SemiclassicalError(f"the {engine} engine supports white-noise disorder only, "
-                                     f"not {self.disorder.kind!r}")
+                                     f"not {self.disorder.describe()}")
