@@ -140,11 +140,11 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
     bs = D.bs
     out = []
     if len(shell):
-        A0, A1 = (kinetic.collision_matrix(bs, shell, l) for l in (0, 1))
+        A0, A1 = (kinetic.collision_matrix(bs, shell, l, D.corr) for l in (0, 1))
         out.append(Result("Born collision integral on harmonics l = 0, 1", "A_l", (A0, A1), "28",
                           order="W", components=("l=0", "l=1"), key="born_kernel",
                           description="(J0 g)_{c,l} = sum_c' A_{cc'} g_{c',l}"))
-        rates = kinetic.scattering_rate(bs, shell)
+        rates = kinetic.scattering_rate(bs, shell, D.corr)
         out.append(Result("scattering time", r"\tau", tuple(sp.factor(1 / r) for r in rates), "30", order="1/W",
                           components=tuple(c.tag for c in shell.circles), key="tau"))
         tr = sp.factor(1 / A1[0, 0]) if len(shell) == 1 else A1
@@ -166,14 +166,15 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
     def nf(x):
         return normal_form(sp.sympify(x), budget)
 
-    skew_sigma, skew_spin, defs = sk["sigma_yx_skew"], (sk["sx_skew"], sk["sy_skew"]), sk.get("harmonics", {})
+    skew_sigma, skew_spin = sk["sigma_yx_skew"], (sk["sx_skew"], sk["sy_skew"])
+    # several circles: the pieces stay in the harmonics of n^(-1) and n^sj (Derivation.leading, .skew)
+    defs = {**lead.get("harmonics", {}), **sk.get("harmonics", {})}
+    if defs:
+        out.append(Result("harmonics of n^(-1) and n^sj: g_c = sum_l gcos_c_l cos(l theta) + gsin_c_l sin(l theta), "
+                          "g^sj_c likewise (gsjcos, gsjsin)", "g_{c,l}", tuple(nf(v) for v in defs.values()), "27, 29, 37",
+                          order="1/W, W^0", components=tuple(s.name for s in defs), key="n_leading.harmonics"))
     dist = sk.get("n_sk")
     if dist is not None:
-        if defs:
-            # several circles: the skew forms stay in the harmonics of n^(-1) (Derivation.skew)
-            out.append(Result("harmonics of n^(-1): g_c = sum_l gcos_c_l cos(l theta) + gsin_c_l sin(l theta)",
-                              "g_{c,l}", tuple(nf(v) for v in defs.values()), "27, 29", order="1/W",
-                              components=tuple(s.name for s in defs), key="n_leading.harmonics"))
         pieces = list(dist.pieces)
         out.append(Result(f"skew-scattering distribution (reading {D.skew_reading})", "g^{sk}",
                           tuple(nf(pc.expr) for pc in pieces), "35-36", order="W^0",
@@ -186,8 +187,9 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
     for piece, x in sig.items():
         out.append(Result(f"sigma_yx {piece}", rf"\sigma_{{yx}}^{{\rm {piece.replace('_', ' ')}}}", x, eqs[piece],
                           order="W^0", key=f"sigma_yx.{piece}", definitions=_used(x, defs)))
-    out.append(Result("sigma_xx Drude", r"\sigma_{xx}^{\rm Drude}", lead.get("sigma_xx_drude", 0), "76",
-                      order="1/W", key="sigma_xx.drude"))
+    drude = lead.get("sigma_xx_drude", 0)
+    out.append(Result("sigma_xx Drude", r"\sigma_{xx}^{\rm Drude}", drude, "76",
+                      order="1/W", key="sigma_xx.drude", definitions=_used(drude, defs)))
     spin = {}
     sint = D.intrinsic_spin_integrands()
     for i, ax in enumerate("xy"):
@@ -348,7 +350,9 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
     from .engines.closed_form import derivation_for
 
     base = model.resolve_values({k: v for k, v in (values or {}).items() if k != "eF"})
-    D = derivation_for(model, skew_reading, base)   # the sign case of these values (D.model.sign_description)
+    # the sign case of these values (D.model.sign_description); a correlated disorder's forms hold the
+    # harmonics W_l of its shape
+    D = derivation_for(model, skew_reading, base, correlated=not model.disorder.is_white_noise)
     energies = [float(values["eF"])] if values and "eF" in values else scenario_energies(D.bs, base)
     if not model.is_covariant:
         raise SemiclassicalError(f"model {model.name!r} is not rotationally covariant: no closed form to derive; "

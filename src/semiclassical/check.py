@@ -143,7 +143,7 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
 
     model.require_covariant("`check`")
     base = model.resolve_values({n: v for n, v in (values or {}).items()})
-    D = derivation_for(model, skew_reading, base)
+    D = derivation_for(model, skew_reading, base, correlated=not model.disorder.is_white_noise)
     model = D.model
     geometry = _split_key(key)[0] in chain.GEOMETRY_KEYS
     if "eF" not in base:

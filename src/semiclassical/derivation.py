@@ -15,6 +15,7 @@ import sympy as sp
 
 from . import response, store
 from .bloch import BlochSystem, Gauge
+from .disorder import WHITE_NOISE, correlated_correlator
 from .errors import SemiclassicalError
 from .fermi import Shell, circle_values, eF, fermi_surface, match_radius, radius_expressions
 from .model import TwoBandModel, e, k
@@ -57,12 +58,20 @@ class Derivation:
     #: skew-scattering reading (:mod:`skew`): "T" (default, golden rule; agrees with Kubo-Streda),
     #: "C" or "B" (density-matrix readings with mirror shells), ...
     skew_reading: str | None = None
+    #: closed forms for a q-dependent scalar correlator W c(|k - k'|), in the harmonics W_l of its
+    #: shape (:func:`disorder.kernel_average`); False: white noise (the paper's Eq. 10)
+    correlated: bool = False
 
     def __post_init__(self):
-        from .skew import DEFAULT_READING, check_reading
+        from .skew import DEFAULT_READING, READINGS, check_reading
 
         self.skew_reading = check_reading(self.skew_reading or DEFAULT_READING)
+        if self.correlated and READINGS[self.skew_reading].mirrors:
+            raise SemiclassicalError(f"skew reading {self.skew_reading!r} (the paper's route, mirror shells) is "
+                                     "derived for white noise only; use the golden rule (reading T) for "
+                                     "correlated disorder")
         self.bs = BlochSystem(self.model, self.gauge)
+        self.corr = correlated_correlator() if self.correlated else WHITE_NOISE
         self._cache: dict = {}
 
     # ------------------------------------------------------------------ scenario
@@ -106,7 +115,7 @@ class Derivation:
         """Leading-order and side-jump closed forms on the scenario's shell (circle symbols)."""
         def compute():
             shell = scenario.shell
-            out = response.leading_order(self.bs, shell) if len(shell) else {}
+            out = response.leading_order(self.bs, shell, self.corr) if len(shell) else {}
             out["sigma_yx_intrinsic"] = response.intrinsic_hall(
                 self.bs, shell, {b: b in scenario.filled_at_zero for b in (1, -1)},
                 {b: b in scenario.filled_at_infinity for b in (1, -1)})
@@ -145,7 +154,8 @@ class Derivation:
             if not len(scenario.shell):
                 return {"sigma_yx_skew": 0, "sx_skew": 0, "sy_skew": 0}
             shell = scenario.shell
-            dist, harmonics = skew.skew_distribution(self.bs, shell, reading, ms.mirrors if ms else None), {}
+            dist, harmonics = skew.skew_distribution(self.bs, shell, reading, ms.mirrors if ms else None,
+                                                     self.corr), {}
             if len(shell) > 1 and dist.leading:
                 # several circles: n^(-1) is a large rational function of the circle data and n^sk is
                 # linear in its harmonics, so the skew forms keep those as symbols (defined in
@@ -169,7 +179,7 @@ class Derivation:
         store (:mod:`store`, keyed by the model's matrix and the gauge), else ``compute()``, stored."""
         if key not in self._cache:
             disk = store.model_key(self.model.matrix, self.gauge.winding, self.gauge.smooth,
-                                   self.gauge.constant, key)
+                                   self.gauge.constant, self.corr.name, key)
             value = store.load(disk)
             if value is None:
                 value = compute()

@@ -14,6 +14,7 @@ type, strength, which values were defaulted); :class:`Correlator` is its symboli
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Mapping
@@ -23,21 +24,86 @@ import sympy as sp
 from .bloch import BlochSystem, Point
 from .errors import SemiclassicalError
 from .fermi import W
+from .model import angular_average, laurent_coefficients
 
 
 @dataclass(frozen=True)
 class Correlator:
-    """<U_q U_-q> as a function of the two points; white noise by default."""
+    """<U_q U_-q> as a function of the two points; white noise by default.
+
+    ``correlated``: the strength is W c(|k_p - k_q|) with the shape c kept as a placeholder
+    (:func:`kernel`), so that the closed forms hold for every scalar correlator at once: each angular
+    average replaces c by its Fourier harmonics W_l (:func:`kernel_average`), and only the numbers
+    of the harmonics depend on the shape (:meth:`Disorder.harmonic`).
+    """
 
     strength: Callable[[Point, Point], sp.Expr] = lambda p, q: W
     name: str = "white-noise"
+    correlated: bool = False
 
     def __call__(self, bs: BlochSystem, a, p: Point, b, q: Point, c, d):
         """<U^{ab}_{pq} U^{cd}_{qp}> (Eq. 6)."""
         return self.strength(p, q) * bs.overlap(a, p, b, q) * bs.overlap(c, q, d, p)
 
+    def average(self, expr, q: Point):
+        """<expr>_{theta_q}: the exact angular average over the point q (kernels included)."""
+        return kernel_average(expr, q) if self.correlated else angular_average(expr, q.u)
+
 
 WHITE_NOISE = Correlator()
+
+# ------------------------------------------------------------------ a q-dependent kernel, symbolically
+#: W_l(n, k_a, k_b) = (1/2pi) int dphi c(|k_a - k_b|) cos(n phi), phi the angle between k_a and k_b:
+#: the n-th Fourier harmonic of the correlator shape between circles of radii k_a, k_b (dimensionless,
+#: symmetric in k_a, k_b; white noise: delta_{n0}).
+W_l = sp.Function("W_l", real=True)
+_PAIRS: dict = {}
+
+
+def kernel(p: Point, q: Point) -> sp.Symbol:
+    """The placeholder of c(|k_p - k_q|) (symmetric in the two points)."""
+    a, b = sorted((p, q), key=lambda x: x.u.name)
+    sym = sp.Symbol(f"c_{a.u.name}_{b.u.name}", positive=True)
+    _PAIRS[sym] = (a, b)
+    return sym
+
+
+def kernel_harmonic(n: int, ka, kb):
+    """W_l(|n|, k_a, k_b) with the radii in a canonical order."""
+    ka, kb = sorted((ka, kb), key=str)
+    return W_l(abs(int(n)), ka, kb)
+
+
+def correlated_correlator() -> Correlator:
+    """W c(|k - k'|) with c a placeholder: the closed forms of every scalar correlated disorder."""
+    return Correlator(strength=lambda p, q: W * kernel(p, q), name="correlated", correlated=True)
+
+
+def kernel_average(expr, q: Point):
+    """<expr>_{theta_q} where ``expr`` is a Laurent polynomial in the angle variables times at most one
+    kernel placeholder c(|k_a - k_q|) per term: with phi = theta_q - theta_a,
+
+        <c(|k_a - k_q|) u_q^n>_{theta_q} = u_a^n <c e^{i n phi}>_phi = W_l(|n|, k_a, k_q) u_a^n
+
+    (c is even in phi). Two kernels on the averaged point would need a convolution of harmonics:
+    callers average first over a point that only one kernel holds (the golden rule does)."""
+    expr = sp.expand(expr)
+    plain, by_kernel = [], {}
+    for term in sp.Add.make_args(expr):
+        ks = [s for s in term.free_symbols if s in _PAIRS and q.u in (_PAIRS[s][0].u, _PAIRS[s][1].u)]
+        if not ks:
+            plain.append(term)
+            continue
+        rest = term / ks[0]
+        if len(ks) > 1 or rest.has(ks[0]):
+            raise ValueError("two kernels on the averaged point (a convolution of harmonics)")
+        by_kernel.setdefault(ks[0], []).append(rest)
+    out = angular_average(sp.Add(*plain), q.u)
+    for K, terms in by_kernel.items():
+        a = next(x for x in _PAIRS[K] if x.u != q.u)
+        for n, c in laurent_coefficients(sp.Add(*terms), q.u).items():
+            out += c * kernel_harmonic(n, a.k, q.k) * a.u**n
+    return sp.expand(out)
 
 
 # ------------------------------------------------------------------ the disorder of a model
@@ -160,6 +226,39 @@ class Disorder:
             object.__setattr__(self, "_numeric", f)
         qs = np.asarray(qs, dtype=float)
         return self.W * np.broadcast_to(np.asarray(f(qs), dtype=float), qs.shape)
+
+    def harmonic(self, n: int, ka: float, kb: float) -> float:
+        """W_l(n, k_a, k_b) = (1/2pi) int dphi c(q) cos(n phi), q^2 = k_a^2 + k_b^2 - 2 k_a k_b cos phi: the
+        numbers behind the closed forms' kernel harmonics (:data:`W_l`). Exact for the Gaussian,
+        e^{-(k_a^2 + k_b^2) d^2/2} I_n(k_a k_b d^2); otherwise adaptive quadrature (QAWO, cosine weight)
+        to 1e-13 relative (1e-15 absolute)."""
+        n = abs(int(n))
+        cache = self.__dict__.setdefault("_harmonics", {})
+        key = (n, float(ka), float(kb))
+        if key in cache:
+            return cache[key]
+        if self.is_white_noise:
+            value = 1.0 if n == 0 else 0.0
+        elif self.kind == "gaussian":
+            from scipy.special import ive
+
+            d2 = self.parameters["d"] ** 2
+            # e^{-(a^2+b^2)d^2/2} I_n(a b d^2) = e^{-(a-b)^2 d^2/2} ive(n, a b d^2): no overflow at large k d
+            value = float(math.exp(-(ka - kb) ** 2 * d2 / 2) * ive(n, ka * kb * d2))
+        else:
+            from scipy.integrate import quad
+
+            c = sp.lambdify(q, self.shape, "math")
+            a2b2, ab = ka * ka + kb * kb, 2 * ka * kb
+            f = lambda phi: c(math.sqrt(max(a2b2 - ab * math.cos(phi), 0.0)))  # noqa: E731
+            with warnings.catch_warnings():   # its round-off notices are not the user's concern
+                warnings.simplefilter("ignore")
+                # c is O(1) near q = 0 (c(0) = 1 for the built-in shapes): 1e-15 absolute is round-off
+                integral, _ = quad(f, 0.0, math.pi, weight="cos", wvar=n, epsabs=1e-15, epsrel=1e-13,
+                                   limit=500)
+            value = integral / math.pi
+        cache[key] = value
+        return value
 
     def check_shape(self, q_max: float, n: int = 2001) -> None:
         """A custom c(q) must be real, finite and non-negative on [0, q_max] (q_max = 2 k_F,max: every

@@ -15,7 +15,7 @@ import sympy as sp
 from .bloch import BlochSystem, Point
 from .disorder import WHITE_NOISE, Correlator
 from .fermi import Circle, Shell
-from .model import angular_average, conj_in, e, laurent_coefficients
+from .model import conj_in, e, laurent_coefficients
 from .parsing import hbar
 
 OTHER = {+1: -1, -1: +1}
@@ -63,8 +63,8 @@ def collision_matrix(bs: BlochSystem, shell: Shell, l: int, corr: Correlator = W
         for j, c2 in enumerate(shell.circles):
             q = c2.point.primed() if c2 is c else c2.point
             w = scattering_weight(bs, c, c2, q, corr)
-            out = c2.rho * angular_average(w, q.u)
-            gain = c2.rho * angular_average(sp.expand(w * q.u**l), q.u) * u_c ** (-l)
+            out = c2.rho * corr.average(w, q)
+            gain = c2.rho * corr.average(sp.expand(w * q.u**l), q) * u_c ** (-l)
             A[i, i] += 2 * sp.pi / hbar * out
             A[i, j] -= 2 * sp.pi / hbar * sp.expand(gain)
     # rotational covariance: nothing may depend on the direction of k
@@ -83,7 +83,7 @@ def _out_rate(bs, shell, c, corr):
     total = 0
     for c2 in shell.circles:
         q = c2.point.primed() if c2 is c else c2.point
-        total += c2.rho * angular_average(scattering_weight(bs, c, c2, q, corr), q.u)
+        total += c2.rho * corr.average(scattering_weight(bs, c, c2, q, corr), q)
     return sp.expand(2 * sp.pi / hbar * total)
 
 
@@ -154,7 +154,7 @@ def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, co
             term = (X_k[(m, nbar)][i] * w1 + w2 * X_k[(nbar, m)][i]
                     - w3 * X_q[0][i] - w4 * X_q[1][i])
             term = full_angles(term, p, q)
-            total[i] += c2.rho * angular_average(term, q.u)
+            total[i] += c2.rho * corr.average(term, q)
     return tuple(sp.expand(sp.pi / hbar * t) for t in total)
 
 
@@ -177,6 +177,32 @@ def intrinsic_spin(bs: BlochSystem, band: int, p: Point = Point()):
     Rx_mn = p.cartesian(bs.berry_connection(band, nbar, p))[0]
     return tuple(sp.expand(p.to_full_angles(sp.I * e / hbar * (T_mn[i] * Rx_nm - Rx_mn * T_nm[i])))
                  for i in range(3))
+
+
+def leading_placeholders(shell: Shell, g: dict, prefix: str = "g"):
+    """Real symbols for the harmonics of the leading distribution, and their values.
+
+    g_c = sum_l gcos_{c,l} cos(l theta) + gsin_{c,l} sin(l theta). Everything downstream is linear
+    in n^(-1), so the derivation runs on these symbols (small polynomial expressions even with
+    several circles, where g itself is a large rational function) and the values are put back at
+    the end. Returns ({c.tag: g_c in the symbols}, {symbol: value}). ``prefix`` names the symbols
+    (``g``: n^(-1); ``gsj``: the side-jump distribution).
+    """
+    gp, subs = {}, {}
+    for c in shell.circles:
+        u_c = c.point.u
+        coeffs = laurent_coefficients(g[c.tag], u_c)
+        expr = sp.Integer(0)
+        for l in sorted({abs(n) for n in coeffs}):
+            a = sp.Symbol(f"{prefix}cos_{c.tag}_{l}", real=True)
+            subs[a] = coeffs.get(l, 0) + (coeffs.get(-l, 0) if l else 0)
+            expr += a * ((u_c**l + u_c**-l) / 2 if l else 1)
+            if l:
+                b = sp.Symbol(f"{prefix}sin_{c.tag}_{l}", real=True)
+                subs[b] = sp.I * (coeffs.get(l, 0) - coeffs.get(-l, 0))
+                expr += b * (u_c**l - u_c**-l) / (2 * sp.I)
+        gp[c.tag] = sp.expand(expr)
+    return gp, subs
 
 
 # --------------------------------------------------------------------------- side jump
@@ -208,8 +234,9 @@ def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = 
             grad = sp.expand(Oc * (gp[i] + gq[i]))
             im = (grad - conj_in(grad, (p.u, q.u))) / (2 * sp.I)
             term = w * (O * Oc * (R_q[i] - R_k[i]) + im)
-            term = same_circle(full_angles(term, p, q), q, c2.point)
-            total[i] += c2.rho * angular_average(term, q.u)
+            # averaged before q takes the circle's radius symbols: a kernel harmonic W_l(k_p, k_q)
+            # must see the radius of q's own circle
+            total[i] += c2.rho * same_circle(corr.average(full_angles(term, p, q), q), q, c2.point)
     return tuple(sp.expand(t) for t in total)
 
 

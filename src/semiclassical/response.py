@@ -10,6 +10,7 @@ import sympy as sp
 
 from . import kinetic
 from .bloch import BlochSystem, Gauge, Point
+from .disorder import WHITE_NOISE, Correlator
 from .fermi import Shell
 from .model import angular_average, e, k, laurent_coefficients, laurent_harmonics
 from .parsing import hbar
@@ -77,22 +78,34 @@ def intrinsic_spin_density_integrand(bs: BlochSystem, band: int):
     return tuple(sp.expand(k * angular_average(x) / (2 * sp.pi)) for x in s)
 
 
-def leading_order(bs: BlochSystem, shell: Shell):
+def leading_order(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
     """Everything of the leading-order layer on a shell, in circle symbols.
 
     Returns a dict of SymPy expressions: tau_tr rates, g^(-1), beta, gamma, g^sj, and the
-    Fermi-surface response pieces (sigma_xx^drude, sigma_yx^{ext, sj}, <s>^{edelstein, ext, sj}).
+    Fermi-surface response pieces (sigma_xx^drude, sigma_yx^{ext, sj}, <s>^{edelstein, ext, sj});
+    with several circles the pieces are in the harmonics of g and g^sj (symbols gcos_<c>_<l>,
+    gsin_<c>_<l>, gsjcos_..., gsjsin_...), whose closed forms are ``harmonics``.
+    ``corr``: the disorder correlator (white noise, or a kernel in its harmonics W_l).
     """
-    g = kinetic.leading_distribution(bs, shell)
-    gsj = kinetic.side_jump_distribution(bs, shell)
-    beta = {c.tag: kinetic.extrinsic_velocity(bs, shell, c) for c in shell.circles}
-    gamma = {c.tag: kinetic.extrinsic_spin(bs, shell, c) for c in shell.circles}
+    g_full = kinetic.leading_distribution(bs, shell, corr)
+    gsj_full = kinetic.side_jump_distribution(bs, shell, corr)
+    g, gsj, harmonics = g_full, gsj_full, {}
+    if len(shell) > 1:
+        # several circles: n^(-1) and n^sj solve a coupled linear system and are large rational
+        # functions of the circle data, and every piece is linear in them; the pieces keep their
+        # harmonics as symbols (``harmonics`` holds their values), which keeps a correlated
+        # kernel's two-circle forms from minutes of expansion
+        g, defs = kinetic.leading_placeholders(shell, g_full, "g")
+        gsj, defs_sj = kinetic.leading_placeholders(shell, gsj_full, "gsj")
+        harmonics = {**defs, **defs_sj}
+    beta = {c.tag: kinetic.extrinsic_velocity(bs, shell, c, corr) for c in shell.circles}
+    gamma = {c.tag: kinetic.extrinsic_spin(bs, shell, c, corr) for c in shell.circles}
     beta_cart = {c.tag: c.point.cartesian(beta[c.tag]) for c in shell.circles}
     spin_diag = {c.tag: bs.spin(c.band, c.band, c.point) for c in shell.circles}
     vel = {c.tag: band_velocity_cartesian(c) for c in shell.circles}
     out = {
-        "g": g, "g_sj": gsj, "beta": beta, "gamma": gamma,
-        "collision_l1": kinetic.collision_matrix(bs, shell, 1),
+        "g": g_full, "g_sj": gsj_full, "harmonics": harmonics, "beta": beta, "gamma": gamma,
+        "collision_l1": kinetic.collision_matrix(bs, shell, 1, corr),
         "sigma_xx_drude": -e * _fs_sum(shell, lambda c: (vel[c.tag][0], g[c.tag])),
         "sigma_yx_drude": -e * _fs_sum(shell, lambda c: (vel[c.tag][1], g[c.tag])),
         "sigma_yx_extrinsic": -e * _fs_sum(shell, lambda c: (beta_cart[c.tag][1], g[c.tag])),

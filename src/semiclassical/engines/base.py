@@ -19,15 +19,20 @@ class Engine(ABC):
 
     ``name`` is the engine's key in every output (``closed_form``, ``quadrature``, ``kubo``);
     ``relative_tolerance`` the accuracy the engine claims relative to the size of a response
-    (used, with the engines' own error estimates, when engines are compared).
+    (used, with the engines' own error estimates, when engines are compared); ``correlated_disorder``
+    whether it takes a correlator W(q) beyond white noise.
     """
 
     name: str = ""
     title: str = ""
     relative_tolerance: float = 1e-8
+    #: whether the engine evaluates q-dependent scalar disorder W(|k - k'|) (else white noise only)
+    correlated_disorder: bool = False
 
     def unavailable(self, problem: Problem) -> str | None:
         """Why this engine cannot answer ``problem`` (None when it can)."""
+        if not (problem.disorder.is_white_noise or self.correlated_disorder):
+            return f"it evaluates white-noise disorder only, not {problem.disorder.describe()}"
         return None
 
     @abstractmethod

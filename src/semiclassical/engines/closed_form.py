@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from ..derivation import Derivation, sea_integral, singly_filled_intervals
+from ..disorder import Disorder, W_l
 from ..fermi import W
 from ..fermi_scan import touching_radii
 from ..model import e
@@ -26,34 +27,46 @@ __all__ = ["ClosedForm", "derivation_for", "closed_form_tree"]
 _DERIVATIONS: dict = {}
 
 
-def derivation_for(model, skew_reading: str, values: dict | None = None) -> Derivation:
-    """One cached :class:`Derivation` per (model object, skew reading); with ``values``, of the sign
-    case of ``model`` at those values (:meth:`TwoBandModel.sign_case`: each sign pattern of the
-    parameters, and each parameter set to zero, is derived once)."""
+def derivation_for(model, skew_reading: str, values: dict | None = None, correlated: bool = False) -> Derivation:
+    """One cached :class:`Derivation` per (model object, skew reading, white or correlated disorder);
+    with ``values``, of the sign case of ``model`` at those values (:meth:`TwoBandModel.sign_case`:
+    each sign pattern of the parameters, and each parameter set to zero, is derived once)."""
     if values is not None:
         model = model.sign_case(values)
-    key = (id(model), skew_reading)
+    key = (id(model), skew_reading, correlated)
     if key not in _DERIVATIONS:
-        _DERIVATIONS[key] = (model, Derivation(model, skew_reading=skew_reading))
+        _DERIVATIONS[key] = (model, Derivation(model, skew_reading=skew_reading, correlated=correlated))
     return _DERIVATIONS[key][1]
 
 
-def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float) -> dict:
+def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float,
+                     disorder: Disorder | None = None) -> dict:
     """The closed forms at one point (E_x = 1), as the nested map of the observables' paths.
 
     ``values`` holds eF and every parameter (hbar included). Keys: ``sigma_yx`` (intrinsic,
     extrinsic, side_jump, skew, total; drude of sigma_xx), ``spin_density.x|y`` (edelstein, the W^0
-    pieces, total), ``circles``.
+    pieces, total), ``circles``. ``disorder``: the correlator whose harmonics W_l(n, k_a, k_b) the
+    closed forms of a correlated derivation hold (:meth:`Disorder.harmonic`).
     """
 
     sc = D.scenario(values)
+    if D.correlated:
+        if disorder is None:
+            raise ValueError("a correlated derivation needs the disorder whose harmonics it holds")
+        disorder.check_shape(2 * max([kc for _, _, kc in sc.circles], default=0.0))
     lead, sk = D.leading(sc), D.skew(sc)
     num = {D.model.symbols[n]: v for n, v in values.items() if n in D.model.symbols}
     num.update(D.numeric_circle_values(sc, values))
     num.update({W: W_value, e: e_value, hbar: values.get("hbar", 1.0)})
 
+    def harmonics(expr):
+        # the kernel harmonics W_l(n, k_a, k_b) of the correlated closed forms, as numbers
+        return {h: disorder.harmonic(int(h.args[0]), float(h.args[1].xreplace(num)), float(h.args[2].xreplace(num)))
+                for h in expr.atoms(W_l)} if D.correlated else {}
+
     def val(expr, at=num):
-        x = complex(sp.sympify(expr).xreplace(at).evalf())
+        expr = sp.sympify(expr)
+        x = complex(expr.xreplace({**at, **harmonics(expr)}).evalf())
         if abs(x.imag) > 1e-9 * max(1.0, abs(x.real)):
             raise ArithmeticError(f"complex value {x} for a real observable")
         return x.real
@@ -70,22 +83,23 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
             sint[i] += sea_integral(lambda x: float(np.real(f(x, *point))), lo, hi,
                                     size=lambda x: float(np.real(g(x, *point))))
 
+    # several circles: the pieces are in the harmonics of n^(-1), n^sj (and n^sk), evaluated first
+    at_lead = {**num, **{g: val(x) for g, x in lead.get("harmonics", {}).items()}}
     sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"])}
     for piece in ("extrinsic", "side_jump"):
-        sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0))
-    # several circles: the skew forms are in the harmonics of n^(-1), evaluated first
+        sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0), at_lead)
     at_skew = {**num, **{g: val(x) for g, x in sk.get("harmonics", {}).items()}}
     sigma["skew"] = val(sk["sigma_yx_skew"], at_skew)
     sigma["total"] = sum(sigma[p] for p in W0_PIECES)
     spin = {}
     for i, ax in enumerate("xy"):
-        d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0)), "intrinsic": sint[i],
-             "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0)),
-             "side_jump": val(lead.get(f"s{ax}_side_jump", 0)),
+        d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0), at_lead), "intrinsic": sint[i],
+             "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0), at_lead),
+             "side_jump": val(lead.get(f"s{ax}_side_jump", 0), at_lead),
              "skew": val(sk[f"s{ax}_skew"], at_skew)}
         d["total"] = sum(d[p] for p in W0_PIECES)
         spin[ax] = d
-    return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0))},
+    return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0), at_lead)},
             "spin_density": spin,
             "circles": [{"band": b, "kF": kc, "electron_like": s > 0} for b, s, kc in sc.circles]}
 
@@ -96,9 +110,13 @@ class ClosedForm(Engine):
     name = "closed_form"
     title = "closed form"
     relative_tolerance = 1e-12     # exact expressions; rounding and the one radial integral (1e-12)
+    correlated_disorder = True     # closed forms in the harmonics W_l of the correlator's shape
 
     def unavailable(self, problem: Problem) -> str | None:
         model = problem.model
+        if problem.disorder.kind != "white-noise" and problem.skew_reading != "T":
+            return (f"skew reading {problem.skew_reading!r} (the paper's route) is derived for white noise only; "
+                    "the golden rule (reading T) takes correlated disorder")
         if not model.is_covariant:
             return f"the model is not rotationally covariant ({model.why_not_covariant})"
         cov = model.covariance
@@ -113,12 +131,12 @@ class ClosedForm(Engine):
         return None
 
     def evaluate(self, problem: Problem) -> Response:
-        return self.evaluate_with(derivation_for(problem.model, problem.skew_reading, problem.values), problem)
+        return self.evaluate_with(derivation_for(problem.model, problem.skew_reading, problem.values,
+                                                 correlated=not problem.disorder.is_white_noise), problem)
 
     def evaluate_with(self, D: Derivation, problem: Problem) -> Response:
         """:meth:`evaluate` with a given derivation (its gauge and skew reading)."""
-        problem.require_white_noise(self.title)
-        nested = closed_form_tree(D, problem.values, problem.W, problem.e)
+        nested = closed_form_tree(D, problem.values, problem.W, problem.e, problem.disorder)
         notes = []
         if not nested["circles"]:
             # a physicist asks for this on purpose (the quantized intrinsic term): numbers, and a note

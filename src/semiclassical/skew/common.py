@@ -26,6 +26,7 @@ from ..disorder import WHITE_NOISE, Correlator
 from ..errors import SemiclassicalError
 from ..fermi import Circle, Shell, eF
 from ..kinetic import full_angles
+from ..kinetic import leading_placeholders
 from ..model import angular_average, conj_in, laurent_coefficients
 
 __all__ = ["FERMI", "CirclePiece", "SkewField", "all_circles", "average", "band_velocity_y", "driving_field",
@@ -103,31 +104,6 @@ def energy_gap(c: Circle, m: int, n: int):
 
 
 # =========================================================================== leading distribution
-def leading_placeholders(shell: Shell, g: dict):
-    """Real symbols for the harmonics of the leading distribution, and their values.
-
-    g_c = sum_l gcos_{c,l} cos(l theta) + gsin_{c,l} sin(l theta). Everything downstream is linear
-    in n^(-1), so the derivation runs on these symbols (small polynomial expressions even with
-    several circles, where g itself is a large rational function) and the values are put back at
-    the end. Returns ({c.tag: g_c in the symbols}, {symbol: value}).
-    """
-    gp, subs = {}, {}
-    for c in shell.circles:
-        u_c = c.point.u
-        coeffs = laurent_coefficients(g[c.tag], u_c)
-        expr = sp.Integer(0)
-        for l in sorted({abs(n) for n in coeffs}):
-            a = sp.Symbol(f"gcos_{c.tag}_{l}", real=True)
-            subs[a] = coeffs.get(l, 0) + (coeffs.get(-l, 0) if l else 0)
-            expr += a * ((u_c**l + u_c**-l) / 2 if l else 1)
-            if l:
-                b = sp.Symbol(f"gsin_{c.tag}_{l}", real=True)
-                subs[b] = sp.I * (coeffs.get(l, 0) - coeffs.get(-l, 0))
-                expr += b * (u_c**l - u_c**-l) / (2 * sp.I)
-        gp[c.tag] = sp.expand(expr)
-    return gp, subs
-
-
 def resolve_leading(bs, shell, g, corr):
     """(g to derive with, substitution to apply at the end)."""
     if g is not None:

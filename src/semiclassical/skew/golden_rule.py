@@ -34,7 +34,6 @@ import sympy as sp
 from ..bloch import Point
 from ..errors import SemiclassicalError
 from ..kinetic import OTHER, full_angles
-from ..model import angular_average
 from ..parsing import hbar
 from .common import FERMI, energy_gap, imag_part, moved
 
@@ -66,12 +65,19 @@ def golden_rule_driving(bs, shell, g, corr):
                         * bs.overlap(cq.band, q, t.band, p))
                 omega = imag_part(full_angles(loop, p, j, q), (p, j, q))
                 S = corr.strength
-                weight = (S(p, j) * S(p, q) / energy_gap(t, t.band, OTHER[t.band])
-                          + S(p, j) * S(j, q) / energy_gap(cj, cj.band, OTHER[cj.band])
-                          + S(p, q) * S(q, j) / energy_gap(cq, cq.band, OTHER[cq.band]))
+                # each term averaged first over the point that only one of its two correlators holds
+                # (for a q-dependent kernel the other order would convolve two sets of harmonics)
+                terms = ((S(p, j) * S(p, q) / energy_gap(t, t.band, OTHER[t.band]), q, j),
+                         (S(p, j) * S(j, q) / energy_gap(cj, cj.band, OTHER[cj.band]), q, j),
+                         (S(p, q) * S(q, j) / energy_gap(cq, cq.band, OTHER[cq.band]), j, q))
+                if not corr.correlated:      # white noise: one pass, q first
+                    terms = ((sp.Add(*(w for w, _, _ in terms)), q, j),)
                 try:
-                    inner = angular_average(sp.expand(omega * weight), q.u)
-                    total += cj.rho * cq.rho * angular_average(sp.expand(inner * gj), j.u)
+                    for weight, first, second in terms:
+                        # g_j enters where j is averaged: after q when q goes first (smaller expressions)
+                        inner = corr.average(sp.expand(omega * weight * (gj if first is j else 1)), first)
+                        total += cj.rho * cq.rho * corr.average(sp.expand(inner * (gj if first is q else 1)),
+                                                                second)
                 except ValueError as exc:
                     raise SemiclassicalError(
                         f"angular average in the golden-rule skew rate failed ({str(exc)[:200]}): the "
