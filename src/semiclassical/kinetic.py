@@ -87,16 +87,19 @@ def _out_rate(bs, shell, c, corr):
     return sp.expand(2 * sp.pi / hbar * total)
 
 
-def solve_on_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator = WHITE_NOISE):
+def solve_on_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator = WHITE_NOISE,
+                   harmonics: bool = False):
     """Solve J0[g] = source harmonic by harmonic; source = {c.tag: Laurent polynomial in u_c}.
 
-    Returns {c.tag: g_c(u_c)}. The l = 0 harmonic of J0 is singular (particle conservation);
-    a source with an l = 0 part is rejected, as it would violate charge conservation.
+    Returns {c.tag: g_c(u_c)}, or with ``harmonics`` {c.tag: {l: g_{c,l}}} (the coefficients as
+    solved: with several circles they are large rational functions, and re-extracting them from the
+    sum would expand them). The l = 0 harmonic of J0 is singular (particle conservation); a source
+    with an l = 0 part is rejected, as it would violate charge conservation.
     """
     coeffs = {c.tag: laurent_coefficients(source.get(c.tag, 0), c.point.u) for c in shell.circles}
-    harmonics = sorted(set().union(*[set(v) for v in coeffs.values()]))
-    out = {c.tag: sp.Integer(0) for c in shell.circles}
-    for l in harmonics:
+    ls = sorted(set().union(*[set(v) for v in coeffs.values()]))
+    out = {c.tag: {} for c in shell.circles}
+    for l in ls:
         if l == 0:
             if any(sp.simplify(v.get(0, 0)) != 0 for v in coeffs.values()):
                 raise ValueError("isotropic (l = 0) source: J0 cannot be inverted there")
@@ -111,20 +114,28 @@ def solve_on_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator
             det = sp.expand(A.det())
             g = [sp.expand(x) / det for x in A.adjugate() * b]
         for c, gl in zip(shell.circles, g):
-            out[c.tag] += gl * c.point.u**l
-    return out
+            out[c.tag][l] = gl
+    if harmonics:
+        return out
+    return {c.tag: series(out[c.tag], c.point.u) for c in shell.circles}
 
 
-def leading_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
+def series(coeffs: dict, u):
+    """sum_l c_l u^l from {l: c_l}."""
+    return sp.Add(*[c * u**l for l, c in coeffs.items()])
+
+
+def leading_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE, harmonics: bool = False):
     """n_E^(-1) = delta(eps - eF) g_c (Eqs. 27, 29): J0[g] = -e E.v, E = xhat.
 
     For one circle g = -e tau_tr E.v (Eq. 29); several circles are solved as a linear system.
+    ``harmonics``: {c.tag: {l: g_{c,l}}} instead (:func:`solve_on_shell`).
     """
     source = {}
     for c in shell.circles:
         p = c.point
         source[c.tag] = sp.expand(-e * p.velocity(c.band) * (p.u + 1 / p.u) / 2)
-    return solve_on_shell(bs, shell, source, corr)
+    return solve_on_shell(bs, shell, source, corr, harmonics)
 
 
 # --------------------------------------------------------------------------- beta, gamma
@@ -191,7 +202,8 @@ def leading_placeholders(shell: Shell, g: dict, prefix: str = "g"):
     gp, subs = {}, {}
     for c in shell.circles:
         u_c = c.point.u
-        coeffs = laurent_coefficients(g[c.tag], u_c)
+        # g_c as {l: coefficient} (solve_on_shell(harmonics=True)) or as a Laurent polynomial
+        coeffs = g[c.tag] if isinstance(g[c.tag], dict) else laurent_coefficients(g[c.tag], u_c)
         expr = sp.Integer(0)
         for l in sorted({abs(n) for n in coeffs}):
             a = sp.Symbol(f"{prefix}cos_{c.tag}_{l}", real=True)
@@ -240,11 +252,12 @@ def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = 
     return tuple(sp.expand(t) for t in total)
 
 
-def side_jump_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
+def side_jump_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE, harmonics: bool = False):
     """n^sj = delta(eps - eF) g^sj (Eq. 37): J0[n^sj] = -J_E(n_FD), E = xhat.
 
     With dn_FD/deps = -delta(eps - eF): -J_E = delta(eps - eF) (2 pi/hbar) e V_c,x.
+    ``harmonics``: {c.tag: {l: g^sj_{c,l}}} instead (:func:`solve_on_shell`).
     """
     source = {c.tag: sp.expand(2 * sp.pi / hbar * e * side_jump_rate(bs, shell, c, corr)[0])
               for c in shell.circles}
-    return solve_on_shell(bs, shell, source, corr)
+    return solve_on_shell(bs, shell, source, corr, harmonics)

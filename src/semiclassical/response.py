@@ -87,16 +87,18 @@ def leading_order(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE)
     gsin_<c>_<l>, gsjcos_..., gsjsin_...), whose closed forms are ``harmonics``.
     ``corr``: the disorder correlator (white noise, or a kernel in its harmonics W_l).
     """
-    g_full = kinetic.leading_distribution(bs, shell, corr)
-    gsj_full = kinetic.side_jump_distribution(bs, shell, corr)
+    gh = kinetic.leading_distribution(bs, shell, corr, harmonics=True)
+    gsjh = kinetic.side_jump_distribution(bs, shell, corr, harmonics=True)
+    g_full = {c.tag: kinetic.series(gh[c.tag], c.point.u) for c in shell.circles}
+    gsj_full = {c.tag: kinetic.series(gsjh[c.tag], c.point.u) for c in shell.circles}
     g, gsj, harmonics = g_full, gsj_full, {}
     if len(shell) > 1:
         # several circles: n^(-1) and n^sj solve a coupled linear system and are large rational
         # functions of the circle data, and every piece is linear in them; the pieces keep their
         # harmonics as symbols (``harmonics`` holds their values), which keeps a correlated
         # kernel's two-circle forms from minutes of expansion
-        g, defs = kinetic.leading_placeholders(shell, g_full, "g")
-        gsj, defs_sj = kinetic.leading_placeholders(shell, gsj_full, "gsj")
+        g, defs = kinetic.leading_placeholders(shell, gh, "g")
+        gsj, defs_sj = kinetic.leading_placeholders(shell, gsjh, "gsj")
         harmonics = {**defs, **defs_sj}
     beta = {c.tag: kinetic.extrinsic_velocity(bs, shell, c, corr) for c in shell.circles}
     gamma = {c.tag: kinetic.extrinsic_spin(bs, shell, c, corr) for c in shell.circles}

@@ -108,7 +108,7 @@ def resolve_leading(bs, shell, g, corr):
     """(g to derive with, substitution to apply at the end)."""
     if g is not None:
         return g, {}
-    return leading_placeholders(shell, kinetic.leading_distribution(bs, shell, corr))
+    return leading_placeholders(shell, kinetic.leading_distribution(bs, shell, corr, harmonics=True))
 
 
 def put_back(expr, subs):
