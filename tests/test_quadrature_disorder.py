@@ -168,3 +168,15 @@ def test_constant_custom_correlator_is_white_noise_of_twice_the_strength():
     white2 = evaluate(numeric_model(name, **params), eF, 2 * W, sea=False)
     assert worst_relative(white2, custom) <= 1e-9
     assert custom["sigma_yx"]["skew"] != 0 and custom["sigma_yx"]["side_jump"] != 0
+
+
+def test_ti_current_is_spin_for_any_disorder():
+    """TI surface: j_y = -e v_y = e v sigma_x as operators (H = v(kx sy - ky sx) + M sz), so
+    sigma_yx = e v <s_x> piece by piece (the paper's statement below Eq. 103) for any scalar
+    disorder: a check of every W^0 piece that holds with a q-dependent kernel (screened Coulomb,
+    q_s = k_F, the kinked kernel; Gaussian k_F d = 3)."""
+    for disorder in (Disorder("screened-coulomb", W, {"q_s": 1.0}), Disorder("gaussian", W, {"d": 3.0})):
+        res = run(TI, disorder)
+        for piece in ("extrinsic", "side_jump", "skew"):
+            assert res["sigma_yx"][piece] == pytest.approx(res["spin_density"]["x"][piece], rel=1e-9)
+            assert res["sigma_yx"][piece] != 0
