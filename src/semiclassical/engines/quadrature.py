@@ -1,7 +1,8 @@
 """The quadrature engine behind the engine interface: :func:`semiclassical.quadrature.evaluate`.
 
 It reads H(k) alone (numeric eigenvectors in a random gauge, exact delta functions on numerically
-found contours, Boltzmann equations solved on the contour nodes; see :mod:`semiclassical.quadrature`).
+found contours, Boltzmann equations solved on the contour nodes; see :mod:`semiclassical.quadrature`),
+with the problem's disorder: white noise or scalar correlated W(|k - k'|) (paper Eq. 6).
 Error estimates: the engine converges every Fermi-surface family to ``rtol`` relative to the size of
 its integrand (sum of |.| over the nodes), so that size times the achieved accuracy bounds each
 piece's error, also where a piece vanishes by symmetry; the sea pieces carry the adaptive
@@ -56,9 +57,11 @@ class Quadrature(Engine):
     def evaluate(self, problem: Problem) -> Response:
         from ..quadrature import evaluate
 
-        problem.require_white_noise(self.title)
+        # scalar correlated disorder enters every Born-level sum (quadrature.kernel); readings C
+        # and B refuse a non-white one with one line
         res = evaluate(problem.numeric_model, problem.eF, problem.W, rtol=self.rtol,
-                       gauge_seed=self.gauge_seed, skew_reading=problem.skew_reading)
+                       gauge_seed=self.gauge_seed, skew_reading=problem.skew_reading,
+                       disorder=problem.disorder)
         values = from_tree(res, problem.observables)
         meta = res["meta"]
         doubts = []

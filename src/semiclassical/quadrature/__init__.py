@@ -7,7 +7,8 @@ form of any model quantity is read. Modules, one job each:
 - :mod:`.bands`       eigen-system, velocities, Berry connection/curvature, spin, T, s^int at any k
 - :mod:`.contours`    Fermi contours eps_m(k, theta) = E and their delta-function weights
 - :mod:`.shell`       all contours at one energy flattened into quadrature nodes; shell cache
-- :mod:`.collision`   white-noise correlator, J0 (Eq. 28) and its solver, general on-shell J(f) in
+- :mod:`.kernel`      scalar correlated disorder: c_ij = W(|k_i - k_j|)/W between shell nodes (Eq. 6)
+- :mod:`.collision`   J0 (Eq. 28, any scalar kernel) and its solver, general on-shell J(f) (white noise) in
                       the static (exact steady state of Eq. 16) or rotating (Eq. 17) Markov form
 - :mod:`.leading`     n^(-1) (Eq. 27), tau_tr (Eqs. 29-30), Drude, Edelstein (Eq. 87)
 - :mod:`.extrinsic`   beta (Eq. 47), gamma (Eq. 61)

@@ -1,7 +1,8 @@
 """The on-shell Born collision integral on discretized shells (paper Eqs. 16-20, 28, 33).
 
-White-noise disorder <U(r)U(r')> = W delta(r - r'); the correlator is built from numeric
-overlaps only (README "Conventions" / docs/design.md section 3: the general form of Eq. 10, indices
+White-noise disorder <U(r)U(r')> = W delta(r - r') (J0 also takes scalar correlated disorder,
+``kernel`` of :func:`j0_matrix`; the general J below, used by skew readings C and B only, is
+white noise); the correlator is built from numeric overlaps only (README "Conventions" / docs/design.md section 3: the general form of Eq. 10, indices
 kept distinct):
 
     <U^{ab}_{kk'} U^{cd}_{k'k}> = W <u^a_k|u^b_{k'}> <u^c_{k'}|u^d_k>.
@@ -78,13 +79,17 @@ def own_overlaps(shell: Shell) -> np.ndarray:
     return np.conj(shell.own) @ shell.own.T
 
 
-def j0_matrix(shell: Shell, W: float, hbar: float) -> np.ndarray:
+def j0_matrix(shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None) -> np.ndarray:
     """J0 of Eq. 28 on one shell: [J0 n] = delta(eps - E) (A g), A of shape (n, n).
 
-    A_ij = (2 pi W/hbar) [delta_ij sum_l w_l P_il - P_ij w_j], P_ij = |<u_i|u_j>|^2.
-    Its null vector is g = const (particle conservation); diag(w) A is symmetric.
+    A_ij = (2 pi W/hbar) [delta_ij sum_l w_l c_il P_il - c_ij P_ij w_j], P_ij = |<u_i|u_j>|^2,
+    c_ij = W(|k_i - k_j|)/W the correlated-disorder kernel (:mod:`.kernel`; None: white noise,
+    c = 1): Eq. 28's one pair <U_kk' U_k'k> carries the momentum k - k'.
+    Its null vector is g = const (particle conservation); diag(w) A is symmetric (c_ij = c_ji).
     """
     p = np.abs(own_overlaps(shell)) ** 2
+    if kernel is not None:
+        p = p * kernel
     pw = p * shell.weight[None, :]
     return (2 * np.pi * W / hbar) * (np.diag(pw.sum(axis=1)) - pw)
 
@@ -99,14 +104,14 @@ class J0Solver:
     |sum w b| and the size sum w |b| are recorded in ``last_removed`` and ``last_magnitude``), and
     each zero mode is fixed by sum_{i in sector} w_i g_i = 0 (no density change at linear order),
     through the regularizing term lambda sum_sectors chi (chi w)^T, which does not change solutions
-    that obey it. A residual that still fails is reported.
+    that obey it. A residual that still fails is reported. ``kernel``: as in :func:`j0_matrix`.
     """
 
-    def __init__(self, shell: Shell, W: float, hbar: float):
+    def __init__(self, shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None):
         from scipy.sparse.csgraph import connected_components
 
         self.shell = shell
-        self.A = j0_matrix(shell, W, hbar)
+        self.A = j0_matrix(shell, W, hbar, kernel)
         w = shell.weight
         off = np.abs(self.A) > 1e-12 * max(np.abs(self.A).max(), 1e-300)
         self._n_sectors, self._sector = connected_components(off, directed=False)

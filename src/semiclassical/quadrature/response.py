@@ -38,10 +38,11 @@ import numpy as np
 
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
-from ..skew.readings import READINGS, check_reading
+from ..skew.readings import GOLDEN_RULE, READINGS, check_reading
 from . import extrinsic, leading, subleading
 from .collision import J0Solver
 from .gauge import RandomGauge
+from .kernel import resolve_disorder, shell_kernel
 from .sea import fermi_sea
 from .shell import ShellFactory
 from .subleading import DEFAULT_SKEW_READING
@@ -57,15 +58,23 @@ STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a rand
 
 def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, *,
                         gauge: RandomGauge | None = None, kmax: float | None = None,
-                        field=(1.0, 0.0), skew_reading: str = DEFAULT_SKEW_READING) -> dict:
+                        field=(1.0, 0.0), skew_reading: str = DEFAULT_SKEW_READING,
+                        disorder=None) -> dict:
     """All Fermi-surface pieces at one angular resolution (see module docstring).
 
     ``skew_reading``: "T" (default, golden rule with the fourth-order NCA T-matrix), "C" (static
     Markov form of J acting on S') or "B" (rotating form); :mod:`.subleading`.
+    ``disorder``: a :class:`semiclassical.disorder.Disorder` of strength W (default: white noise
+    W); a correlated one puts W(|k - k'|) into every Born-level sum (:mod:`.kernel`), readings C
+    and B take white noise only.
     """
     if not W > 0:
         raise SemiclassicalError(f"disorder strength W must be positive, got {W}")
     check_reading(skew_reading)
+    disorder = resolve_disorder(W, disorder)
+    if not disorder.is_white_noise and READINGS[skew_reading].route != GOLDEN_RULE:
+        raise SemiclassicalError(f"skew reading {skew_reading!r} (the paper's route with mirror shells) supports "
+                                 f"white-noise disorder only, not {disorder.describe()}; use skew reading 'T'")
     hbar, e = float(model.hbar), float(model.e)
     factory = ShellFactory(model, n_theta, gauge=gauge, kmax=kmax)
     shell = factory.get(eF)
@@ -78,15 +87,19 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
                 "gamma": np.zeros((0, 3)), "skew": None, "factory": factory, "transport_times": [],
                 "sizes": {}, "skew_reading": skew_reading,
                 "imbalance": {"leading": 0.0, "side_jump": 0.0, "skew": 0.0}}
-    solver = J0Solver(shell, W, hbar)
+    # c_ij = W(|k_i - k_j|)/W on the Fermi shell (None: white noise); it multiplies the summands,
+    # so the sizes below (sums of |.|) and the rounding floors built on them carry it as well
+    kernel = shell_kernel(shell, disorder)
+    solver = J0Solver(shell, W, hbar, kernel)
     g = leading.leading_distribution(solver, e, field)
     lead_balance = (solver.last_removed, solver.last_magnitude)
-    beta, beta_size = extrinsic.extrinsic_velocity(shell, W, hbar, with_size=True)
-    gamma, gamma_size = extrinsic.extrinsic_spin(shell, W, hbar, with_size=True)
-    j_e = subleading.side_jump_source(shell, W, hbar, e, field)
+    beta, beta_size = extrinsic.extrinsic_velocity(shell, W, hbar, with_size=True, kernel=kernel)
+    gamma, gamma_size = extrinsic.extrinsic_spin(shell, W, hbar, with_size=True, kernel=kernel)
+    j_e = subleading.side_jump_source(shell, W, hbar, e, field, kernel)
     g_sj = subleading.side_jump_distribution(solver, j_e)
     sj_balance = (solver.last_removed, solver.last_magnitude)
-    skew = subleading.skew_scattering(factory, shell, g, W, hbar, {id(shell): solver}, reading=skew_reading)
+    skew = subleading.skew_scattering(factory, shell, g, W, hbar, {id(shell): solver}, reading=skew_reading,
+                                      kernel=kernel)
     v, s = shell.own_velocity(), shell.own_spin()
     cur = {"drude": -e * shell.integrate(g, v),
            "extrinsic": -e * shell.integrate(g, beta),
@@ -185,10 +198,10 @@ def zero_rounding_noise(terms: dict) -> None:
 
 
 def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=1024, gauge=None,
-                           kmax=None, field=(1.0, 0.0), skew_reading=DEFAULT_SKEW_READING):
+                           kmax=None, field=(1.0, 0.0), skew_reading=DEFAULT_SKEW_READING, disorder=None):
     """Double the angle count until two successive Fermi-surface results agree to rtol."""
     prev = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field,
-                               skew_reading=skew_reading)
+                               skew_reading=skew_reading, disorder=disorder)
     history = [(n_theta, None)]
     n = n_theta
     while True:
@@ -201,7 +214,7 @@ def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=
                 "or loosen rtol of quadrature.evaluate)"
             )
         cur = fermi_surface_terms(model, eF, W, n, gauge=gauge, kmax=kmax, field=field,
-                                  skew_reading=skew_reading)
+                                  skew_reading=skew_reading, disorder=disorder)
         diff = _difference(_families(prev), _families(cur), cur["sizes"])
         history.append((n, diff))
         if diff <= rtol:
@@ -236,7 +249,7 @@ def converge_sea(model, eF, *, rtol=1e-10, n_theta=8, max_n_theta=256, kmax=None
 
 def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n_theta: int | None = None,
              gauge_seed: int | None = 0, kmax: float | None = None, sea: bool = True,
-             max_n_theta: int = 1024, skew_reading: str = DEFAULT_SKEW_READING) -> dict:
+             max_n_theta: int = 1024, skew_reading: str = DEFAULT_SKEW_READING, disorder=None) -> dict:
     """Every piece of sigma_yx, sigma_xx and <s_x,y,z> per unit E_x (E = xhat), by quadrature.
 
     ``n_theta`` fixes the angle count (no adaptivity) when given. Returns maps ``sigma_yx``,
@@ -249,6 +262,10 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
     in its static Markov form, steady state of Eq. 16, with mirror shells; reproduces Eqs. 84, 85,
     103 node by node) or "B" (rotating form of Eq. 17 as printed: one third of reading C's skew terms
     for the TI surface); recorded in ``meta["skew_reading"]``.
+    ``disorder``: a :class:`semiclassical.disorder.Disorder` of the same strength W (default:
+    white noise W, today's numbers bit for bit); scalar correlated disorder W(|k - k'|) enters
+    every Fermi-surface piece (:mod:`.kernel`); the Fermi-sea pieces do not depend on it.
+    Recorded in ``meta["disorder"]``.
     """
     check_reading(skew_reading)
     t0 = time.perf_counter()
@@ -257,10 +274,10 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
     if n_theta is None:
         terms, n_used, change, history = converge_fermi_surface(
             model, eF, W, rtol=rtol, gauge=gauge, kmax=kmax, field=field, max_n_theta=max_n_theta,
-            skew_reading=skew_reading)
+            skew_reading=skew_reading, disorder=disorder)
     else:
         terms = fermi_surface_terms(model, eF, W, n_theta, gauge=gauge, kmax=kmax, field=field,
-                                    skew_reading=skew_reading)
+                                    skew_reading=skew_reading, disorder=disorder)
         n_used, change, history = n_theta, float("nan"), [(n_theta, None)]
     zero_rounding_noise(terms)
     t1 = time.perf_counter()
@@ -304,6 +321,7 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         "method": "quadrature",
         "statement": STATEMENT,
         "eF": float(eF), "W": float(W), "hbar": float(model.hbar), "e": float(model.e),
+        "disorder": resolve_disorder(W, disorder).describe(),
         "n_theta": int(n_used), "n_nodes": int(shell.size),
         "contours": shell.summary(),
         "skew_reading": skew_reading,
@@ -358,7 +376,7 @@ def _sea_errors(sea_res) -> dict:
 
 def convergence_table(model: NumericModel, eF: float, W: float, n_values=(8, 16, 32, 64, 128), *,
                       gauge_seed: int | None = 0, kmax: float | None = None, sea: bool = False,
-                      skew_reading: str = DEFAULT_SKEW_READING) -> list[dict]:
+                      skew_reading: str = DEFAULT_SKEW_READING, disorder=None) -> list[dict]:
     """One row per angle count N: every piece of sigma_yx, sigma_xx, <s> at that N (no adaptivity).
 
     Shows the spectral convergence of the periodic trapezoid rule for anisotropic models. Each row
@@ -367,7 +385,7 @@ def convergence_table(model: NumericModel, eF: float, W: float, n_values=(8, 16,
     rows = []
     for n in n_values:
         res = evaluate(model, eF, W, n_theta=int(n), gauge_seed=gauge_seed, kmax=kmax, sea=sea,
-                       skew_reading=skew_reading)
+                       skew_reading=skew_reading, disorder=disorder)
         row = {"n_theta": int(n), "n_nodes": res["meta"]["n_nodes"], "skew_reading": skew_reading}
         for name in ("sigma_yx", "sigma_xx"):
             for key, val in res[name].items():

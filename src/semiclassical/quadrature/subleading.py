@@ -78,8 +78,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import SemiclassicalError
 from ..skew.readings import DEFAULT_READING, GOLDEN_RULE, READINGS, check_reading
 from .collision import CollisionResult, J0Solver, collision, own_overlaps
+from .kernel import uniform_value
 from .shell import Shell, ShellFactory
 
 #: the reading names, notes and validator are the toolkit's one registry (semiclassical.skew.readings,
@@ -88,8 +90,15 @@ DEFAULT_SKEW_READING = DEFAULT_READING
 
 
 # ----------------------------------------------------------------------------- side jump
-def side_jump_source(shell: Shell, W: float, hbar: float, e: float, field=(1.0, 0.0)) -> np.ndarray:
-    """Node values j_i of J_E(n_FD) = delta(eps - eF) j (Eq. 38, gauge-invariant form), shape (n,)."""
+def side_jump_source(shell: Shell, W: float, hbar: float, e: float, field=(1.0, 0.0),
+                     kernel: np.ndarray | None = None) -> np.ndarray:
+    """Node values j_i of J_E(n_FD) = delta(eps - eF) j (Eq. 38, gauge-invariant form), shape (n,).
+
+    ``kernel``: c_ij = W(|k_i - k_j|)/W of correlated disorder (:mod:`.kernel`; None: white noise).
+    Eq. 38's (grad_k + grad_k') acts on U_kk' = U_{k-k'} <u_k|u_k'>, and
+    (grad_k + grad_k') U_{k-k'} = 0: the gradient falls on the overlaps only, and the summand of
+    the pair (i, j) is today's one times c_ij.
+    """
     idx = np.arange(shell.size)
     u = shell.own                                                    # (n, orb)
     du = shell.data.covariant_derivative[idx, :, :, shell.band]     # (n, comp, orb)
@@ -98,6 +107,8 @@ def side_jump_source(shell: Shell, W: float, hbar: float, e: float, field=(1.0, 
     u_du = np.einsum("io,jao->iaj", np.conj(u), du)                  # <u_i|D u_j>
     dr = np.imag(np.conj(o)[:, None, :] * (du_u + u_du))             # |O|^2 dr, (i, comp, j)
     edr = np.einsum("a,iaj->ij", np.asarray(field, float), dr)
+    if kernel is not None:
+        edr = edr * kernel
     return -(2 * np.pi * W / hbar) * e * (edr @ shell.weight)
 
 
@@ -170,7 +181,7 @@ def off_diagonal_density(shell: Shell, d_prime: np.ndarray, hbar: float) -> np.n
     return s
 
 
-def golden_rule_rates(shell: Shell, W: float, hbar: float) -> np.ndarray:
+def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None) -> np.ndarray:
     """Skew part of the golden-rule rate on the Fermi shell from the fourth-order NCA T-matrix.
 
     Returns R of shape (n, n), R[j, i] = (2 pi/hbar)(A^a + A^b + A^c)_{ji}: the W^2 rate of
@@ -178,6 +189,12 @@ def golden_rule_rates(shell: Shell, W: float, hbar: float) -> np.ndarray:
     Only the antisymmetric part of R enters the skew source (R is antisymmetric already up to
     rounding; the symmetric W^2 correction of the Born rate is not part of it). Gauge invariant:
     every eigenvector appears once as a ket and once as a bra.
+
+    ``kernel``: c_ij = W(|k_i - k_j|)/W of correlated disorder (:mod:`.kernel`; None: white
+    noise). Each of the two Gaussian pairs carries the momentum that the pairing forces
+    (docs/correlated_disorder_quadrature.md): A^a and A^b have the outer pair at k_i - k_j (c_ij)
+    and the self-energy pair inside Pi_c(l) = sum_p w_p c_lp |p><p| (l = i for A^a, l = j for
+    A^b); the ladder A^c has c_iq c_jq.
     """
     n = shell.size
     if n == 0:
@@ -188,31 +205,44 @@ def golden_rule_rates(shell: Shell, W: float, hbar: float) -> np.ndarray:
     en = shell.data.energies
     inv_delta = 1.0 / (en[idx, shell.band] - en[idx, 1 - shell.band])   # 1/Delta_i
     w = shell.weight
-    pi_ = shell.projector_sum
     pre = 2 * np.pi * W**2
     o = np.conj(u) @ u.T                                      # o[i, j] = <i|j>
     o_bar = np.conj(u) @ ub.T                                 # o_bar[j, i] = <j|ibar>
-    bar_pi = np.einsum("io,op,ip->i", np.conj(ub), pi_, u)    # <ibar|Pi|i>
-    # a: <i|j><j|ibar><ibar|Pi|i>/Delta_i  at [j, i]
+    c0 = uniform_value(kernel)
+    if c0 is not None:
+        # a q-independent kernel factorizes: Pi_c(i) = c0 Pi for every node (c0 = 1: white noise)
+        bar_pi = c0 * np.einsum("io,op,ip->i", np.conj(ub), shell.projector_sum, u)   # <ibar|Pi_c(i)|i>
+    else:
+        bar_pi = np.einsum("ip,ip->i", np.conj(o_bar).T * (kernel * w[None, :]), o.T)
+    # a: <i|j><j|ibar><ibar|Pi_c(i)|i>/Delta_i  at [j, i]
     z = o.T * o_bar * (bar_pi * inv_delta)[None, :]
-    # b: <i|j><j|Pi|jbar><jbar|i>/Delta_j  at [j, i];  <j|Pi|jbar> = conj(<jbar|Pi|j>)
+    # b: <i|j><j|Pi_c(j)|jbar><jbar|i>/Delta_j  at [j, i];  <j|Pi_c(j)|jbar> = conj(<jbar|Pi_c(j)|j>)
     z = z + o.T * (np.conj(bar_pi) * inv_delta)[:, None] * np.conj(o_bar).T
-    # c: -sum_q w_q/Delta_q <qbar|i><i|q><q|j><j|qbar>. With P_i = |i><i| the q sum is a 4-index
-    # orbital tensor: sum_{abcd} i_a conj(i_b) j_c conj(j_d) K_abcd,
-    # K_abcd = sum_q (w_q/Delta_q) conj(qbar_a) q_b conj(q_c) qbar_d
-    kq = np.einsum("q,qa,qb,qc,qd->abcd", w * inv_delta, np.conj(ub), u, np.conj(u), ub)
-    p = np.einsum("ia,ib->iab", u, np.conj(u)).reshape(n, -1)          # (n, orb^2)
-    ladder = p @ kq.reshape(p.shape[1], p.shape[1]) @ p.T              # [i, j]
+    # the outer pair of a and b carries k_i - k_j
+    z = c0 * z if c0 is not None else kernel * z
+    # c: -sum_q (w_q/Delta_q) c_iq c_jq <qbar|i><i|q><q|j><j|qbar>
+    if c0 is not None:
+        # the q sum is a 4-index orbital tensor: sum_{abcd} i_a conj(i_b) j_c conj(j_d) K_abcd,
+        # K_abcd = sum_q (w_q/Delta_q) conj(qbar_a) q_b conj(q_c) qbar_d: O(n), not O(n^3)
+        kq = np.einsum("q,qa,qb,qc,qd->abcd", w * inv_delta, np.conj(ub), u, np.conj(u), ub)
+        p = np.einsum("ia,ib->iab", u, np.conj(u)).reshape(n, -1)          # (n, orb^2)
+        ladder = (c0 * c0) * (p @ kq.reshape(p.shape[1], p.shape[1]) @ p.T)   # [i, j]
+    else:
+        x = np.conj(o_bar) * o * kernel                        # [i, q] = c_iq <qbar|i><i|q>
+        y = o * o_bar.T * kernel                               # [q, j] = c_qj <q|j><j|qbar>
+        ladder = x @ ((w * inv_delta)[:, None] * y)
     z = z - ladder.T
     return (2 * np.pi / hbar) * pre * np.imag(z)
 
 
-def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float) -> tuple[np.ndarray, np.ndarray]:
+def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float,
+                       kernel: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(b, R): reading-T skew source b on the Fermi shell (J0[n^sk] = -b) and the rates R.
 
-    b_i = -sum_j w_j (wa_ij g_j - wa_ji g_i), wa = (R - R^T)/2, wa_ij = rate j -> i.
+    b_i = -sum_j w_j (wa_ij g_j - wa_ji g_i), wa = (R - R^T)/2, wa_ij = rate j -> i;
+    ``kernel`` as in :func:`golden_rule_rates`.
     """
-    rates = golden_rule_rates(shell, W, hbar)
+    rates = golden_rule_rates(shell, W, hbar, kernel)
     wa = 0.5 * (rates - rates.T)
     w = shell.weight
     b = -(wa @ (w * g) - g * (wa.T @ w))
@@ -220,28 +250,34 @@ def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float) -> tu
 
 
 def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float, hbar: float,
-                    solvers: dict | None = None, reading: str = DEFAULT_SKEW_READING) -> SkewResult:
+                    solvers: dict | None = None, reading: str = DEFAULT_SKEW_READING,
+                    kernel: np.ndarray | None = None) -> SkewResult:
     """n^sk (Eq. 35) from n^(-1) = delta(eps - eF) g on the Fermi shell ``shell``.
 
     ``reading``: "T" (default; golden rule with the fourth-order non-crossing T-matrix, n^sk on
     the Fermi shell only), "C" (J(S') in the static Markov form, steady state of Eq. 16, with
     mirror shells) or "B" (J(S') in the rotating form of Eq. 17 as printed); see the module
-    docstring.
+    docstring. ``kernel``: c_ij = W(|k_i - k_j|)/W on ``shell`` (:mod:`.kernel`; None: white
+    noise); readings C and B take white noise only (their J(S') reaches the mirror shells, whose
+    kernel this route does not carry).
     """
     r = READINGS[check_reading(reading)]
+    if kernel is not None and r.route != GOLDEN_RULE:
+        raise SemiclassicalError(f"skew reading {reading!r} supports white-noise disorder only; "
+                                 "use skew reading 'T' (the default) for correlated disorder")
     solvers = {} if solvers is None else solvers
 
     def solver_for(sh: Shell) -> J0Solver:
         key = id(sh)
         if key not in solvers:
-            solvers[key] = J0Solver(sh, W, hbar)
+            solvers[key] = J0Solver(sh, W, hbar, kernel if sh is shell else None)
         return solvers[key]
 
     n = shell.size
     idx = np.arange(n)
     c, cb = shell.band, 1 - shell.band
     if r.route == GOLDEN_RULE:
-        b, rates = golden_rule_source(shell, g, W, hbar)
+        b, rates = golden_rule_source(shell, g, W, hbar, kernel)
         solver = solver_for(shell)
         gsk = solver.solve(-b)
         part = ShellDistribution(shell=shell, source=b, g=gsk, removed=solver.last_removed,
