@@ -50,6 +50,7 @@ class Quadrature(Engine):
     name = "quadrature"
     title = "quadrature"
     relative_tolerance = 1e-8      # docs/design.md section 5: agreement with each closed form to ~1e-8
+    correlated_disorder = True     # every Born-level sum with W(|k_i - k_j|) on the contour (quadrature.kernel)
 
     def __init__(self, rtol: float = RTOL, gauge_seed: int = 0):
         self.rtol, self.gauge_seed = rtol, gauge_seed
