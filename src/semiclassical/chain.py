@@ -308,7 +308,7 @@ def time_limit(seconds: float):
         yield
         return
 
-    def fire(signum, frame):
+    def fire(_signum, frame):
         # an exception raised inside a gc callback or a __del__ is lost ("Exception ignored in ...",
         # on stderr) instead of leaving the block: skip this tick, the repeating timer fires again
         lost = {getattr(cb, "__code__", None) for cb in gc.callbacks}
