@@ -10,7 +10,8 @@ relative accuracies (closed form 1e-12, quadrature and Kubo-Streda 1e-8: docs/de
 scale the largest magnitude among the W^0 pieces of that observable in either engine (for the 1/W
 piece: its own magnitude). The factor 20 is the margin the Kubo-vs-semiclassical tests use on the
 Richardson-extrapolation error estimate (tests/test_kubo_vs_semiclassical.py). Numbers an engine marks
-as not fixed by its approximation (``scheme_dependent``) are not compared.
+as not fixed by its approximation (``scheme_dependent``) are not compared. The Fermi circles two
+engines found independently are compared too (:func:`judge_fermi_surface`: same bands, radii to 1e-8).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from .base import ENGINES, get_engine
 from .problem import Problem
 from .result import Response, tree
 
-__all__ = ["Comparison", "Disagreement", "compare", "DEFAULT_ENGINES"]
+__all__ = ["Comparison", "Disagreement", "compare", "DEFAULT_ENGINES", "fermi_circles"]
 
 DEFAULT_ENGINES = ("closed_form", "quadrature")
 #: margin on the engines' own error estimates (see module docstring)
@@ -75,6 +76,37 @@ def judge(ra: Response, rb: Response, tols: tuple[float, float]) -> tuple[int, l
             if abs(a - b) > tol:
                 bad.append(Disagreement(f"{key}.{piece}", (ra.engine, rb.engine), (a, b), tol))
     return checked, bad
+
+
+#: Fermi radii found by two engines agree to this relative accuracy (both locate them by root finding
+#: to ~1e-12 relative; quadrature/contours.py, fermi_scan.py)
+RADIUS_RTOL = 1e-8
+
+
+def fermi_circles(r: Response) -> list[tuple[int, float]] | None:
+    """(band, radius) of every Fermi circle an engine used, sorted; None if it does not say (or the
+    contours are not circles). Band +1 is the upper band."""
+    if "circles" in r.meta:
+        return sorted((int(c["band"]), float(c["kF"])) for c in r.meta["circles"])
+    contours = r.meta.get("contours")
+    if contours is None or r.meta.get("isotropy") != "isotropic":
+        return None
+    # the quadrature engine indexes bands 0 (lower), 1 (upper)
+    return sorted((1 if c["band"] == 1 else -1, 0.5 * (c["k_min"] + c["k_max"])) for c in contours)
+
+
+def judge_fermi_surface(ra: Response, rb: Response) -> tuple[int, list[Disagreement]]:
+    """Do two engines work on the same Fermi circles (each found independently)? A missed circle makes
+    every Fermi-surface number wrong; naming it here says why."""
+    a, b = fermi_circles(ra), fermi_circles(rb)
+    if a is None or b is None:
+        return 0, []
+    engines = (ra.engine, rb.engine)
+    if [band for band, _ in a] != [band for band, _ in b]:
+        return 1, [Disagreement("fermi_surface.number_of_circles", engines, (float(len(a)), float(len(b))), 0.0)]
+    bad = [Disagreement(f"fermi_surface.radius[band {ba:+d}]", engines, (ka, kb), RADIUS_RTOL * max(ka, kb))
+           for (ba, ka), (_, kb) in zip(a, b) if abs(ka - kb) > RADIUS_RTOL * max(ka, kb)]
+    return len(a), bad
 
 
 @dataclass
@@ -155,8 +187,9 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             n, bad = judge(responses[a], responses[b], (ENGINES[a].relative_tolerance, ENGINES[b].relative_tolerance))
-            out.checked += n
-            out.disagreements.extend(bad)
+            m, wrong = judge_fermi_surface(responses[a], responses[b])
+            out.checked += n + m
+            out.disagreements.extend(wrong + bad)
     return out
 
 
