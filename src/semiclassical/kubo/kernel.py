@@ -129,7 +129,7 @@ def _scales(shape, k_ref, q_top):
 
 
 #: Gauss-Legendre nodes per panel of the vertex basis (before RadialOptions.refine)
-PER_PANEL = 12
+PER_PANEL = 16
 
 
 def vertex_basis(shape, k_ref: float, r_max: float, cutoff: float, opts: RadialOptions) -> VertexBasis:
@@ -167,7 +167,7 @@ class CorrelatedKernel:
         disorder.check_shape(2 * r_max)
         self._basis_args = (k_ref, r_max, cutoff)
         self.basis = vertex_basis(self.shape, k_ref, r_max, cutoff, opts)
-        self._harmonics = None
+        self._harmonics, self._mode_cache = None, {}
         self._variants = {opts: self}
 
     def for_options(self, opts: RadialOptions) -> "CorrelatedKernel":
@@ -176,12 +176,23 @@ class CorrelatedKernel:
         if opts not in self._variants:
             other = copy.copy(self)
             other.basis = vertex_basis(self.shape, *self._basis_args, opts)
-            other._harmonics = None
+            other._harmonics, other._mode_cache = None, {}
             self._variants[opts] = other
         return self._variants[opts]
 
+    def momentum_rate(self) -> float:
+        """max |d ln c/dq| over the momentum transfers between Fermi points, q <= 2 r_max: the
+        inverse momentum scale on which the kernel varies (Gaussian: 2 k_F d^2; white noise: 0).
+        The Laurent series in W converges on the energy scale |d eps/dk| / rate (the broadened
+        peaks, width Gamma/v, must stay narrow on it); the engine's W ladder respects it."""
+        q = np.linspace(0.0, 2 * self._basis_args[1], 2001)
+        c = self.shape(q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.abs(np.gradient(c, q)) / np.abs(c)
+        return float(np.max(rate[np.isfinite(rate)], initial=0.0))
+
     # ---------------------------------------------------------------- Gamma (G1)
-    def _gamma_contour(self, n: int = 64, tol: float = 1e-14, n_max: int = 1024):
+    def _gamma_contour(self, n: int = 64, tol: float = 1e-14, n_max: int = 256):
         """Contour points k' with weights pi (2pi/N)/(2pi)^2 k'/|d eps/dk| P_n(k'), N doubled until
         Gamma at probe points (the Fermi radii of one ray, 0, twice the largest radius) converges
         (geometrically for a smooth c(q); a cusp at q = 0, screened Coulomb, converges like 1/N^2:
@@ -223,7 +234,7 @@ class CorrelatedKernel:
         return lambda kx, ky: -1j * W * self.gamma_at(kx, ky)
 
     # ---------------------------------------------------------------- ladder (L2)
-    def harmonics(self, tol: float = 1e-14, n_max: int = 1024, keep: int = 12) -> np.ndarray:
+    def harmonics(self, tol: float = 1e-14, n_max: int = 256, keep: int = 12) -> np.ndarray:
         """W_l(k_c, k_c')/W for l = 0 .. keep (array (keep+1, n, n)), trapezoid in phi doubled until
         they change by less than tol (relative to W_0's largest value); n_max bounds the memory
         (n^2 n_max values). A cusp of c(q) at q = 0 (screened Coulomb) converges only
@@ -245,6 +256,36 @@ class CorrelatedKernel:
             self._harmonics = w_l
         return self._harmonics
 
+    def _modes(self, l: int):
+        """W_l = Q diag(lam) Q^T (symmetric), only |lam| > 1e-15 max|W_0|: the kernel's numerical rank
+        (a few tens for a Gaussian, 1 for white noise), which makes (L2) small."""
+        cache = self._mode_cache
+        if l not in cache:
+            w_l = self.harmonics()
+            if l >= len(w_l):
+                raise SemiclassicalError(f"kernel harmonic {l} beyond the {len(w_l) - 1} resolved")
+            lam, q = np.linalg.eigh(w_l[l])
+            keep = np.abs(lam) > 1e-15 * np.abs(w_l[0]).max()
+            cache[l] = (lam[keep], q[:, keep])
+        return cache[l]
+
+    def _solve_harmonic(self, m: int, W: float, mu: np.ndarray, nu: np.ndarray) -> np.ndarray:
+        """z_m (n, 4) of (L2) in the kernel's eigenmodes: z_p = (W/2pi) Q_p t_p with
+        t_p = lam_p Q_p^T [sum_q mu_pq z_q + nu_p], a system of the kernel's rank per component."""
+        modes = [self._modes(abs(m + self.winding * n)) for n in _PHASE_SIGN]
+        sizes = [len(lam) for lam, _ in modes]
+        off = np.concatenate([[0], np.cumsum(sizes)])
+        f = W / (2 * np.pi)
+        mat = np.eye(off[-1], dtype=complex)
+        rhs = np.zeros(off[-1], complex)
+        for p, (lam_p, q_p) in enumerate(modes):
+            rows = slice(off[p], off[p + 1])
+            rhs[rows] = lam_p * (q_p.T @ nu[:, p])
+            for r, (_, q_r) in enumerate(modes):
+                mat[rows, off[r]:off[r + 1]] -= f * lam_p[:, None] * (q_p.T @ (mu[:, p, r, None] * q_r))
+        t = np.linalg.solve(mat, rhs) if off[-1] else rhs
+        return f * np.stack([q_p @ t[off[p]:off[p + 1]] for p, (_, q_p) in enumerate(modes)], axis=1)
+
     def solve(self, rays: dict, W: float, ladder: str):
         """The vertex contraction sum_b O_ib C_b over rays and basis (as ``integrals["O"] @ c`` of
         white noise), the vertex per ray and basis node (in the lab frame) and ladder info.
@@ -257,28 +298,21 @@ class CorrelatedKernel:
             return np.zeros(rays["O"].shape[1], complex), np.zeros((n_rays, nb, 4)), {}
         rot = rotation(self.winding * theta)           # R_j (N, 4, 4)
         rot_inv = np.swapaxes(rot, -1, -2)
-        mu = np.einsum("pa,jab,jcbd,jde,eq->cpq", _V_INV, rot_inv, rays["K"], rot, _V) / n_rays
-        nu = np.einsum("pa,jab,jcb->jcp", _V_INV, rot_inv, rays["S"])
+        # frame-rotated moments, averaged over rays (equal on every ray for a covariant model)
+        mu = _V_INV @ (rot_inv[:, None] @ rays["K"] @ rot[:, None]).mean(axis=0) @ _V
+        nu = np.einsum("jpb,jcb->jcp", _V_INV @ rot_inv, rays["S"])
         nu_m = np.fft.fft(nu, axis=0) / n_rays        # harmonic m = index (mod N)
         size = np.abs(nu_m).max(axis=(1, 2))
         # harmonics m >= 0 the source reaches; m < 0 follow from the Hermiticity of the vertex
         # (real Pauli components: z_{p,-m} = conj z_{pbar,m}, pbar swaps the phases +J and -J)
         solved = [i for i in range(n_rays // 2 + 1) if size[i] > 1e-13 * size.max()] if size.max() > 0 else []
-        w_l = self.harmonics()
         z = np.zeros((n_rays, nb, 4), complex)
         ms = []
         for i in solved:
-            m = i
-            ls = np.abs(m + self.winding * _PHASE_SIGN)
-            if ls.max() >= len(w_l):
-                raise SemiclassicalError(f"kernel harmonic {ls.max()} beyond the {len(w_l) - 1} resolved")
-            ker = W / (2 * np.pi) * w_l[ls]           # (4, n, n): p, c, c'
-            big = np.einsum("pcd,dpq->cpdq", ker, mu).reshape(4 * nb, 4 * nb)
-            rhs = np.einsum("pcd,dp->cp", ker, nu_m[i]).reshape(-1)
-            z[i] = np.linalg.solve(np.eye(4 * nb) - big, rhs).reshape(nb, 4)
+            z[i] = self._solve_harmonic(i, W, mu, nu_m[i])
             if 0 < i < n_rays - i:
                 z[n_rays - i] = np.conj(z[i][:, [0, 2, 1, 3]])
-            ms.append(m)
+            ms.append(i)
         z_rays = np.fft.ifft(z, axis=0) * n_rays       # sum_m z_m e^{i m theta_j}
         vertex = np.einsum("jab,bp,jcp->jca", rot, _V, z_rays)
         lad = np.einsum("jicb,jcb->i", rays["O"], vertex) * (2 * np.pi / n_rays) / (2 * np.pi) ** 2
