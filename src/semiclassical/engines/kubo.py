@@ -1,6 +1,7 @@
 """The Kubo-Streda engine behind the engine interface: :func:`semiclassical.kubo.kubo_response`.
 
-Non-crossing approximation for white-noise disorder, extrapolated W -> 0 (see :mod:`semiclassical.kubo`).
+Non-crossing approximation for the problem's disorder (white noise, or a scalar correlated kernel
+W(|k - k'|) for rotationally covariant models), extrapolated W -> 0 (see :mod:`semiclassical.kubo`).
 It does not split its W^0 total into the semiclassical pieces: those are ``None``; its own split
 (bare Fermi-surface bubbles, ladder vertex correction, Fermi sea) is in ``meta["pieces"]``. The W^0
 total of an observable that also has a 1/W piece is not fixed at the Born/NCA level
@@ -30,9 +31,8 @@ class KuboStreda(Engine):
         from ..kubo import kubo_response
         from .result import _pick
 
-        problem.require_white_noise(self.title)
         t0 = time.perf_counter()
-        r = kubo_response(problem.numeric_model, problem.eF, problem.W)
+        r = kubo_response(problem.numeric_model, problem.eF, problem.W, disorder=problem.disorder)
         m = r["meta"]
         values = from_tree(r, problem.observables)
         errors = from_tree(r["extrapolation_error"], problem.observables)

@@ -18,12 +18,18 @@ correction in those channels (present for anisotropic models) would otherwise pi
 divergent far-from-the-Fermi-surface part. The bare bubble F converges and runs to infinity.
 
 F is formed pointwise without cancellation: with D = G^R - G^A = G^R (Sigma^R - Sigma^A) G^A
-(exact for a k-independent Sigma),
+(exact pointwise, for a k-independent Sigma and for the k-dependent Born Sigma of a correlated
+kernel alike),
 
     2 G^R J G^A - G^R J G^R - G^A J G^A = D J G^A - G^A J D - D J D,
 
 which decays like Gamma at large k even where each of RA, RR, AA alone diverges
 logarithmically (bands growing faster than k, e.g. hexagonal warping).
+
+For a correlated kernel (module ``kernel``) Sigma^R is a function of k and the vertex C(k) is
+expanded on a radial basis L_c: K, S and O then carry the basis index (K_{c,ab} =
+1/2 int L_c Tr[sigma_a G^R sigma_b G^A], per ray, no angular sum), the moments of the product
+integration of ``kernel`` (its Eq. L1); with the single basis function 1 they are the above.
 """
 from __future__ import annotations
 
@@ -46,11 +52,12 @@ OBSERVABLES = ("j_x", "j_y", "s_x", "s_y", "s_z", "n")
 class Bubbles:
     """Per-angle radial integrals (leading axis = angle) and the angular grid size."""
 
-    K: np.ndarray   # (N, 4, 4)
-    S: np.ndarray   # (N, 4)
-    O: np.ndarray   # (N, 6, 4)
+    K: np.ndarray   # (N, 4, 4); with a vertex basis (N, n, 4, 4)
+    S: np.ndarray   # (N, 4);    with a vertex basis (N, n, 4)
+    O: np.ndarray   # (N, 6, 4); with a vertex basis (N, 6, n, 4)
     F: np.ndarray   # (N, 6)
     nodes: int
+    theta: np.ndarray | None = None
 
     def integrated(self, every: int = 1) -> dict:
         """Angular trapezoid sums (d^2k/(2pi)^2 measure), using every ``every``-th angle."""
@@ -58,6 +65,14 @@ class Bubbles:
         f = (2 * np.pi / n) / (2 * np.pi) ** 2
         return {name: f * getattr(self, name)[::every].sum(axis=0)
                 for name in ("K", "S", "O", "F")}
+
+    def rays(self, every: int = 1) -> dict:
+        """Per-ray K, S, O on every ``every``-th angle, with F angle-summed as in :meth:`integrated`
+        (the correlated ladder sums over angles itself, module ``kernel``)."""
+        out = {name: getattr(self, name)[::every] for name in ("K", "S", "O")}
+        out["F"] = self.integrated(every)["F"]
+        out["theta"] = self.theta[::every]
+        return out
 
 
 def current_operators(model: NumericModel, kx, ky):
@@ -67,19 +82,25 @@ def current_operators(model: NumericModel, kx, ky):
     return f * dx, f * dy
 
 
-def surface_grid(fp: FermiPoints, model: NumericModel, sigma_r: np.ndarray, k_ref: float,
-                 opts: RadialOptions, kernel_cutoff=None, outer_cutoff=None):
+def surface_grid(fp: FermiPoints, model: NumericModel, sigma_r, k_ref: float,
+                 opts: RadialOptions, kernel_cutoff=None, outer_cutoff=None, edges=None):
     """Flat polar grid (k, theta index, radial weight incl. the k dk measure).
 
     Windows sit on the poles of G^R: a band-n root r with slope s moves to r - Sigma_nn/s,
-    Sigma_nn = Tr[P_n Sigma^R]; the window width is |Im| of that shift.
+    Sigma_nn = Tr[P_n Sigma^R] (Sigma^R at the root when it depends on k: ``sigma_r`` callable);
+    the window width is |Im| of that shift. ``edges`` (panel edges of a vertex basis) become
+    panel edges of every ray's rule, and each ray's nodes are then sorted by k.
     """
     ks, idx, ws = [], [], []
     if fp.count:
         h, _ = ray_hamiltonian(model, fp.k, fp.theta[:, None])
         _, proj = bands(h)
         p = np.take_along_axis(proj, fp.band[..., None, None, None], axis=2)[:, :, 0]
-        snn = np.einsum("trij,ji->tr", p, sigma_r)
+        if callable(sigma_r):
+            snn = np.einsum("trij,trji->tr", p, sigma_r(fp.k * np.cos(fp.theta)[:, None],
+                                                         fp.k * np.sin(fp.theta)[:, None]))
+        else:
+            snn = np.einsum("trij,ji->tr", p, sigma_r)
         shift = -snn / fp.slope
     for j in range(len(fp.theta)):
         if fp.count:
@@ -89,54 +110,93 @@ def surface_grid(fp: FermiPoints, model: NumericModel, sigma_r: np.ndarray, k_re
             wins = windows_for(centers[order], widths[order], k_ref)
         else:
             wins = []
-        x, w = radial_rule(k_ref, wins, upper=outer_cutoff, extra=[kernel_cutoff], opts=opts)
+        if edges is None:
+            x, w = radial_rule(k_ref, wins, upper=outer_cutoff, extra=[kernel_cutoff], opts=opts)
+        else:
+            x, w = radial_rule(k_ref, wins, upper=outer_cutoff, extra=[kernel_cutoff, *edges[1:]],
+                               opts=opts)
+            order = np.argsort(x)  # basis panels then form runs along each ray (_group_sum)
+            x, w = x[order], w[order]
         ks.append(x)
         ws.append(w * x)
         idx.append(np.full(len(x), j))
     return np.concatenate(ks), np.concatenate(idx), np.concatenate(ws)
 
 
-def fermi_surface_bubbles(model: NumericModel, eF: float, sigma_r: np.ndarray, fp: FermiPoints,
+def fermi_surface_bubbles(model: NumericModel, eF: float, sigma_r, fp: FermiPoints,
                           k_ref: float, opts: RadialOptions = RadialOptions(),
-                          kernel_cutoff=None, outer_cutoff=None, chunk: int = 40000) -> Bubbles:
-    """All bubbles of the module docstring at Fermi energy eF and self-energy sigma_r."""
-    k, it, w = surface_grid(fp, model, sigma_r, k_ref, opts, kernel_cutoff, outer_cutoff)
+                          kernel_cutoff=None, outer_cutoff=None, chunk: int = 40000,
+                          basis=None) -> Bubbles:
+    """All bubbles of the module docstring at Fermi energy eF and self-energy sigma_r (a constant
+    2x2 matrix, or a callable of (kx, ky) with a vertex ``basis`` for a correlated kernel)."""
+    edges = None if basis is None else basis.edges
+    k, it, w = surface_grid(fp, model, sigma_r, k_ref, opts, kernel_cutoff, outer_cutoff, edges)
     n_theta = len(fp.theta)
     theta = fp.theta[it]
     in_kernel = np.ones_like(k) if kernel_cutoff is None else (k < kernel_cutoff).astype(float)
-    acc = {"K": np.zeros((n_theta, 4, 4), complex), "S": np.zeros((n_theta, 4), complex),
-           "O": np.zeros((n_theta, 6, 4), complex), "F": np.zeros((n_theta, 6), complex)}
+    nb = 1 if basis is None else basis.size
+    lead = (n_theta,) if basis is None else (n_theta, nb)
+    acc = {"K": np.zeros(lead + (4, 4), complex), "S": np.zeros(lead + (4,), complex),
+           "O": np.zeros((n_theta, 6) + lead[1:] + (4,), complex), "F": np.zeros((n_theta, 6), complex)}
     spin = np.asarray(model.spin, complex)
     consts = np.concatenate([spin, np.eye(2)[None]])  # k-independent observables s_x, s_y, s_z, n
     eye = np.eye(2)
+    if basis is not None:
+        chunk = min(chunk, 8000)  # basis-resolved blocks are n_per_panel times larger
     for start in range(0, len(k), chunk):
         sl = slice(start, start + chunk)
         kk, tt, ww, kw = k[sl], theta[sl], w[sl], w[sl] * in_kernel[sl]
         kx, ky = kk * np.cos(tt), kk * np.sin(tt)
         h = model.h(kx, ky)
         jx, jy = current_operators(model, kx, ky)
-        gr = inv2(eF * eye - h - sigma_r)
+        sig = sigma_r(kx, ky) if callable(sigma_r) else sigma_r
+        gr = inv2(eF * eye - h - sig)
         ga = dagger(gr)
         x_b = (gr[:, None] @ SIGMA[None]) @ ga[:, None]  # G^R sigma_b G^A, (n, 4, 2, 2)
         y = gr @ jx @ ga
-        d = gr @ (sigma_r - dagger(sigma_r)) @ ga  # G^R - G^A without cancellation
+        d = gr @ (sig - dagger(sig)) @ ga  # G^R - G^A without cancellation
         f = d @ jx @ ga - ga @ jx @ d - d @ jx @ d
         ti = it[sl]
+        sf = _group_sum(f * ww[:, None, None], ti, n_theta)
+        acc["F"][:, 2:] += np.einsum("Aij,tji->tA", consts, sf)
+        for i, j_op in enumerate((jx, jy)):
+            acc["F"][:, i] += _group_sum(np.sum(np.swapaxes(j_op, -1, -2) * f, axis=(-1, -2)) * ww,
+                                         ti, n_theta)
+        if basis is not None:
+            _accumulate_basis(acc, basis, kk, ti, ww, x_b, y, (jx, jy), consts, n_theta)
+            continue
         # k-independent operators: accumulate the weighted matrices, trace afterwards
         sx_b = _group_sum(x_b * kw[:, None, None, None], ti, n_theta)  # (N, 4, 2, 2)
         sy = _group_sum(y * kw[:, None, None], ti, n_theta)
-        sf = _group_sum(f * ww[:, None, None], ti, n_theta)
         acc["K"] += 0.5 * np.einsum("aij,tbji->tab", SIGMA, sx_b)
         acc["S"] += 0.5 * np.einsum("aij,tji->ta", SIGMA, sy)
         acc["O"][:, 2:] += np.einsum("Aij,tbji->tAb", consts, sx_b)
-        acc["F"][:, 2:] += np.einsum("Aij,tji->tA", consts, sf)
         # currents depend on k: trace node by node
         for i, j_op in enumerate((jx, jy)):
             jt = np.swapaxes(j_op, -1, -2)
             acc["O"][:, i] += _group_sum(np.sum(jt[:, None] * x_b, axis=(-1, -2)) * kw[:, None],
                                          ti, n_theta)
-            acc["F"][:, i] += _group_sum(np.sum(jt * f, axis=(-1, -2)) * ww, ti, n_theta)
-    return Bubbles(**acc, nodes=len(k))
+    return Bubbles(**acc, nodes=len(k), theta=fp.theta)
+
+
+def _accumulate_basis(acc, basis, k, ti, w, x_b, y, currents, consts, n_theta):
+    """K, S, O moments per ray and basis function (nodes outside the basis' support carry no vertex)."""
+    panel, lag = basis.values(k)
+    keep = panel >= 0
+    n_panels, per = basis.nodes.shape
+    group = (ti * n_panels + panel)[keep]
+    wl = (w[:, None] * lag)[keep]                               # (n, per)
+    xb = x_b[keep]
+    k_node = 0.5 * np.einsum("aij,nbji->nab", SIGMA, xb)
+    s_node = 0.5 * np.einsum("aij,nji->na", SIGMA, y[keep])
+    o_node = np.concatenate([
+        np.stack([np.sum(np.swapaxes(j[keep], -1, -2)[:, None] * xb, axis=(-1, -2)) for j in currents], 1),
+        np.einsum("Aij,nbji->nAb", consts, xb)], axis=1)        # (n, 6, 4)
+    size = n_theta * n_panels
+    acc["K"] += _group_sum(wl[:, :, None, None] * k_node[:, None], group, size).reshape(acc["K"].shape)
+    acc["S"] += _group_sum(wl[:, :, None] * s_node[:, None], group, size).reshape(acc["S"].shape)
+    o = _group_sum(wl[:, :, None, None] * o_node[:, None], group, size)  # (N P, per, 6, 4)
+    acc["O"] += np.moveaxis(o.reshape(n_theta, n_panels * per, 6, 4), 2, 1)
 
 
 def _group_sum(values, index, n_groups):

@@ -80,6 +80,7 @@ def radial_rule(k_ref: float, windows=(), breaks=(), *, upper=None, extra=(),
     radius), which sets ordinary panel lengths.
     """
     n_gl, n_win, n_tail = opts.n(opts.n_gl), opts.n(opts.n_win), opts.n(opts.n_tail)
+    extra = [x for x in extra if x is not None]
     xs, ws = [], []
     # ordered list of special intervals: windows [c-L, c+L] and zero-width breaks
     specials = sorted([(c - L, c + L, (c, w)) for c, w, L in windows]
@@ -102,6 +103,11 @@ def radial_rule(k_ref: float, windows=(), breaks=(), *, upper=None, extra=(),
             ua, ub = np.arcsinh((lo - c) / w), np.arcsinh((hi - c) / w)
             m = max(2, int(np.ceil((ub - ua) / opts.du)))
             edges = np.linspace(ua, ub, m + 1)
+            # an extra radius inside the window (a panel edge of the vertex basis of a
+            # correlated kernel, module ``kernel``) becomes a panel edge in u as well
+            cuts = [np.arcsinh((x - c) / w) for x in extra if x is not None and lo < x < hi]
+            if cuts:
+                edges = np.sort(np.concatenate([edges, cuts]))
             for a, b in zip(edges[:-1], edges[1:]):
                 u, wu = _panel(a, b, n_win)
                 xs.append(c + w * np.sinh(u))
@@ -112,7 +118,6 @@ def radial_rule(k_ref: float, windows=(), breaks=(), *, upper=None, extra=(),
         edges = [0.0] + [k_ref * 2.0 ** (-j) for j in range(6, -1, -1)]
         segs.extend(zip(edges[:-1], edges[1:]))
     # geometric panels to k_t, beyond every extra breakpoint (those must be panel edges)
-    extra = [x for x in extra if x is not None]
     n_geo = 6
     while start * 2.0 ** n_geo < 2.0 * max(extra, default=0.0):
         n_geo += 1

@@ -15,7 +15,7 @@ Signs checked: the Drude part of K^I is positive, and for eF in a gap K^II gives
 sigma_yx = (e^2/hbar) sum_k Omega n_FD (Eq. 72, the semiclassical anomalous velocity
 -k_dot x Omega with hbar k_dot = -e E), e.g. sgn(M) e^2/(4 pi hbar) for the paper's model.
 Disorder averaging in the non-crossing approximation: the retarded-advanced bubble gets the
-ladder, J -> J~ = J + W int G^R J~ G^A. For white noise the correction is a constant 2x2 matrix
+ladder, J -> J~ = J + W int G^R J~ G^A (a correlated kernel W(|k - k'|): module ``kernel``). For white noise the correction is a constant 2x2 matrix
 C = sum_b c_b sigma_b solving (1 - W K) c = W S (kernel K_ab, source S_a from ``bubbles``);
 its particle-number zero mode is fixed by conservation (:func:`conserving_ladder`). Dressing
 J on the right sums the same ladder as dressing A on the left (the spin vertex).
@@ -69,16 +69,23 @@ def conserving_ladder(K: np.ndarray, S: np.ndarray, F_n: complex, O_n: np.ndarra
     return c_p + c0 * x0, info
 
 
-def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "conserving") -> dict:
+def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "conserving",
+                       kernel=None) -> dict:
     """K^I for every observable: {name: {"bare": ..., "ladder": ..., "value": ..., "imag": ...}}.
 
     bare = (hbar/4pi) F (the undressed RA, RR and AA bubbles together), ladder =
     (hbar/4pi) 2 sum_b O_b c_b (the vertex correction of the RA bubble). Imaginary parts vanish
     analytically (Hermitian operators, G^A = G^R^dagger); their size is a quadrature diagnostic.
     ``ladder``: "conserving" (default, see :func:`conserving_ladder`), "plain" (direct solve of
-    the Born ladder) or "none" (bare bubbles only).
+    the Born ladder) or "none" (bare bubbles only). With a correlated ``kernel``
+    (:class:`semiclassical.kubo.kernel.CorrelatedKernel`, ``integrals`` from ``Bubbles.rays``) the
+    vertex is k-dependent and solved in angular harmonics (kernel Eq. L2); "conserving" and
+    "plain" coincide there (the zero mode is not reached by the source).
     """
     info = {}
+    if kernel is not None:
+        lad_all, c, info = kernel.solve(integrals, W, ladder)
+        return _assemble(integrals["F"], lad_all, c, info, hbar)
     if ladder == "conserving":
         n = OBSERVABLES.index("n")
         c, info = conserving_ladder(integrals["K"], integrals["S"], integrals["F"][n],
@@ -89,11 +96,15 @@ def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "co
         c = np.zeros(4)
     else:
         raise ValueError("ladder must be 'conserving', 'plain' or 'none'")
-    lad_all = integrals["O"] @ c
+    return _assemble(integrals["F"], integrals["O"] @ c, c, info, hbar)
+
+
+def _assemble(F, lad_all, c, info, hbar):
+    """{observable: bare, ladder, value, imag} from the bare bubbles F and the vertex contraction."""
     pref = hbar / (4 * np.pi)
     out = {}
     for i, name in enumerate(OBSERVABLES):
-        bare = pref * integrals["F"][i]
+        bare = pref * F[i]
         lad = 2 * pref * lad_all[i]
         out[name] = {"bare": bare.real, "ladder": lad.real, "value": (bare + lad).real,
                      "imag": abs(bare.imag) + abs(lad.imag)}
