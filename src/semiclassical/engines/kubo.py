@@ -26,6 +26,16 @@ class KuboStreda(Engine):
     name = "kubo"
     title = "Kubo-Streda"
     relative_tolerance = 1e-8
+    correlated_disorder = True     # Gamma(k) and the ladder with W(|k - k'|) in angular harmonics (kubo.kernel)
+    #: the kernel's angular sums (Gamma(k), the harmonics W_l) must settle to this relative change
+    KERNEL_TOL = 1e-9
+
+    def unavailable(self, problem: Problem) -> str | None:
+        why = super().unavailable(problem)
+        if why is None and not problem.disorder.is_white_noise and not problem.model.is_covariant:
+            return (f"it takes {problem.disorder.describe()} for rotationally covariant models only (the ladder is "
+                    "solved in angular harmonics)")
+        return why
 
     def evaluate(self, problem: Problem) -> Response:
         from ..kubo import kubo_response
@@ -45,6 +55,14 @@ class KuboStreda(Engine):
         if not meta["converged"]:
             doubts.append(f"angular integration not converged with {m['n_theta']} angles (last relative "
                           f"change {m['theta_change']:.1e}); error estimates may be low")
+        # a correlated kernel's angular sums are capped (a screened Coulomb cusp at q = 0 converges
+        # like 1/N^2): their last change bounds what the error estimates do not contain
+        kernel_change = max([max(x.get("gamma_change", 0.0), x.get("phi_change", 0.0))
+                             for x in m.get("ladder_info", []) if isinstance(x, dict)], default=0.0)
+        if kernel_change > self.KERNEL_TOL:
+            doubts.append(f"the disorder kernel's angular sums settled only to {kernel_change:.1e} (relative); "
+                          "error estimates do not include that")
+        meta["kernel_change"] = kernel_change
         return Response(self.name, values, errors, meta=meta, doubts=doubts,
                         scheme_dependent=tuple(m["scheme_dependent"]))
 
