@@ -121,8 +121,15 @@ SHAPES = {
 }
 #: Disorder types the engines evaluate.
 SUPPORTED_KINDS = tuple(SHAPES)
-#: The numeric shape parameters (settable with --set like W).
-SHAPE_PARAMETERS = ("d", "q_s")
+#: The numeric shape parameters and the magnetic strength (settable with --set like W).
+SHAPE_PARAMETERS = ("d", "q_s", "W_m")
+#: Distributions of the magnetic-impurity moments n (|n| = 1).
+MOMENTS = {
+    "z": "all along +z (aligned with the magnetization of the TI and Rashba models)",
+    "x": "all along +x (in plane: breaks rotational covariance; numerical engines)",
+    "random": "isotropic random directions",
+    "random-z": "+z or -z at random, equal weight",
+}
 
 
 def _positive_length(name, value, allow_zero):
@@ -150,8 +157,27 @@ class Disorder:
     W: float = DEFAULT_W
     parameters: Mapping[str, object] = field(default_factory=dict)
     defaulted: tuple[str, ...] = ()
+    #: magnetic impurities: V = u0 + u_m n.sigma per impurity, W_m = n_i u_m^2 (energy^2 x area), the
+    #: moments n distributed as ``moments`` (:data:`MOMENTS`); 0: none (docs/magnetic_impurities.md)
+    W_m: float = 0.0
+    moments: str | None = None
 
     def __post_init__(self):
+        if isinstance(self.W_m, bool) or not isinstance(self.W_m, (int, float)) or not math.isfinite(self.W_m) \
+                or self.W_m < 0:
+            raise SemiclassicalError(f"W_m = {self.W_m!r} must be a finite number >= 0 (W_m = n_i u_m^2, the "
+                                     "magnetic-impurity strength)")
+        object.__setattr__(self, "W_m", float(self.W_m))
+        if self.W_m > 0 and self.moments not in MOMENTS:
+            raise SemiclassicalError(f"magnetic impurities (W_m = {self.W_m:g}) need moments = "
+                                     + " | ".join(f'"{m}"' for m in MOMENTS) + f", got {self.moments!r} ("
+                                     + "; ".join(f"{m}: {t}" for m, t in MOMENTS.items()) + ")")
+        if self.moments is not None and self.moments not in MOMENTS:
+            raise SemiclassicalError(f"moments = {self.moments!r} is not a moment distribution; use "
+                                     + ", ".join(f'"{m}"' for m in MOMENTS))
+        if self.W_m > 0 and self.kind != "white-noise":
+            raise SemiclassicalError("magnetic impurities are point-like here: W_m needs type = \"white-noise\" "
+                                     f"(not {self.kind!r})")
         if self.kind not in SUPPORTED_KINDS:
             raise SemiclassicalError(f"disorder type {self.kind!r} is not supported; "
                                      f"supported: {', '.join(SUPPORTED_KINDS)}")
@@ -199,13 +225,47 @@ class Disorder:
         longer defaulted."""
         given = set(values)
         kind, W = values.pop("type", self.kind), values.pop("W", self.W)
-        return Disorder(kind, W, {**self.parameters, **values}, tuple(n for n in self.defaulted if n not in given))
+        W_m, moments = values.pop("W_m", self.W_m), values.pop("moments", self.moments)
+        return Disorder(kind, W, {**self.parameters, **values}, tuple(n for n in self.defaulted if n not in given),
+                        W_m, moments)
 
     # ------------------------------------------------------------- the correlator
     @property
     def is_white_noise(self) -> bool:
-        """c(q) = 1 exactly (white noise, or a Gaussian of zero correlation length)."""
-        return self.kind == "white-noise" or (self.kind == "gaussian" and self.parameters["d"] == 0)
+        """Scalar white noise, the paper's Eq. 10: c(q) = 1 exactly (white noise, or a Gaussian of zero
+        correlation length) and no magnetic impurities."""
+        return (self.kind == "white-noise" or (self.kind == "gaussian" and self.parameters["d"] == 0)) \
+            and not self.is_magnetic
+
+    @property
+    def is_magnetic(self) -> bool:
+        """Spin-dependent (magnetic) impurity scattering present (W_m > 0)."""
+        return self.W_m > 0
+
+    def vertex_weights(self):
+        """The 4x4 real symmetric weights w_ab of the impurity vertices Gamma = (1, sx, sy, sz):
+
+            <U^{ab}_{kk'} U^{cd}_{k'k}> = sum_{al,be} w_{al be} <u^a_k|Gamma_al|u^b_k'> <u^c_k'|Gamma_be|u^d_k>
+
+        (point impurities V = u0 + u_m n.sigma, white noise in space). w_00 = W = n_i u0^2; w_ij = W_m <n_i n_j>;
+        w_0i = w_i0 = sqrt(W W_m) <n_i> (u0 and u_m of one sign). Moments (:data:`MOMENTS`): "z", "x" aligned
+        (<n_i n_j> = n_i n_j, <n> = n); "random" isotropic (<n_i n_j> = delta_ij/3, <n> = 0); "random-z" +-z
+        with equal weight (<n_z n_z> = 1, <n> = 0). docs/magnetic_impurities.md derives them."""
+        import numpy as np
+
+        w = np.zeros((4, 4))
+        w[0, 0] = self.W
+        if not self.is_magnetic:
+            return w
+        if self.moments in ("z", "x"):
+            n = np.array([1.0, 0.0, 0.0]) if self.moments == "x" else np.array([0.0, 0.0, 1.0])
+            w[1:, 1:] = self.W_m * np.outer(n, n)
+            w[0, 1:] = w[1:, 0] = math.sqrt(self.W * self.W_m) * n
+        elif self.moments == "random":
+            w[1:, 1:] = self.W_m / 3 * np.eye(3)
+        else:   # random-z
+            w[3, 3] = self.W_m
+        return w
 
     @property
     def shape(self) -> sp.Expr:
@@ -287,14 +347,19 @@ class Disorder:
                  f"W = {self.W:g}{mark('W')}"]
         parts += [f"{n} = {v:g}{mark(n)}" if isinstance(v, float) else f"{n} = {v!r}"
                   for n, v in self.parameters.items()]
+        if self.is_magnetic:
+            parts.append(f"magnetic W_m = {self.W_m:g}, moments {self.moments}")
         return ", ".join(parts)
 
     def to_json(self) -> dict:
         """{"type", "W", further parameters, "defaulted": [names]} for JSON outputs."""
-        return {"type": self.kind, "W": self.W, **dict(self.parameters), "defaulted": list(self.defaulted)}
+        magnetic = {"W_m": self.W_m, "moments": self.moments} if self.is_magnetic else {}
+        return {"type": self.kind, "W": self.W, **dict(self.parameters), **magnetic,
+                "defaulted": list(self.defaulted)}
 
     def __hash__(self):
-        return hash((self.kind, self.W, tuple(sorted(self.parameters.items())), self.defaulted))
+        return hash((self.kind, self.W, tuple(sorted(self.parameters.items())), self.defaulted, self.W_m,
+                     self.moments))
 
 
 def _shape(kind: str, params: dict) -> sp.Expr:

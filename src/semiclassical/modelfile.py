@@ -140,6 +140,13 @@ class DisorderSection(_Section):
     correlator: str | None = Field(
         None, description="c(q) of type = \"custom\": an expression in q (numbers, pi, sqrt, exp), real, finite "
                           "and >= 0 on [0, 2 k_F]; required there, not allowed for other types")
+    W_m: FiniteNumber | None = Field(
+        None, ge=0, description="magnetic-impurity strength W_m = n_i u_m^2 of V = u0 + u_m n.sigma (point "
+                                "impurities, type = \"white-noise\"); needs moments",
+        json_schema_extra={"x-units": "energy^2 x area"})
+    moments: Literal["z", "x", "random", "random-z"] | None = Field(
+        None, description="distribution of the magnetic moments n: \"z\" or \"x\" aligned, \"random\" isotropic, "
+                          "\"random-z\" +-z at random (docs/magnetic_impurities.md)")
 
 
 class ModelFileSpec(_Section):
@@ -158,8 +165,6 @@ class ModelFileSpec(_Section):
 #: meaning. Supporting one moves it into the pydantic classes above.
 NOT_SUPPORTED_YET = {
     ("observables",): "user-defined observables, name = \"Hermitian 2x2 operator in kx, ky\"",
-    ("disorder", "W_m"): "magnetic-impurity strength, the weights of the sigma_i vertices",
-    ("disorder", "moments"): "distribution of the magnetic-impurity moments",
 }
 #: Disorder-section keys that are numeric parameters of a correlator: reserved names.
 DISORDER_PARAMETERS = ("W", "W_m", "d", "q_s")
@@ -443,7 +448,8 @@ def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
     given = set(data.get("disorder", {}))
     shape = {n: getattr(d, n) for n in ("d", "q_s", "correlator") if getattr(d, n) is not None}
     try:
-        disorder = Disorder(d.type, d.W, shape, defaulted=tuple(k for k in ("type", "W") if k not in given))
+        disorder = Disorder(d.type, d.W, shape, defaulted=tuple(k for k in ("type", "W") if k not in given),
+                            W_m=d.W_m or 0.0, moments=d.moments)
     except SemiclassicalError as exc:
         raise SemiclassicalError(f"{where}: [disorder] {exc}") from None
     negative = tuple(n for n, v in params.items() if v < 0 and n not in positive)

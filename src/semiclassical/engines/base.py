@@ -28,11 +28,16 @@ class Engine(ABC):
     relative_tolerance: float = 1e-8
     #: whether the engine evaluates q-dependent scalar disorder W(|k - k'|) (else white noise only)
     correlated_disorder: bool = False
+    #: whether the engine evaluates magnetic (spin-dependent) impurity vertices
+    magnetic_disorder: bool = False
 
     def unavailable(self, problem: Problem) -> str | None:
         """Why this engine cannot answer ``problem`` (None when it can)."""
-        if not (problem.disorder.is_white_noise or self.correlated_disorder):
-            return f"it evaluates white-noise disorder only, not {problem.disorder.describe()}"
+        d = problem.disorder
+        if d.is_magnetic and not self.magnetic_disorder:
+            return f"it does not evaluate magnetic impurities yet ({d.describe()})"
+        if not (d.is_white_noise or d.is_magnetic or self.correlated_disorder):
+            return f"it evaluates white-noise disorder only, not {d.describe()}"
         return None
 
     @abstractmethod

@@ -113,6 +113,9 @@ class ClosedForm(Engine):
     correlated_disorder = True     # closed forms in the harmonics W_l of the correlator's shape
 
     def unavailable(self, problem: Problem) -> str | None:
+        why = super().unavailable(problem)
+        if why:
+            return why
         model = problem.model
         if problem.disorder.kind != "white-noise" and problem.skew_reading != "T":
             return (f"skew reading {problem.skew_reading!r} (the paper's route) is derived for white noise only; "

@@ -182,6 +182,9 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
         responses[name] = engine.evaluate(problem)
         if progress:
             progress(f"{engine.title} done in {time.perf_counter() - t0:.1f} s")
+    if not responses:
+        raise SemiclassicalError("no requested engine evaluates this problem: "
+                                 + "; ".join(f"{get_engine(n).title}: {why}" for n, why in unavailable.items()))
     out = Comparison(problem, responses, unavailable, validity=_validity(problem))
     names = list(responses)
     for i, a in enumerate(names):
