@@ -1,4 +1,5 @@
-"""Test-session setup: one persistent store of derivations (semiclassical.store) per test run.
+"""Test-session setup: one persistent store of derivations (semiclassical.store) per test run, one BLAS
+thread per worker.
 
 Every worker, notebook kernel and CLI subprocess of one run shares a fresh, empty store, so a
 derivation is done once per run (the first test that needs it does it, with the code under test)
@@ -7,6 +8,11 @@ and never read from an earlier run or from the user's own ~/.cache.
 from __future__ import annotations
 
 import os
+
+# one BLAS thread per test worker: the workers already fill the cores, and the engines' small dense
+# matrices (Kubo's 96 x 96 eigh) ran up to 10x slower with threads competing (measured by the Kubo helper)
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 import shutil
 import tempfile
 
