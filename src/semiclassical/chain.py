@@ -51,6 +51,9 @@ CIRCLE_VARIABLES = {
     "ap_c": "d alpha/dk at k_c",
     "rho_c": "density of states of circle c, k_c/(2 pi hbar |v_c|), hbar v_c = d0p_c + band * ddp_c",
     "u_c": "e^{i theta} on circle c (theta: direction of k)",
+    "W_l": "correlated disorder only: W_l(n, k_a, k_b) = (1/2pi) int dphi c(q) cos(n phi), q^2 = k_a^2 + k_b^2 "
+           "- 2 k_a k_b cos phi, the n-th harmonic of the correlator shape c = W(q)/W (gaussian: "
+           "exp(-(k_a^2 + k_b^2) d^2/2) I_n(k_a k_b d^2); white noise: delta_n0)",
 }
 GEOMETRY_KEYS = ("eigenvectors", "energies", "berry_connection.diagonal", "berry_connection.offdiagonal",
                  "berry_curvature", "spin.diagonal", "spin.offdiagonal", "torque_operator")
