@@ -129,6 +129,15 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     # model, e.g. d_z = 0), where the integrand sizes above are themselves rounding noise
     sizes["summands"] = {"sigma_W0": e * float(np.sum(shell.integrate(ag, beta_size))),
                          "spin_W0": float(np.sum(shell.integrate(ag, gamma_size)))}
+    if skew.source_size is not None:
+        # magnetic vertices: the skew source's summands, carried to n^sk by each node's out-scattering
+        # rate (the diagonal of J0), are the rounding scale of a skew piece that vanishes by symmetry
+        # (in-plane moments on spin-diagonal bands); scalar disorder keeps its floors bit for bit
+        g_size = skew.source_size / np.diag(solver.A)
+        sizes["summands"]["sigma_W0"] = max(sizes["summands"]["sigma_W0"],
+                                            e * float(np.sum(shell.integrate(g_size, np.abs(v)))))
+        sizes["summands"]["spin_W0"] = max(sizes["summands"]["spin_W0"],
+                                           float(np.sum(shell.integrate(g_size, np.abs(s)))))
     # source balance: fraction of a source that would change a shell's population (removed)
     skew_ref = max(skew.magnitude, sj_balance[1], 1e-300)
     balance = {"leading": lead_balance[0] / max(lead_balance[1], 1e-300),

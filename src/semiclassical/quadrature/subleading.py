@@ -146,6 +146,7 @@ class SkewResult:
     parts: list[ShellDistribution] = field(default_factory=list)
     reading: str = DEFAULT_SKEW_READING  # "T" (golden rule), "C" (static J on S'), "B" (rotating J)
     rates: np.ndarray | None = None      # reading T: (n, n) rate matrix, rates[j, i] = rate i -> j
+    source_size: np.ndarray | None = None    # reading T, magnetic vertices: size of the source's summands
 
     def observable(self, per_node: str, absolute: bool = False) -> np.ndarray:
         """sum over shells of sum_i w_i g_i O_i for O = 'velocity' (2,) or 'spin' (3,).
@@ -191,7 +192,7 @@ def off_diagonal_density(shell: Shell, d_prime: np.ndarray, hbar: float) -> np.n
 
 
 def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None,
-                      vertices: list[Channel] | None = None) -> np.ndarray:
+                      vertices: list[Channel] | None = None, with_size: bool = False):
     """Skew part of the golden-rule rate on the Fermi shell from the fourth-order NCA T-matrix.
 
     Returns R of shape (n, n), R[j, i] = (2 pi/hbar)(A^a + A^b + A^c)_{ji}: the W^2 rate of
@@ -210,6 +211,8 @@ def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | 
     the outer pair of A^a, A^b is sum_s r_s <i|V_s|j><j|V_s|ibar> (<jbar|V_s|i>), the self-energy
     pair the dressed projector Pi_V = sum_t r_t V_t Pi V_t, and each rung of the ladder its own
     channel sum, sum_t r_t <qbar|V_t|i><i|V_t|q> and sum_s r_s <q|V_s|j><j|V_s|qbar>.
+    ``with_size``: also (2 pi/hbar) 2 pi W^2 |z| of the complex sum whose Im is the rate, the scale
+    of the rate's rounding error (the rate may vanish by symmetry while z does not).
     """
     n = shell.size
     if n == 0:
@@ -264,22 +267,28 @@ def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | 
         y = pair_sum(vertices, lambda v: overlaps(v)[0] * overlaps(v)[1].T * kernel)         # c_qj <q|j><j|qbar>
         ladder = x @ ((w * inv_delta)[:, None] * y)
     z = z - ladder.T
-    return (2 * np.pi / hbar) * pre * np.imag(z)
+    rates = (2 * np.pi / hbar) * pre * np.imag(z)
+    return (rates, (2 * np.pi / hbar) * pre * np.abs(z)) if with_size else rates
 
 
 def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float,
                        kernel: np.ndarray | None = None,
-                       vertices: list[Channel] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                       vertices: list[Channel] | None = None, with_size: bool = False) -> tuple:
     """(b, R): reading-T skew source b on the Fermi shell (J0[n^sk] = -b) and the rates R.
 
     b_i = -sum_j w_j (wa_ij g_j - wa_ji g_i), wa = (R - R^T)/2, wa_ij = rate j -> i;
-    ``kernel``, ``vertices`` as in :func:`golden_rule_rates`.
+    ``kernel``, ``vertices`` as in :func:`golden_rule_rates`; ``with_size``: also the size of b's
+    summands, sum_j w_j |R|_ij (|g_j| + |g_i|) with |R| the rates' rounding scale (symmetrized).
     """
-    rates = golden_rule_rates(shell, W, hbar, kernel, vertices)
+    rates = golden_rule_rates(shell, W, hbar, kernel, vertices, with_size)
+    rates, size = rates if with_size else (rates, None)
     wa = 0.5 * (rates - rates.T)
     w = shell.weight
     b = -(wa @ (w * g) - g * (wa.T @ w))
-    return b, rates
+    if not with_size:
+        return b, rates
+    sym, ag = 0.5 * (size + size.T), np.abs(g)
+    return b, rates, sym @ (w * ag) + ag * (sym.T @ w)
 
 
 def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float, hbar: float,
@@ -311,12 +320,15 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
     idx = np.arange(n)
     c, cb = shell.band, 1 - shell.band
     if r.route == GOLDEN_RULE:
-        b, rates = golden_rule_source(shell, g, W, hbar, kernel, vertices)
+        # magnetic vertices make the forbidden matrix elements <j|V|ibar> of d_perp = 0 nonzero, and
+        # a skew rate that vanishes by symmetry is then rounding of |z|: its size sets the floor
+        b, rates, *size = golden_rule_source(shell, g, W, hbar, kernel, vertices, with_size=vertices is not None)
         solver = solver_for(shell)
         gsk = solver.solve(-b)
         part = ShellDistribution(shell=shell, source=b, g=gsk, removed=solver.last_removed,
                                  magnitude=solver.last_magnitude)
-        return SkewResult(d_prime=None, s_prime=None, j_sk=None, parts=[part], reading=reading, rates=rates)
+        return SkewResult(d_prime=None, s_prime=None, j_sk=None, parts=[part], reading=reading, rates=rates,
+                          source_size=size[0] if size else None)
     d_prime = anomalous_driving(shell, g, W, hbar)
     s_prime = off_diagonal_density(shell, d_prime, hbar)
     jsk = collision(shell, s_prime, W, hbar, factory, markov=r.markov)

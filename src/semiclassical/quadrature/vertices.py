@@ -51,7 +51,14 @@ def channels_from_weights(w, W: float) -> list[Channel]:
     w = np.asarray(w, float)
     if w.shape != (4, 4) or not np.allclose(w, w.T, rtol=0, atol=1e-15 * np.abs(w).max()):
         raise SemiclassicalError("vertex weights must be a real symmetric 4x4 matrix over (1, sx, sy, sz)")
-    lam, vec = np.linalg.eigh(0.5 * (w + w.T))
+    # a zero diagonal entry of a PSD matrix is a zero row: that vertex never occurs. Solving only
+    # the block of the vertices that do occur keeps the channels free of rounding-level components
+    # along the others (a spin-conserving sz channel stays exactly diagonal), so a W^0 piece that
+    # vanishes by symmetry stays an exact zero, as the engine's rounding floors expect
+    support = np.nonzero(np.diag(w) > 0)[0]
+    lam, sub = np.linalg.eigh(0.5 * (w + w.T)[np.ix_(support, support)])
+    vec = np.zeros((4, lam.size))
+    vec[support] = sub
     if lam[-1] <= 0 or lam[0] < -1e-12 * lam[-1]:
         raise SemiclassicalError(f"vertex weights are not positive semi-definite (eigenvalues {lam}): "
                                  "not the covariance of any impurity potential")
