@@ -183,3 +183,21 @@ def test_spin_flip_relaxation_of_spin_diagonal_bands():
         res = run(SPIN_DIAGONAL, d)
         sigma = sum(k2[s] / (4 * np.pi) / (same + flip) for s, same in ((True, same_up), (False, same_down)))
         assert res["sigma_xx"]["drude"] == pytest.approx(sigma, rel=1e-9), moments
+
+
+@pytest.mark.parametrize("moments", MOMENTS)
+def test_vertex_resolved_skew_rate_is_antisymmetric(moments):
+    """The W^2 golden-rule rate of pieces a + b + c with vertex-resolved pairings is antisymmetric.
+
+    The engine drops the symmetric part (a W^2 correction of the Born rate); here it is checked to be
+    rounding, as for scalar disorder, so nothing is dropped. Measured 2e-16 - 1e-15 relative on the
+    TI and the two-circle Rashba ferromagnet.
+    """
+    from semiclassical.quadrature.subleading import golden_rule_rates
+
+    for name, params, eF in (TI, RASHBA_TWO):
+        shell = ShellFactory(numeric_model(name, **params), 64, gauge=RandomGauge(1)).get(eF)
+        rates = golden_rule_rates(shell, W, 1.0, vertices=vertex_channels(magnetic(moments)))
+        anti = np.abs(rates - rates.T).max()
+        assert anti > 0
+        assert np.abs(rates + rates.T).max() <= 1e-13 * anti
