@@ -2,7 +2,8 @@
 
 It reads H(k) alone (numeric eigenvectors in a random gauge, exact delta functions on numerically
 found contours, Boltzmann equations solved on the contour nodes; see :mod:`semiclassical.quadrature`),
-with the problem's disorder: white noise or scalar correlated W(|k - k'|) (paper Eq. 6).
+with the problem's disorder: white noise, scalar correlated W(|k - k'|) (paper Eq. 6), or magnetic
+impurities u0 + u_m n.sigma (vertex weights w_ab; docs/magnetic_impurities.md).
 Error estimates: the engine converges every Fermi-surface family to ``rtol`` relative to the size of
 its integrand (sum of |.| over the nodes), so that size times the achieved accuracy bounds each
 piece's error, also where a piece vanishes by symmetry; the sea pieces carry the adaptive
@@ -51,6 +52,7 @@ class Quadrature(Engine):
     title = "quadrature"
     relative_tolerance = 1e-8      # docs/design.md section 5: agreement with each closed form to ~1e-8
     correlated_disorder = True     # every Born-level sum with W(|k_i - k_j|) on the contour (quadrature.kernel)
+    magnetic_disorder = True       # every Born-level sum and the skew rate with the vertex weights (quadrature.vertices)
 
     def __init__(self, rtol: float = RTOL, gauge_seed: int = 0):
         self.rtol, self.gauge_seed = rtol, gauge_seed
@@ -58,8 +60,8 @@ class Quadrature(Engine):
     def evaluate(self, problem: Problem) -> Response:
         from ..quadrature import evaluate
 
-        # scalar correlated disorder enters every Born-level sum (quadrature.kernel); readings C
-        # and B refuse a non-white one with one line
+        # scalar correlated disorder (quadrature.kernel) and magnetic vertices (quadrature.vertices)
+        # enter every Born-level sum; readings C and B refuse either with one line
         res = evaluate(problem.numeric_model, problem.eF, problem.W, rtol=self.rtol,
                        gauge_seed=self.gauge_seed, skew_reading=problem.skew_reading,
                        disorder=problem.disorder)

@@ -1,7 +1,7 @@
 """The on-shell Born collision integral on discretized shells (paper Eqs. 16-20, 28, 33).
 
 White-noise disorder <U(r)U(r')> = W delta(r - r') (J0 also takes scalar correlated disorder,
-``kernel`` of :func:`j0_matrix`; the general J below, used by skew readings C and B only, is
+``kernel`` of :func:`j0_matrix`, and magnetic impurity vertices, ``vertices``; the general J below, used by skew readings C and B only, is
 white noise); the correlator is built from numeric overlaps only (README "Conventions" / docs/design.md section 3: the general form of Eq. 10, indices
 kept distinct):
 
@@ -67,27 +67,35 @@ import scipy.linalg as sla
 
 from ..errors import SemiclassicalError
 from .shell import Shell, ShellFactory
+from .vertices import Channel, apply, pair_sum
 
 
-def block_overlaps(a: Shell, b: Shell) -> np.ndarray:
-    """Q[i, m, j, n] = <u^m_{k_i}|u^n_{k_j}> for all band pairs, shape (n_a, 2, n_b, 2)."""
-    return np.einsum("iom,jon->imjn", np.conj(a.data.vectors), b.data.vectors)
+def block_overlaps(a: Shell, b: Shell, vertex: np.ndarray | None = None) -> np.ndarray:
+    """Q[i, m, j, n] = <u^m_{k_i}|V|u^n_{k_j}> for all band pairs, shape (n_a, 2, n_b, 2).
+
+    ``vertex``: the 2x2 impurity vertex V of one magnetic channel (:mod:`.vertices`); None: V = 1.
+    """
+    vb = b.data.vectors if vertex is None else np.einsum("op,jpn->jon", vertex, b.data.vectors)
+    return np.einsum("iom,jon->imjn", np.conj(a.data.vectors), vb)
 
 
-def own_overlaps(shell: Shell) -> np.ndarray:
-    """O[i, j] = <u^{c_i}_{k_i}|u^{c_j}_{k_j}> between the nodes' own bands, shape (n, n)."""
-    return np.conj(shell.own) @ shell.own.T
+def own_overlaps(shell: Shell, vertex: np.ndarray | None = None) -> np.ndarray:
+    """O[i, j] = <u^{c_i}_{k_i}|V|u^{c_j}_{k_j}> between the nodes' own bands, shape (n, n); V as above."""
+    return np.conj(shell.own) @ apply(vertex, shell.own).T
 
 
-def j0_matrix(shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None) -> np.ndarray:
+def j0_matrix(shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None,
+              vertices: list[Channel] | None = None) -> np.ndarray:
     """J0 of Eq. 28 on one shell: [J0 n] = delta(eps - E) (A g), A of shape (n, n).
 
     A_ij = (2 pi W/hbar) [delta_ij sum_l w_l c_il P_il - c_ij P_ij w_j], P_ij = |<u_i|u_j>|^2,
     c_ij = W(|k_i - k_j|)/W the correlated-disorder kernel (:mod:`.kernel`; None: white noise,
     c = 1): Eq. 28's one pair <U_kk' U_k'k> carries the momentum k - k'.
     Its null vector is g = const (particle conservation); diag(w) A is symmetric (c_ij = c_ji).
+    ``vertices``: magnetic channels (:mod:`.vertices`; None: scalar), P_ij = sum_s r_s |<u_i|V_s|u_j>|^2,
+    still symmetric (V_s Hermitian), so both properties hold; the bands' spin need not be conserved.
     """
-    p = np.abs(own_overlaps(shell)) ** 2
+    p = pair_sum(vertices, lambda v: np.abs(own_overlaps(shell, v)) ** 2)
     if kernel is not None:
         p = p * kernel
     pw = p * shell.weight[None, :]
@@ -104,14 +112,16 @@ class J0Solver:
     |sum w b| and the size sum w |b| are recorded in ``last_removed`` and ``last_magnitude``), and
     each zero mode is fixed by sum_{i in sector} w_i g_i = 0 (no density change at linear order),
     through the regularizing term lambda sum_sectors chi (chi w)^T, which does not change solutions
-    that obey it. A residual that still fails is reported. ``kernel``: as in :func:`j0_matrix`.
+    that obey it. A residual that still fails is reported. ``kernel``, ``vertices``: as in
+    :func:`j0_matrix` (spin-flipping magnetic channels join the spin sectors of d_perp = 0 into one).
     """
 
-    def __init__(self, shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None):
+    def __init__(self, shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None,
+                 vertices: list[Channel] | None = None):
         from scipy.sparse.csgraph import connected_components
 
         self.shell = shell
-        self.A = j0_matrix(shell, W, hbar, kernel)
+        self.A = j0_matrix(shell, W, hbar, kernel, vertices)
         w = shell.weight
         off = np.abs(self.A) > 1e-12 * max(np.abs(self.A).max(), 1e-300)
         self._n_sectors, self._sector = connected_components(off, directed=False)

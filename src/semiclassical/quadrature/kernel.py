@@ -61,7 +61,8 @@ def shell_kernel(shell: Shell, disorder: Disorder) -> np.ndarray | None:
     A custom correlator is first checked to be real, finite and non-negative for every momentum
     transfer on the shell, 0 <= q <= 2 k_max (:meth:`Disorder.check_shape`).
     """
-    if disorder.is_white_noise or shell.size == 0:
+    # magnetic impurities are point-like (Disorder requires type white-noise with W_m > 0): c = 1
+    if disorder.is_white_noise or disorder.is_magnetic or shell.size == 0:
         return None
     disorder.check_shape(2.0 * float(np.max(shell.k)))
     n = shell.n_theta

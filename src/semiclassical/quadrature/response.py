@@ -45,6 +45,7 @@ from .gauge import RandomGauge
 from .kernel import resolve_disorder, shell_kernel
 from .sea import fermi_sea
 from .shell import ShellFactory
+from .vertices import vertex_channels
 from .subleading import DEFAULT_SKEW_READING
 
 W0_PIECES = ("extrinsic", "side_jump", "skew")
@@ -65,8 +66,8 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     ``skew_reading``: "T" (default, golden rule with the fourth-order NCA T-matrix), "C" (static
     Markov form of J acting on S') or "B" (rotating form); :mod:`.subleading`.
     ``disorder``: a :class:`semiclassical.disorder.Disorder` of strength W (default: white noise
-    W); a correlated one puts W(|k - k'|) into every Born-level sum (:mod:`.kernel`), readings C
-    and B take white noise only.
+    W); a correlated one puts W(|k - k'|) into every Born-level sum (:mod:`.kernel`), a magnetic one
+    its vertex weights (:mod:`.vertices`); readings C and B take scalar white noise only.
     """
     if not W > 0:
         raise SemiclassicalError(f"disorder strength W must be positive, got {W}")
@@ -74,7 +75,7 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     disorder = resolve_disorder(W, disorder)
     if not disorder.is_white_noise and READINGS[skew_reading].route != GOLDEN_RULE:
         raise SemiclassicalError(f"skew reading {skew_reading!r} (the paper's route with mirror shells) supports "
-                                 f"white-noise disorder only, not {disorder.describe()}; use skew reading 'T'")
+                                 f"scalar white-noise disorder only, not {disorder.describe()}; use skew reading 'T'")
     hbar, e = float(model.hbar), float(model.e)
     factory = ShellFactory(model, n_theta, gauge=gauge, kmax=kmax)
     shell = factory.get(eF)
@@ -90,16 +91,19 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     # c_ij = W(|k_i - k_j|)/W on the Fermi shell (None: white noise); it multiplies the summands,
     # so the sizes below (sums of |.|) and the rounding floors built on them carry it as well
     kernel = shell_kernel(shell, disorder)
-    solver = J0Solver(shell, W, hbar, kernel)
+    # magnetic impurities: independent scalar channels with Hermitian vertices V_s (None: scalar)
+    vertices = vertex_channels(disorder)
+    solver = J0Solver(shell, W, hbar, kernel, vertices)
     g = leading.leading_distribution(solver, e, field)
     lead_balance = (solver.last_removed, solver.last_magnitude)
-    beta, beta_size = extrinsic.extrinsic_velocity(shell, W, hbar, with_size=True, kernel=kernel)
-    gamma, gamma_size = extrinsic.extrinsic_spin(shell, W, hbar, with_size=True, kernel=kernel)
-    j_e = subleading.side_jump_source(shell, W, hbar, e, field, kernel)
+    beta, beta_size = extrinsic.extrinsic_velocity(shell, W, hbar, with_size=True, kernel=kernel,
+                                                   vertices=vertices)
+    gamma, gamma_size = extrinsic.extrinsic_spin(shell, W, hbar, with_size=True, kernel=kernel, vertices=vertices)
+    j_e = subleading.side_jump_source(shell, W, hbar, e, field, kernel, vertices)
     g_sj = subleading.side_jump_distribution(solver, j_e)
     sj_balance = (solver.last_removed, solver.last_magnitude)
     skew = subleading.skew_scattering(factory, shell, g, W, hbar, {id(shell): solver}, reading=skew_reading,
-                                      kernel=kernel)
+                                      kernel=kernel, vertices=vertices)
     v, s = shell.own_velocity(), shell.own_spin()
     cur = {"drude": -e * shell.integrate(g, v),
            "extrinsic": -e * shell.integrate(g, beta),
@@ -125,6 +129,15 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     # model, e.g. d_z = 0), where the integrand sizes above are themselves rounding noise
     sizes["summands"] = {"sigma_W0": e * float(np.sum(shell.integrate(ag, beta_size))),
                          "spin_W0": float(np.sum(shell.integrate(ag, gamma_size)))}
+    if skew.source_size is not None:
+        # magnetic vertices: the skew source's summands, carried to n^sk by each node's out-scattering
+        # rate (the diagonal of J0), are the rounding scale of a skew piece that vanishes by symmetry
+        # (in-plane moments on spin-diagonal bands); scalar disorder keeps its floors bit for bit
+        g_size = skew.source_size / np.diag(solver.A)
+        sizes["summands"]["sigma_W0"] = max(sizes["summands"]["sigma_W0"],
+                                            e * float(np.sum(shell.integrate(g_size, np.abs(v)))))
+        sizes["summands"]["spin_W0"] = max(sizes["summands"]["spin_W0"],
+                                           float(np.sum(shell.integrate(g_size, np.abs(s)))))
     # source balance: fraction of a source that would change a shell's population (removed)
     skew_ref = max(skew.magnitude, sj_balance[1], 1e-300)
     balance = {"leading": lead_balance[0] / max(lead_balance[1], 1e-300),

@@ -83,6 +83,7 @@ from ..skew.readings import DEFAULT_READING, GOLDEN_RULE, READINGS, check_readin
 from .collision import CollisionResult, J0Solver, collision, own_overlaps
 from .kernel import uniform_value
 from .shell import Shell, ShellFactory
+from .vertices import Channel, apply, dressed_projector, pair_sum
 
 #: the reading names, notes and validator are the toolkit's one registry (semiclassical.skew.readings,
 #: SymPy-free); the physics of each reading below is this engine's own
@@ -91,21 +92,29 @@ DEFAULT_SKEW_READING = DEFAULT_READING
 
 # ----------------------------------------------------------------------------- side jump
 def side_jump_source(shell: Shell, W: float, hbar: float, e: float, field=(1.0, 0.0),
-                     kernel: np.ndarray | None = None) -> np.ndarray:
+                     kernel: np.ndarray | None = None, vertices: list[Channel] | None = None) -> np.ndarray:
     """Node values j_i of J_E(n_FD) = delta(eps - eF) j (Eq. 38, gauge-invariant form), shape (n,).
 
     ``kernel``: c_ij = W(|k_i - k_j|)/W of correlated disorder (:mod:`.kernel`; None: white noise).
     Eq. 38's (grad_k + grad_k') acts on U_kk' = U_{k-k'} <u_k|u_k'>, and
     (grad_k + grad_k') U_{k-k'} = 0: the gradient falls on the overlaps only, and the summand of
     the pair (i, j) is today's one times c_ij.
+    ``vertices``: magnetic channels (:mod:`.vertices`; None: scalar). U_kk' = sum_s X^s_{k-k'}
+    <u_k|V_s|u_k'> with k-independent V_s, so the gradient falls on M_s = <u_k|V_s|u_k'> and the
+    gauge-invariant summand is sum_s r_s Im[conj(M_s)(<D u_k|V_s|u_k'> + <u_k|V_s|D u_k'>)]
+    (docs/magnetic_impurities.md, section 3).
     """
     idx = np.arange(shell.size)
     u = shell.own                                                    # (n, orb)
     du = shell.data.covariant_derivative[idx, :, :, shell.band]     # (n, comp, orb)
-    o = own_overlaps(shell)                                          # <u_i|u_j>
-    du_u = np.einsum("iao,jo->iaj", np.conj(du), u)                  # <D u_i|u_j>
-    u_du = np.einsum("io,jao->iaj", np.conj(u), du)                  # <u_i|D u_j>
-    dr = np.imag(np.conj(o)[:, None, :] * (du_u + u_du))             # |O|^2 dr, (i, comp, j)
+
+    def channel(vertex):
+        o = own_overlaps(shell, vertex)                                  # <u_i|V|u_j>
+        du_u = np.einsum("iao,jo->iaj", np.conj(du), apply(vertex, u))   # <D u_i|V|u_j>
+        u_du = np.einsum("io,jao->iaj", np.conj(u), apply(vertex, du))   # <u_i|V|D u_j>
+        return np.imag(np.conj(o)[:, None, :] * (du_u + u_du))           # |M|^2 dr, (i, comp, j)
+
+    dr = pair_sum(vertices, channel)
     edr = np.einsum("a,iaj->ij", np.asarray(field, float), dr)
     if kernel is not None:
         edr = edr * kernel
@@ -137,6 +146,7 @@ class SkewResult:
     parts: list[ShellDistribution] = field(default_factory=list)
     reading: str = DEFAULT_SKEW_READING  # "T" (golden rule), "C" (static J on S'), "B" (rotating J)
     rates: np.ndarray | None = None      # reading T: (n, n) rate matrix, rates[j, i] = rate i -> j
+    source_size: np.ndarray | None = None    # reading T, magnetic vertices: size of the source's summands
 
     def observable(self, per_node: str, absolute: bool = False) -> np.ndarray:
         """sum over shells of sum_i w_i g_i O_i for O = 'velocity' (2,) or 'spin' (3,).
@@ -181,20 +191,28 @@ def off_diagonal_density(shell: Shell, d_prime: np.ndarray, hbar: float) -> np.n
     return s
 
 
-def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None) -> np.ndarray:
+def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | None = None,
+                      vertices: list[Channel] | None = None, with_size: bool = False):
     """Skew part of the golden-rule rate on the Fermi shell from the fourth-order NCA T-matrix.
 
     Returns R of shape (n, n), R[j, i] = (2 pi/hbar)(A^a + A^b + A^c)_{ji}: the W^2 rate of
     scattering from node i to node j (per unit weight w_j), pieces as in the module docstring.
     Only the antisymmetric part of R enters the skew source (R is antisymmetric already up to
-    rounding; the symmetric W^2 correction of the Born rate is not part of it). Gauge invariant:
-    every eigenvector appears once as a ket and once as a bra.
+    rounding for scalar disorder; the symmetric W^2 correction of the Born rate is not part of it).
+    Gauge invariant: every eigenvector appears once as a ket and once as a bra.
 
     ``kernel``: c_ij = W(|k_i - k_j|)/W of correlated disorder (:mod:`.kernel`; None: white
     noise). Each of the two Gaussian pairs carries the momentum that the pairing forces
     (docs/correlated_disorder_quadrature.md): A^a and A^b have the outer pair at k_i - k_j (c_ij)
     and the self-energy pair inside Pi_c(l) = sum_p w_p c_lp |p><p| (l = i for A^a, l = j for
     A^b); the ladder A^c has c_iq c_jq.
+    ``vertices``: magnetic channels (:mod:`.vertices`; None: scalar). Each pair contracts one
+    channel with itself and the two pairs are independent (docs/magnetic_impurities.md, section 4):
+    the outer pair of A^a, A^b is sum_s r_s <i|V_s|j><j|V_s|ibar> (<jbar|V_s|i>), the self-energy
+    pair the dressed projector Pi_V = sum_t r_t V_t Pi V_t, and each rung of the ladder its own
+    channel sum, sum_t r_t <qbar|V_t|i><i|V_t|q> and sum_s r_s <q|V_s|j><j|V_s|qbar>.
+    ``with_size``: also (2 pi/hbar) 2 pi W^2 |z| of the complex sum whose Im is the rate, the scale
+    of the rate's rounding error (the rate may vanish by symmetry while z does not).
     """
     n = shell.size
     if n == 0:
@@ -206,52 +224,76 @@ def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | 
     inv_delta = 1.0 / (en[idx, shell.band] - en[idx, 1 - shell.band])   # 1/Delta_i
     w = shell.weight
     pre = 2 * np.pi * W**2
-    o = np.conj(u) @ u.T                                      # o[i, j] = <i|j>
-    o_bar = np.conj(u) @ ub.T                                 # o_bar[j, i] = <j|ibar>
+
+    def overlaps(vertex):
+        """o[i, j] = <i|V|j>, o_bar[j, i] = <j|V|ibar> (V = 1 for None)."""
+        return np.conj(u) @ apply(vertex, u).T, np.conj(u) @ apply(vertex, ub).T
+
     c0 = uniform_value(kernel)
     if c0 is not None:
-        # a q-independent kernel factorizes: Pi_c(i) = c0 Pi for every node (c0 = 1: white noise)
-        bar_pi = c0 * np.einsum("io,op,ip->i", np.conj(ub), shell.projector_sum, u)   # <ibar|Pi_c(i)|i>
+        # a q-independent kernel factorizes: Pi_c(i) = c0 Pi_V for every node (c0 = 1: white noise)
+        bar_pi = c0 * np.einsum("io,op,ip->i", np.conj(ub), dressed_projector(shell.projector_sum, vertices),
+                                u)                            # <ibar|Pi_c(i)|i>
     else:
-        bar_pi = np.einsum("ip,ip->i", np.conj(o_bar).T * (kernel * w[None, :]), o.T)
-    # a: <i|j><j|ibar><ibar|Pi_c(i)|i>/Delta_i  at [j, i]
-    z = o.T * o_bar * (bar_pi * inv_delta)[None, :]
-    # b: <i|j><j|Pi_c(j)|jbar><jbar|i>/Delta_j  at [j, i];  <j|Pi_c(j)|jbar> = conj(<jbar|Pi_c(j)|j>)
-    z = z + o.T * (np.conj(bar_pi) * inv_delta)[:, None] * np.conj(o_bar).T
+        bar_pi = pair_sum(vertices, lambda v: np.einsum("ip,ip->i", np.conj(overlaps(v)[1]).T
+                                                        * (kernel * w[None, :]), overlaps(v)[0].T))
+
+    def outer(vertex):
+        o, o_bar = overlaps(vertex)
+        # a: <i|j><j|ibar><ibar|Pi_c(i)|i>/Delta_i  at [j, i];
+        # b: <i|j><j|Pi_c(j)|jbar><jbar|i>/Delta_j  at [j, i];  <j|Pi_c(j)|jbar> = conj(<jbar|Pi_c(j)|j>)
+        return (o.T * o_bar * (bar_pi * inv_delta)[None, :]
+                + o.T * (np.conj(bar_pi) * inv_delta)[:, None] * np.conj(o_bar).T)
+
+    z = pair_sum(vertices, outer)
     # the outer pair of a and b carries k_i - k_j
     z = c0 * z if c0 is not None else kernel * z
     # c: -sum_q (w_q/Delta_q) c_iq c_jq <qbar|i><i|q><q|j><j|qbar>
     if c0 is not None:
         # the q sum is a 4-index orbital tensor: sum_{abcd} i_a conj(i_b) j_c conj(j_d) K_abcd,
-        # K_abcd = sum_q (w_q/Delta_q) conj(qbar_a) q_b conj(q_c) qbar_d: O(n), not O(n^3)
-        kq = np.einsum("q,qa,qb,qc,qd->abcd", w * inv_delta, np.conj(ub), u, np.conj(u), ub)
+        # K_abcd = sum_q (w_q/Delta_q) conj(qbar_a) q_b conj(q_c) qbar_d: O(n), not O(n^3);
+        # with vertices, the i rung (a, b) and the j rung (c, d) each carry their own channel
         p = np.einsum("ia,ib->iab", u, np.conj(u)).reshape(n, -1)          # (n, orb^2)
-        ladder = (c0 * c0) * (p @ kq.reshape(p.shape[1], p.shape[1]) @ p.T)   # [i, j]
+
+        def rungs(v_i, v_j):
+            kq = np.einsum("q,qa,qb,qc,qd->abcd", w * inv_delta, np.conj(apply(v_i, ub)), apply(v_i, u),
+                           np.conj(apply(v_j, u)), apply(v_j, ub))
+            return kq.reshape(p.shape[1], p.shape[1])
+
+        kq = pair_sum(vertices, lambda v_i: pair_sum(vertices, lambda v_j: rungs(v_i, v_j)))
+        ladder = (c0 * c0) * (p @ kq @ p.T)   # [i, j]
     else:
-        x = np.conj(o_bar) * o * kernel                        # [i, q] = c_iq <qbar|i><i|q>
-        y = o * o_bar.T * kernel                               # [q, j] = c_qj <q|j><j|qbar>
+        x = pair_sum(vertices, lambda v: np.conj(overlaps(v)[1]) * overlaps(v)[0] * kernel)  # c_iq <qbar|i><i|q>
+        y = pair_sum(vertices, lambda v: overlaps(v)[0] * overlaps(v)[1].T * kernel)         # c_qj <q|j><j|qbar>
         ladder = x @ ((w * inv_delta)[:, None] * y)
     z = z - ladder.T
-    return (2 * np.pi / hbar) * pre * np.imag(z)
+    rates = (2 * np.pi / hbar) * pre * np.imag(z)
+    return (rates, (2 * np.pi / hbar) * pre * np.abs(z)) if with_size else rates
 
 
 def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float,
-                       kernel: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                       kernel: np.ndarray | None = None,
+                       vertices: list[Channel] | None = None, with_size: bool = False) -> tuple:
     """(b, R): reading-T skew source b on the Fermi shell (J0[n^sk] = -b) and the rates R.
 
     b_i = -sum_j w_j (wa_ij g_j - wa_ji g_i), wa = (R - R^T)/2, wa_ij = rate j -> i;
-    ``kernel`` as in :func:`golden_rule_rates`.
+    ``kernel``, ``vertices`` as in :func:`golden_rule_rates`; ``with_size``: also the size of b's
+    summands, sum_j w_j |R|_ij (|g_j| + |g_i|) with |R| the rates' rounding scale (symmetrized).
     """
-    rates = golden_rule_rates(shell, W, hbar, kernel)
+    rates = golden_rule_rates(shell, W, hbar, kernel, vertices, with_size)
+    rates, size = rates if with_size else (rates, None)
     wa = 0.5 * (rates - rates.T)
     w = shell.weight
     b = -(wa @ (w * g) - g * (wa.T @ w))
-    return b, rates
+    if not with_size:
+        return b, rates
+    sym, ag = 0.5 * (size + size.T), np.abs(g)
+    return b, rates, sym @ (w * ag) + ag * (sym.T @ w)
 
 
 def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float, hbar: float,
                     solvers: dict | None = None, reading: str = DEFAULT_SKEW_READING,
-                    kernel: np.ndarray | None = None) -> SkewResult:
+                    kernel: np.ndarray | None = None, vertices: list[Channel] | None = None) -> SkewResult:
     """n^sk (Eq. 35) from n^(-1) = delta(eps - eF) g on the Fermi shell ``shell``.
 
     ``reading``: "T" (default; golden rule with the fourth-order non-crossing T-matrix, n^sk on
@@ -259,30 +301,34 @@ def skew_scattering(factory: ShellFactory, shell: Shell, g: np.ndarray, W: float
     mirror shells) or "B" (J(S') in the rotating form of Eq. 17 as printed); see the module
     docstring. ``kernel``: c_ij = W(|k_i - k_j|)/W on ``shell`` (:mod:`.kernel`; None: white
     noise); readings C and B take white noise only (their J(S') reaches the mirror shells, whose
-    kernel this route does not carry).
+    kernel this route does not carry). ``vertices``: magnetic channels (:mod:`.vertices`), reading T only
+    (readings C and B carry the scalar overlaps of Eq. 10 in their general J).
     """
     r = READINGS[check_reading(reading)]
-    if kernel is not None and r.route != GOLDEN_RULE:
-        raise SemiclassicalError(f"skew reading {reading!r} supports white-noise disorder only; "
-                                 "use skew reading 'T' (the default) for correlated disorder")
+    if (kernel is not None or vertices is not None) and r.route != GOLDEN_RULE:
+        raise SemiclassicalError(f"skew reading {reading!r} supports scalar white-noise disorder only; "
+                                 "use skew reading 'T' (the default) for correlated or magnetic disorder")
     solvers = {} if solvers is None else solvers
 
     def solver_for(sh: Shell) -> J0Solver:
         key = id(sh)
         if key not in solvers:
-            solvers[key] = J0Solver(sh, W, hbar, kernel if sh is shell else None)
+            solvers[key] = J0Solver(sh, W, hbar, kernel if sh is shell else None, vertices)
         return solvers[key]
 
     n = shell.size
     idx = np.arange(n)
     c, cb = shell.band, 1 - shell.band
     if r.route == GOLDEN_RULE:
-        b, rates = golden_rule_source(shell, g, W, hbar, kernel)
+        # magnetic vertices make the forbidden matrix elements <j|V|ibar> of d_perp = 0 nonzero, and
+        # a skew rate that vanishes by symmetry is then rounding of |z|: its size sets the floor
+        b, rates, *size = golden_rule_source(shell, g, W, hbar, kernel, vertices, with_size=vertices is not None)
         solver = solver_for(shell)
         gsk = solver.solve(-b)
         part = ShellDistribution(shell=shell, source=b, g=gsk, removed=solver.last_removed,
                                  magnitude=solver.last_magnitude)
-        return SkewResult(d_prime=None, s_prime=None, j_sk=None, parts=[part], reading=reading, rates=rates)
+        return SkewResult(d_prime=None, s_prime=None, j_sk=None, parts=[part], reading=reading, rates=rates,
+                          source_size=size[0] if size else None)
     d_prime = anomalous_driving(shell, g, W, hbar)
     s_prime = off_diagonal_density(shell, d_prime, hbar)
     jsk = collision(shell, s_prime, W, hbar, factory, markov=r.markov)
