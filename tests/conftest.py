@@ -8,15 +8,16 @@ and never read from an earlier run or from the user's own ~/.cache.
 from __future__ import annotations
 
 import os
-
-# one BLAS thread per test worker: the workers already fill the cores, and the engines' small dense
-# matrices (Kubo's 96 x 96 eigh) ran up to 10x slower with threads competing (measured by the Kubo helper)
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
 import shutil
 import tempfile
 
 import pytest
+
+# one BLAS thread per test worker (set before any test module imports numpy): the workers already fill
+# the cores, and the engines' small dense matrices (Kubo's 96 x 96 eigh) ran up to 10x slower with
+# threads competing (measured by the Kubo helper)
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 _OWNED = "_SEMICLASSICAL_TEST_STORE_OWNED"
 
