@@ -125,10 +125,21 @@ class Comparison:
     def agree(self) -> bool:
         return not self.disagreements
 
+    def single_engine_note(self) -> str | None:
+        """Said when one engine alone answered although others were asked: nothing checked its numbers."""
+        if len(self.responses) != 1 or not self.unavailable:
+            return None
+        (name,) = self.responses
+        return (f"only the {ENGINES[name].title} engine evaluates this problem; no other engine has checked its "
+                "numbers")
+
     def agreement(self) -> dict:
-        return {"agree": self.agree, "checked": self.checked, "engines": list(self.responses),
-                "rule": "|a - b| <= 20 (err_a + err_b) + max(tol_a, tol_b) * scale (docs/design.md)",
-                "disagreements": [d.as_dict() for d in self.disagreements]}
+        out = {"agree": self.agree, "checked": self.checked, "engines": list(self.responses),
+               "rule": "|a - b| <= 20 (err_a + err_b) + max(tol_a, tol_b) * scale (docs/design.md)",
+               "disagreements": [d.as_dict() for d in self.disagreements]}
+        if self.single_engine_note():
+            out["note"] = self.single_engine_note()
+        return out
 
     def as_dict(self) -> dict:
         """The ``evaluate --json`` map (docs/design.md section 4): closed-form maps at the top level,
@@ -237,3 +248,5 @@ def text_lines(c: Comparison):
             yield f"warning: engines disagree on {d}"
     elif len(c.responses) > 1:
         yield f"engines agree on all {c.checked} numbers they share"
+    if len(c.responses) == 1 and c.unavailable:
+        yield f"note: {c.single_engine_note()}"
