@@ -90,6 +90,24 @@ def test_bad_skew_reading_is_one_line(capsys):
     assert "skew-reading" in err and len(err.splitlines()) == 1
 
 
+def test_derive_out_writes_the_report_and_never_overwrites_it(tmp_path, capsys):
+    out = tmp_path / "ti"
+    assert main(["derive", "ti-surface", "--out", str(out), "--budget", "0.5"]) == 0
+    capsys.readouterr()
+    doc = json.loads((out / "derive.json").read_text())
+    keys = {r["key"] for r in doc["results"]}
+    assert {"tau_tr", "sigma_yx.skew", "sigma_yx.total", "spin_density.x.total"} <= keys
+    assert (out / "derive.tex").read_text().rstrip().endswith(r"\end{document}")
+    assert "sigma_yx skew" in (out / "derive.md").read_text()
+    assert (out / "figures" / "sigma_yx.png").stat().st_size > 10_000
+    before = (out / "derive.md").read_text()
+    assert main(["derive", "ti-surface", "--out", str(out)]) == 2        # no silent overwrite
+    err = capsys.readouterr().err.strip()
+    assert "--force" in err and len(err.splitlines()) == 1 and (out / "derive.md").read_text() == before
+    assert main(["derive", "ti-surface", "--pdf"]) == 2                    # --pdf without --out
+    assert "needs --out" in capsys.readouterr().err
+
+
 def test_reproduce_does_not_overwrite_a_report(tmp_path, capsys):
     (tmp_path / "report.md").write_text("an earlier report")
     assert main(["reproduce", "--out", str(tmp_path)]) == 2

@@ -97,12 +97,12 @@ def cmd_reproduce(args):
     return 0
 
 
-def _check_out(out: Path, force: bool):
-    """--out DIR: a directory to create, or one whose report may be replaced only with --force."""
+def _check_out(out: Path, force: bool, marker: str = "report.md"):
+    """--out DIR: a directory to create, or one whose report (``marker``) may be replaced only with --force."""
     if out.exists() and not out.is_dir():
         raise SemiclassicalError(f"--out {out}: this is a file, not a directory; give a directory for the report")
-    if (out / "report.md").exists() and not force:
-        raise SemiclassicalError(f"--out {out} holds a report already: add --force to overwrite it, "
+    if (out / marker).exists() and not force:
+        raise SemiclassicalError(f"--out {out} holds a report already ({marker}): add --force to overwrite it, "
                                  "or give another directory")
 
 
@@ -151,6 +151,10 @@ def cmd_derive(args):
     model = catalogue.get(args.model)
     model.require_covariant("`derive`")
     sets = _parse_sets(args.set)
+    if args.out:
+        _check_out(Path(args.out), args.force, "derive.md")
+    elif args.pdf or args.force:
+        raise SemiclassicalError(f"{'--pdf' if args.pdf else '--force'} needs --out DIR (where the report goes)")
     FULL[0] = args.full
     only = _only_keys(args.only)
     geometry, scenarios = chain.derive_chain(model, sets or None, budget=args.budget,
@@ -160,7 +164,12 @@ def cmd_derive(args):
     if only:
         geometry = [r for r in geometry if _selected(r.key, only)]
         scenarios = [(label, [r for r in rs if _selected(r.key, only)]) for label, rs in scenarios]
-    if args.json:
+    if args.out:
+        from .derive_report import write_derive_report
+
+        paths = write_derive_report(Path(args.out), model, geometry, scenarios, _dump, pdf=args.pdf, values=sets)
+        print("derivation written: " + ", ".join(str(p) for p in paths))
+    elif args.json:
         print(_dump(chain_document.as_json(model, geometry, scenarios)))
     elif args.latex:
         print(chain_document.as_latex_document(model, geometry, scenarios), end="")
@@ -342,6 +351,10 @@ def build_parser():
     g = d.add_mutually_exclusive_group()
     g.add_argument("--latex", action="store_true", help="one complete LaTeX document")
     g.add_argument("--json", action="store_true", help='{"results": [...]} with stable keys')
+    g.add_argument("--out", metavar="DIR", help="write DIR/derive.md, derive.tex, derive.json and "
+                   "figures/sigma_yx.png (the closed-form pieces versus eF)")
+    d.add_argument("--force", action="store_true", help="with --out: overwrite a derivation already in DIR")
+    d.add_argument("--pdf", action="store_true", help="with --out: also compile DIR/derive.pdf (pdflatex or lualatex)")
     c = sub.add_parser("check", help="is a hand-derived expression equal to the derived result KEY?")
     c.add_argument("model")
     c.add_argument("key", help="a stable key of derive (e.g. sigma_yx.skew, tau_tr, energies[+])")
