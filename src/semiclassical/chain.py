@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import signal
 import threading
+import weakref
 from contextlib import contextmanager
 
 import sympy as sp
@@ -312,11 +313,15 @@ def time_limit(seconds: float):
         return
 
     def fire(_signum, frame):
-        # an exception raised inside a gc callback or a __del__ is lost ("Exception ignored in ...",
-        # on stderr) instead of leaving the block: skip this tick, the repeating timer fires again
+        # an exception raised inside a gc callback, a weakref finalizer or a __del__ is lost ("Exception
+        # ignored in ...", on stderr) instead of leaving the block, and so is one raised where Python
+        # gives the handler no frame (a callback from C): skip this tick, the repeating timer fires again
+        if frame is None:
+            return
         lost = {getattr(cb, "__code__", None) for cb in gc.callbacks}
         while frame is not None:
-            if frame.f_code in lost or frame.f_code.co_name == "__del__":
+            code = frame.f_code
+            if code in lost or code.co_name == "__del__" or code.co_filename == weakref.__file__:
                 return
             frame = frame.f_back
         raise BudgetExceeded

@@ -238,6 +238,18 @@ class Disorder:
             and not self.is_magnetic
 
     @property
+    def scattering_bound(self) -> float:
+        """An upper bound on the Born weight |<U_kk' U_k'k>| between any two states (energy^2 x area), for
+        the validity estimate hbar/tau <= 2 pi rho x this: W for scalar disorder whose shape c <= 1 (white
+        noise, Gaussian, screened Coulomb); W max(1, c(0)) for a custom c (an estimate: a c that peaks at
+        q > 0 is not seen); (sqrt(W) + sqrt(W_m))^2 with magnetic impurities (|<u|Gamma|u'>| <= 1 per vertex)."""
+        if self.is_magnetic:
+            return (math.sqrt(self.W) + math.sqrt(self.W_m)) ** 2
+        if self.kind == "custom":
+            return self.W * max(1.0, float(self.shape.subs(q, 0)))
+        return self.W
+
+    @property
     def is_magnetic(self) -> bool:
         """Spin-dependent (magnetic) impurity scattering present (W_m > 0)."""
         return self.W_m > 0

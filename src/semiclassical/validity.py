@@ -57,7 +57,8 @@ class Validity:
 
 
 def assess(model, values: dict, W: float) -> Validity:
-    """The validity of the expansion for ``model`` at ``values`` (with eF) and disorder strength W."""
+    """The validity of the expansion for ``model`` at ``values`` (with eF) and disorder strength W (for
+    correlated or magnetic disorder its bound on the Born weight, :attr:`Disorder.scattering_bound`)."""
     cov = model.covariance
     if cov is None:
         return Validity(None, None, "the model is not rotationally covariant (no radial bands)", None)

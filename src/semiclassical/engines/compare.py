@@ -209,7 +209,7 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
 
 def _validity(problem: Problem) -> Validity:
     try:
-        return assess(problem.model, problem.values, problem.W)
+        return assess(problem.model, problem.values, problem.disorder.scattering_bound)
     except SemiclassicalError as exc:   # a singular point: the engines say so themselves
         return Validity(None, None, str(exc), None)
 
