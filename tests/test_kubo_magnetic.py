@@ -7,6 +7,7 @@ takes 0.3-0.6 s on this machine ("x" moments, anisotropic: 3-4 s).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import lru_cache
 
@@ -15,8 +16,10 @@ import pytest
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
+from semiclassical import catalogue
 from semiclassical.catalogue import numeric_model
 from semiclassical.disorder import Disorder
+from semiclassical.engines import ENGINES, Problem
 from semiclassical.kubo import kubo_response
 
 W = 0.01
@@ -199,3 +202,17 @@ def test_antidamping_spin_density(eF):
     for moments in ("random", "z", "random-z"):
         total, err = _s_x(run("rashba", eF, W / 2, moments))[:2]
         assert abs(total - white[0]) > 1e3 * (err + white[1]), (moments, total, white)
+
+
+def test_engine_answers_magnetic_problems():
+    """The engine interface: magnetic point impurities are evaluated (no longer 'not yet'), for a non-covariant
+    model with in-plane moments too (the constant vertex needs no covariance); numbers are kubo_response's."""
+    kubo = ENGINES["kubo"]
+    tilted = Problem.at(catalogue.get("tilted-dirac"), {"eF": 1.0})
+    assert kubo.unavailable(dataclasses.replace(
+        tilted, disorder=Disorder("white-noise", W, {}, (), W / 2, "x"))) is None
+    problem = dataclasses.replace(Problem.at(catalogue.get("rashba-ferromagnet"), {"eF": 1.0, "W": W}),
+                                  disorder=Disorder("white-noise", W, {}, (), W / 2, "z"))
+    assert kubo.unavailable(problem) is None
+    got = kubo.evaluate(problem).values["spin_density.x"]["total"]
+    assert got == run("rashba", 1.0, W / 2, "z")["spin_density"]["x"]["total"]

@@ -10,6 +10,8 @@ per unit area, spin degeneracy 1.
 Pipeline (one module per step):
   contour        Fermi radii on an angular grid;
   self_energy    Born Sigma^R = W (R - i Gamma), Gamma exact on the contour, R dropped or cut off;
+  impurities     magnetic point impurities: Gamma -> M(Gamma) and the rung T of every ladder step
+                 (Eqs. M1-M3; W -> 0 scales W and W_m together);
   kernel         a correlated kernel W(q) = W c(q): Gamma(k) at every node, the vertex C(k) on a
                  radial basis, the ladder in angular harmonics (W -> 0 scales W, c fixed);
   bubbles        bare Fermi-surface bubbles, ladder kernel and source at finite W;
@@ -223,7 +225,9 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     ("drude", "edelstein") are reported; W^0 pieces ("total") do not depend on it.
     ``disorder`` (a :class:`semiclassical.disorder.Disorder`; default: white noise of strength W)
     sets the kernel <U_q U_-q> = W c(q); its own W replaces ``W``. The extrapolation W -> 0 scales
-    the whole kernel (W_j c(q), shape c fixed); white noise takes the constant-vertex path as before.
+    the whole kernel (W_j c(q), shape c fixed); white noise takes the constant-vertex path as before,
+    and so do magnetic point impurities (their weights w_ab scaled together, w/W fixed: module
+    ``impurities``; Re Sigma dropped as for white noise, an O(W) renormalisation).
     Returns {"sigma_yx": {...}, "sigma_xx": {...}, "spin_density": {"x","y","z": {...}},
     "extrapolation_error": {...}, "meta": {...}} in the units of the model (hbar, e).
     Each block: total (W^0), drude/edelstein (1/W piece at W) and its coefficient, and the
