@@ -1,7 +1,8 @@
 """The Kubo-Streda engine behind the engine interface: :func:`semiclassical.kubo.kubo_response`.
 
-Non-crossing approximation for the problem's disorder (white noise, or a scalar correlated kernel
-W(|k - k'|) for rotationally covariant models), extrapolated W -> 0 (see :mod:`semiclassical.kubo`).
+Non-crossing approximation for the problem's disorder (white noise; magnetic point impurities
+u0 + u_m n.sigma, any moments, any model; or a scalar correlated kernel W(|k - k'|) for rotationally
+covariant models), extrapolated W -> 0 with W_m/W fixed (see :mod:`semiclassical.kubo`).
 It does not split its W^0 total into the semiclassical pieces: those are ``None``; its own split
 (bare Fermi-surface bubbles, ladder vertex correction, Fermi sea) is in ``meta["pieces"]``. The W^0
 total of an observable that also has a 1/W piece is not fixed at the Born/NCA level
@@ -27,13 +28,18 @@ class KuboStreda(Engine):
     title = "Kubo-Streda"
     relative_tolerance = 1e-8
     correlated_disorder = True     # Gamma(k) and the ladder with W(|k - k'|) in angular harmonics (kubo.kernel)
+    #: point impurities u0 + u_m n.sigma: the rung map M on the constant-vertex path (kubo.impurities),
+    #: any model and any moments (in-plane "x" ones too: the constant vertex needs no covariance)
+    magnetic_disorder = True
     #: the kernel's angular sums (Gamma(k), the harmonics W_l) must settle to this relative change
     KERNEL_TOL = 1e-9
 
     def unavailable(self, problem: Problem) -> str | None:
         why = super().unavailable(problem)
-        if why is None and not problem.disorder.is_white_noise and not problem.model.is_covariant:
-            return (f"it takes {problem.disorder.describe()} for rotationally covariant models only (the ladder is "
+        d = problem.disorder
+        # only a q-dependent kernel needs angular harmonics; magnetic impurities are point-like
+        if why is None and not (d.is_white_noise or d.is_magnetic) and not problem.model.is_covariant:
+            return (f"it takes {d.describe()} for rotationally covariant models only (the ladder is "
                     "solved in angular harmonics)")
         return why
 

@@ -2,7 +2,8 @@
 
 For any two-band model given as a :class:`semiclassical.numeric_model.NumericModel`, computes
 the disorder-averaged linear response to E = E_x xhat at T = 0 in the non-crossing (ladder)
-approximation for white-noise disorder, <U(r)U(r')> = W delta(r - r'):
+approximation for white-noise disorder, <U(r)U(r')> = W delta(r - r') (also: magnetic point impurities
+u0 + u_m n.sigma, module ``impurities``; a scalar correlated kernel W c(q), module ``kernel``):
 
 * sigma_yx and sigma_xx (charge current -e v, per unit area, spin degeneracy 1),
 * the current-induced spin density <s_i> per unit E_x (s = model.spin, Pauli by default),
@@ -18,7 +19,7 @@ Public API::
     KuboSettings, RadialOptions                              (numerical choices)
 
 Lower-level steps (one module each): ``contour.fermi_points``, ``self_energy.gamma_matrix`` /
-``born_self_energy``, ``bubbles.fermi_surface_bubbles``, ``streda.conserving_ladder`` /
+``born_self_energy``, ``bubbles.fermi_surface_bubbles``, ``impurities.rung_matrix``, ``streda.conserving_ladder`` /
 ``fermi_surface_term``, ``fermi_sea.fermi_sea_clean``, ``extrapolation.extrapolate``.
 Inputs: ``semiclassical.catalogue.numeric_model(name, **values)`` for the built-in models.
 """

@@ -10,6 +10,8 @@ per unit area, spin degeneracy 1.
 Pipeline (one module per step):
   contour        Fermi radii on an angular grid;
   self_energy    Born Sigma^R = W (R - i Gamma), Gamma exact on the contour, R dropped or cut off;
+  impurities     magnetic point impurities: Gamma -> M(Gamma) and the rung T of every ladder step
+                 (Eqs. M1-M3; W -> 0 scales W and W_m together);
   kernel         a correlated kernel W(q) = W c(q): Gamma(k) at every node, the vertex C(k) on a
                  radial basis, the ladder in angular harmonics (W -> 0 scales W, c fixed);
   bubbles        bare Fermi-surface bubbles, ladder kernel and source at finite W;
@@ -40,6 +42,7 @@ from .extrapolation import extrapolate, noise_amplification
 from .fermi_sea import fermi_sea_clean
 from .linalg2 import energies
 from .radial import RadialOptions
+from .impurities import apply_rung, rung_matrix
 from .kernel import CorrelatedKernel
 from .self_energy import gamma_matrix, real_part_per_w
 from .streda import fermi_surface_term
@@ -120,20 +123,23 @@ class _Point:
         self.model, self.eF, self.settings = model, eF, settings
         # a correlated kernel matters for the Born self-energy and the ladder only: the clean
         # limit (broadening "scalar") has neither
-        correlated = disorder is not None and not disorder.is_white_noise and settings.broadening == "born"
+        born = disorder is not None and settings.broadening == "born"
         self.kernel = None
-        if correlated:
+        if born and not (disorder.is_white_noise or disorder.is_magnetic):
             self._correlated(disorder)
             return
-        self.gamma, fp = gamma_matrix(model, eF)
+        # magnetic point impurities: every rung is the map M of module ``impurities`` (Eq. M1)
+        self.rung = rung_matrix(disorder) if born else None
+        gamma, fp = gamma_matrix(model, eF)
+        self.gamma = apply_rung(self.rung, gamma)  # Eq. M2
         if settings.broadening == "scalar":
             self.gamma = np.eye(2, dtype=complex)
         self.has_surface = fp.count > 0
         self.k_ref = _k_ref(model, eF, fp)
         self.sigma_per_w = -1j * self.gamma
         if settings.real_part == "cutoff":
-            self.sigma_per_w = self.sigma_per_w + real_part_per_w(
-                model, eF, settings.cutoff * self.k_ref)
+            self.sigma_per_w = self.sigma_per_w + apply_rung(self.rung, real_part_per_w(
+                model, eF, settings.cutoff * self.k_ref))
         # |Sigma|/W (largest singular value, Re Sigma included): sets the W ladder
         self.gmax = float(np.linalg.norm(self.sigma_per_w, 2)) if self.has_surface else 0.0
         self._scales(fp)
@@ -188,8 +194,8 @@ class _Point:
             return full, half, b.nodes
         b = fermi_surface_bubbles(self.model, self.eF, W * self.sigma_per_w, fp, self.k_ref, opts,
                                   kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer)
-        full = fermi_surface_term(b.integrated(1), W, self.model.hbar, self.ladder)
-        half = fermi_surface_term(b.integrated(2), W, self.model.hbar, self.ladder)
+        full = fermi_surface_term(b.integrated(1), W, self.model.hbar, self.ladder, rung=self.rung)
+        half = fermi_surface_term(b.integrated(2), W, self.model.hbar, self.ladder, rung=self.rung)
         return full, half, b.nodes
 
     def sea(self, fp, opts):
@@ -219,7 +225,9 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     ("drude", "edelstein") are reported; W^0 pieces ("total") do not depend on it.
     ``disorder`` (a :class:`semiclassical.disorder.Disorder`; default: white noise of strength W)
     sets the kernel <U_q U_-q> = W c(q); its own W replaces ``W``. The extrapolation W -> 0 scales
-    the whole kernel (W_j c(q), shape c fixed); white noise takes the constant-vertex path as before.
+    the whole kernel (W_j c(q), shape c fixed); white noise takes the constant-vertex path as before,
+    and so do magnetic point impurities (their weights w_ab scaled together, w/W fixed: module
+    ``impurities``; Re Sigma dropped as for white noise, an O(W) renormalisation).
     Returns {"sigma_yx": {...}, "sigma_xx": {...}, "spin_density": {"x","y","z": {...}},
     "extrapolation_error": {...}, "meta": {...}} in the units of the model (hbar, e).
     Each block: total (W^0), drude/edelstein (1/W piece at W) and its coefficient, and the

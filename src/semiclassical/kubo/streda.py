@@ -17,6 +17,7 @@ sigma_yx = (e^2/hbar) sum_k Omega n_FD (Eq. 72, the semiclassical anomalous velo
 Disorder averaging in the non-crossing approximation: the retarded-advanced bubble gets the
 ladder, J -> J~ = J + W int G^R J~ G^A (a correlated kernel W(|k - k'|): module ``kernel``). For white noise the correction is a constant 2x2 matrix
 C = sum_b c_b sigma_b solving (1 - W K) c = W S (kernel K_ab, source S_a from ``bubbles``);
+magnetic point impurities make it (1 - W T K) c = W T S (T the rung map, ``impurities`` Eq. M3);
 its particle-number zero mode is fixed by conservation (:func:`conserving_ladder`). Dressing
 J on the right sums the same ladder as dressing A on the left (the spin vertex).
 The RR and AA bubbles are left bare, as in Sinitsyn et al. PRB 75, 045315 (2007): a ladder on
@@ -39,7 +40,8 @@ def conserving_ladder(K: np.ndarray, S: np.ndarray, F_n: complex, O_n: np.ndarra
     """Ladder vertex with its particle-number zero mode fixed by conservation.
 
     The Ward identity G^R - G^A = G^R (Sigma^R - Sigma^A) G^A makes X0 = Sigma^R - Sigma^A an
-    eigenvector of W K with eigenvalue 1 when Sigma is self-consistent: 1 - W K is singular, the
+    eigenvector of W K (of W T K for magnetic impurities, Sigma = M(int G)) with eigenvalue 1 when
+    Sigma is self-consistent: 1 - W K is singular, the
     source has no component along that mode (int Tr[J (G^R - G^A)] is a total derivative), and
     the mode's amplitude is fixed by particle-number conservation: a uniform field does not
     change the density, K^I(n, J) = (hbar/4pi)[F_n + 2 O_n.c] = 0 (K^II(n, J) = 0 identically).
@@ -70,7 +72,7 @@ def conserving_ladder(K: np.ndarray, S: np.ndarray, F_n: complex, O_n: np.ndarra
 
 
 def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "conserving",
-                       kernel=None) -> dict:
+                       kernel=None, rung=None) -> dict:
     """K^I for every observable: {name: {"bare": ..., "ladder": ..., "value": ..., "imag": ...}}.
 
     bare = (hbar/4pi) F (the undressed RA, RR and AA bubbles together), ladder =
@@ -80,18 +82,22 @@ def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "co
     the Born ladder) or "none" (bare bubbles only). With a correlated ``kernel``
     (:class:`semiclassical.kubo.kernel.CorrelatedKernel`, ``integrals`` from ``Bubbles.rays``) the
     vertex is k-dependent and solved in angular harmonics (kernel Eq. L2); "conserving" and
-    "plain" coincide there (the zero mode is not reached by the source).
+    "plain" coincide there (the zero mode is not reached by the source). Magnetic point impurities
+    (``rung``, the 4x4 T of :mod:`semiclassical.kubo.impurities`, Eq. M3) solve c = W T (S + K c):
+    the same solves with K -> T K, S -> T S.
     """
     info = {}
     if kernel is not None:
         lad_all, c, info = kernel.solve(integrals, W, ladder)
         return _assemble(integrals["F"], lad_all, c, info, hbar)
+    K, S = integrals["K"], integrals["S"]
+    if rung is not None:
+        K, S = rung @ K, rung @ S
     if ladder == "conserving":
         n = OBSERVABLES.index("n")
-        c, info = conserving_ladder(integrals["K"], integrals["S"], integrals["F"][n],
-                                    integrals["O"][n], W)
+        c, info = conserving_ladder(K, S, integrals["F"][n], integrals["O"][n], W)
     elif ladder == "plain":
-        c = ladder_coefficients(integrals["K"], integrals["S"], W)
+        c = ladder_coefficients(K, S, W)
     elif ladder == "none":
         c = np.zeros(4)
     else:
