@@ -16,6 +16,7 @@ from scipy.integrate import quad
 from semiclassical.catalogue import numeric_model
 from semiclassical.disorder import Disorder
 from semiclassical.kubo import kubo_response
+from engine_numbers import kubo_numbers
 
 W = 0.01
 EF = {"ti": 1.1, "rashba": 1.0}
@@ -36,15 +37,7 @@ def run(name, kind="white-noise", **params):
 
 
 def _numbers(r):
-    """(value, error, scale) for the numbers compared: W^0 totals and 1/W coefficients."""
-    e = r["extrapolation_error"]
-    out = {"sigma_yx": (r["sigma_yx"]["total"], e["sigma_yx"]["total"]),
-           "sigma_xx.drude": (r["sigma_xx"]["drude_coefficient"], e["sigma_xx"]["drude"] * W)}
-    for a in "xyz":
-        out[f"s_{a}"] = (r["spin_density"][a]["total"], e["spin_density"][a]["total"])
-        out[f"s_{a}.edelstein"] = (r["spin_density"][a]["edelstein_coefficient"],
-                                   e["spin_density"][a]["edelstein"] * W)
-    return out
+    return kubo_numbers(r, W)
 
 
 def _pieces_scale(r, key):

@@ -21,6 +21,7 @@ from semiclassical.catalogue import numeric_model
 from semiclassical.disorder import Disorder
 from semiclassical.engines import ENGINES, Problem
 from semiclassical.kubo import kubo_response
+from engine_numbers import kubo_numbers
 
 W = 0.01
 SX, SY, SZ = (np.array(m, complex) for m in ([[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]))
@@ -39,16 +40,7 @@ def run(name, eF, W_m=0.0, moments=None, plain=False):
 
 
 def _numbers(r):
-    """{key: (value, error)}: every W^0 total and every 1/W coefficient the engine reports."""
-    e = r["extrapolation_error"]
-    out = {"sigma_yx": (r["sigma_yx"]["total"], e["sigma_yx"]["total"]),
-           "sigma_xx": (r["sigma_xx"]["total"], e["sigma_xx"]["total"]),
-           "sigma_xx.drude": (r["sigma_xx"]["drude_coefficient"], e["sigma_xx"]["drude"] * W)}
-    for a in "xyz":
-        out[f"s_{a}"] = (r["spin_density"][a]["total"], e["spin_density"][a]["total"])
-        out[f"s_{a}.edelstein"] = (r["spin_density"][a]["edelstein_coefficient"],
-                                   e["spin_density"][a]["edelstein"] * W)
-    return out
+    return kubo_numbers(r, W, sigma_xx_total=True)
 
 
 def _scale(r, key):

@@ -23,21 +23,9 @@ from semiclassical.engines.quadrature import Quadrature
 from semiclassical.errors import SemiclassicalError
 from semiclassical.model import TwoBandModel
 from semiclassical.quadrature import evaluate
+from engine_numbers import FAMILIES, RASHBA_ONE, RASHBA_TWO, TI, pick
 
 W = 0.01
-TI = ("ti-surface", {"v": 1.0, "M": 0.5}, 1.1)
-RASHBA_TWO = ("rashba-ferromagnet", {"m": 1.0, "alpha": 1.0, "Delta": 0.5}, 1.0)
-RASHBA_ONE = ("rashba-ferromagnet", {"m": 1.0, "alpha": 1.0, "Delta": 0.5}, 0.2)
-FAMILIES = {"sigma_1/W": [("sigma_yx", "drude"), ("sigma_xx", "drude")],
-            "spin_1/W": [("spin_density", c, "edelstein") for c in "xyz"],
-            "sigma_W0": [(s, p) for s in ("sigma_yx", "sigma_xx") for p in ("extrinsic", "side_jump", "skew")],
-            "spin_W0": [("spin_density", c, p) for c in "xyz" for p in ("extrinsic", "side_jump", "skew")]}
-
-
-def pick(res, path):
-    for key in path:
-        res = res[key]
-    return res
 
 
 def families(res) -> dict[str, np.ndarray]:

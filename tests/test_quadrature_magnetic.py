@@ -21,23 +21,11 @@ from semiclassical.quadrature.extrinsic import extrinsic_velocity
 from semiclassical.quadrature.gauge import RandomGauge
 from semiclassical.quadrature.subleading import side_jump_source
 from semiclassical.quadrature.vertices import PAULI, channels_from_weights, vertex_channels
+from engine_numbers import FAMILIES as PATHS, RASHBA_ONE, RASHBA_TWO, TI, pick
 
 W, W_M = 0.01, 0.004
 MOMENTS = ("z", "x", "random", "random-z")
-TI = ("ti-surface", {"v": 1.0, "M": 0.5}, 1.1)
-RASHBA_TWO = ("rashba-ferromagnet", {"m": 1.0, "alpha": 1.0, "Delta": 0.5}, 1.0)
-RASHBA_ONE = ("rashba-ferromagnet", {"m": 1.0, "alpha": 1.0, "Delta": 0.5}, 0.2)
 SPIN_DIAGONAL = ("rashba-ferromagnet", {"m": 1.0, "alpha": 0.0, "Delta": 0.5}, 1.0)   # H = k^2/2m + Delta sz
-PATHS = {"sigma_1/W": [("sigma_yx", "drude"), ("sigma_xx", "drude")],
-         "spin_1/W": [("spin_density", c, "edelstein") for c in "xyz"],
-         "sigma_W0": [(s, p) for s in ("sigma_yx", "sigma_xx") for p in ("extrinsic", "side_jump", "skew")],
-         "spin_W0": [("spin_density", c, p) for c in "xyz" for p in ("extrinsic", "side_jump", "skew")]}
-
-
-def pick(res, path):
-    for key in path:
-        res = res[key]
-    return res
 
 
 def worst_relative(a, b) -> float:

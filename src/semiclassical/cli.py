@@ -131,13 +131,7 @@ def _write_report(out: Path, rows, timings, pdf=False):
     timings["figures"] = time.perf_counter() - t0
     paths = list(report.write(out, rows, timings, figs)) + [p for p, _ in figs]
     if pdf:
-        if report.tex_engine() is None:
-            raise SemiclassicalError("--pdf needs pdflatex or lualatex on PATH (Debian: apt-get install "
-                                     "texlive-latex-base texlive-latex-recommended); report.tex was written")
-        try:
-            paths.append(report.compile_pdf(out / "report.tex"))
-        except RuntimeError as exc:
-            raise SemiclassicalError(f"compiling {out / 'report.tex'} failed: {str(exc).splitlines()[0]}") from None
+        paths.append(report.compile_or_explain(out / "report.tex"))
     return paths
 
 

@@ -89,13 +89,7 @@ def write_derive_report(out: Path, model, geometry, scenarios, dump, pdf: bool =
     (out / "derive.json").write_text(dump(chain_document.as_json(model, geometry, scenarios)) + "\n")
     paths = [out / "derive.md", out / "derive.tex", out / "derive.json"] + ([figure[0]] if figure else [])
     if pdf:
-        from . import report
+        from .report import compile_or_explain
 
-        if report.tex_engine() is None:
-            raise SemiclassicalError("--pdf needs pdflatex or lualatex on PATH (Debian: apt-get install "
-                                     "texlive-latex-base texlive-latex-recommended); derive.tex was written")
-        try:
-            paths.append(report.compile_pdf(out / "derive.tex"))
-        except RuntimeError as exc:
-            raise SemiclassicalError(f"compiling {out / 'derive.tex'} failed: {str(exc).splitlines()[0]}") from None
+        paths.append(compile_or_explain(out / "derive.tex"))
     return paths

@@ -275,3 +275,18 @@ def compile_pdf(tex_path: Path, engine: str | None = None, timeout: float = 240)
             errors = [ln for ln in proc.stdout.splitlines() if ln.startswith("!")] or ["(see the log)"]
             raise RuntimeError(f"{Path(engine).name} failed on {tex_path}: {errors[0]}\n" + proc.stdout[-3000:])
     return tex_path.with_suffix(".pdf")
+
+
+def compile_or_explain(tex_path: Path) -> Path:
+    """:func:`compile_pdf` for the command line: a missing TeX engine or a failed compile is one
+    :class:`SemiclassicalError` line (the .tex stays written)."""
+    from .errors import SemiclassicalError
+
+    tex_path = Path(tex_path)
+    if tex_engine() is None:
+        raise SemiclassicalError(f"--pdf needs pdflatex or lualatex on PATH (Debian: apt-get install "
+                                 f"texlive-latex-base texlive-latex-recommended); {tex_path.name} was written")
+    try:
+        return compile_pdf(tex_path)
+    except RuntimeError as exc:
+        raise SemiclassicalError(f"compiling {tex_path} failed: {str(exc).splitlines()[0]}") from None
