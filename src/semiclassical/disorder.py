@@ -292,12 +292,16 @@ class Disorder:
         """W(q) = W c(q) at the momentum transfers ``qs`` (numpy array; energy^2 x area)."""
         import numpy as np
 
-        f = self.__dict__.get("_numeric")
-        if f is None:
-            f = sp.lambdify(q, self.shape, "numpy")
-            object.__setattr__(self, "_numeric", f)
+        f = self._shape_function("numpy")
         qs = np.asarray(qs, dtype=float)
         return self.W * np.broadcast_to(np.asarray(f(qs), dtype=float), qs.shape)
+
+    def _shape_function(self, module: str):
+        """c(q) lambdified once per module ("numpy" for arrays, "math" for the quadrature's scalar calls)."""
+        cache = self.__dict__.setdefault("_shape_functions", {})
+        if module not in cache:
+            cache[module] = sp.lambdify(q, self.shape, module)
+        return cache[module]
 
     def harmonic(self, n: int, ka: float, kb: float) -> float:
         """W_l(n, k_a, k_b) = (1/2pi) int dphi c(q) cos(n phi), q^2 = k_a^2 + k_b^2 - 2 k_a k_b cos phi: the
@@ -320,7 +324,7 @@ class Disorder:
         else:
             from scipy.integrate import quad
 
-            c = sp.lambdify(q, self.shape, "math")
+            c = self._shape_function("math")
             a2b2, ab = ka * ka + kb * kb, 2 * ka * kb
             f = lambda phi: c(math.sqrt(max(a2b2 - ab * math.cos(phi), 0.0)))  # noqa: E731
             with warnings.catch_warnings():   # its round-off notices are not the user's concern
@@ -341,7 +345,7 @@ class Disorder:
 
         qs = np.linspace(0.0, float(q_max), n)
         with np.errstate(all="ignore"):
-            vals = sp.lambdify(q, self.shape, "numpy")(qs + 0j) * np.ones_like(qs)
+            vals = self._shape_function("numpy")(qs + 0j) * np.ones_like(qs)
         bad = ~np.isfinite(vals) | (np.abs(vals.imag) > 1e-12 * np.maximum(1.0, np.abs(vals.real))) | (vals.real < 0)
         if bad.any():
             q_bad = qs[np.argmax(bad)]
