@@ -34,7 +34,9 @@ MISTAKES = [
      ["[parameters]", "Mm", "not used by the Hamiltonian"]),
     ("magnetisation", MODEL + 'magnetisation = "M"\n' + PARAMS + DISORDER,
      ["[model]", "'magnetisation'", "did you mean magnetization?", "valid keys of [model]"]),
-    ("observables", GOOD + '[observables]\nsz = "sz"\n', ["[observables]", "not supported yet"]),
+    ("observables", GOOD + '[observables]\nsz = "I*sz"\n', ["[observables]", "sz", "not Hermitian"]),
+    ("observable name", GOOD + '[observables]\n"s-z" = "sz"\n', ["[observables]", "'s-z'", "plain identifier"]),
+    ("observable unknown name", GOOD + '[observables]\nsz = "Mz*sz"\n', ["[observables]", "sz", "'Mz'"]),
     ("hamiltonian typo", '[model]\nhamiltonain = "kx*sy - ky*sx + M*sz"\n[parameters]\nM = 0.5\n',
      ["[model]", "'hamiltonain'", "did you mean hamiltonian?"]),
     ("gausian", MODEL + PARAMS + '[disorder]\ntype = "gausian"\nW = 0.05\n',
@@ -148,7 +150,7 @@ def test_the_schema_rejects_what_it_can_express(tmp_path):
     import tomllib
 
     validator = jsonschema.Draft202012Validator(modelfile.json_schema())
-    for key in ("section typo", "Wm", "magnetisation", "observables", "hamiltonian typo", "gausian",
+    for key in ("section typo", "Wm", "magnetisation", "observable name", "hamiltonian typo", "gausian",
                 "string for a number", "array of tables", "W negative", "W as a parameter", "no model",
                 "hamiltonian 2x1", "positive not a list", "name not a string"):
         text = dict((m[0], m[1]) for m in MISTAKES)[key]

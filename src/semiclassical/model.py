@@ -126,6 +126,9 @@ class TwoBandModel:
     declared_positive: tuple = ()
     #: parameters set to zero in this sign case (their symbol no longer appears in the matrix)
     zero: tuple = ()
+    #: the model's own observables, name -> operator text (``[observables]`` of a model file; the
+    #: operator is parsed in this model's symbols by :meth:`observable_matrix`)
+    observables: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.matrix = sp.Matrix(self.matrix)
@@ -371,9 +374,30 @@ class TwoBandModel:
         where = ", ".join(f"{n} = {values[n]:g}" for n in zero)
         try:
             return TwoBandModel(matrix, syms, dict(self.values), self.name, self.disorder, self.source,
-                                self.magnetization, self.declared_positive, zero)
+                                self.magnetization, self.declared_positive, zero, dict(self.observables))
         except SemiclassicalError as exc:
             raise SemiclassicalError(f"with {where}: {exc}") from None
+
+    def observable_matrix(self, name: str) -> sp.Matrix:
+        """The operator of ``[observables] name`` in this model's symbols: a Hermitian 2x2 matrix in kx, ky.
+
+        Parsed like the Hamiltonian (safe ``ast`` parser, same names and limits); a scalar is a
+        multiple of the identity. Non-Hermitian operators are one clear error.
+        """
+        source = self.observables[name]
+        try:
+            expr = parsing.parse_expression(source, self.parameters) if not isinstance(source, (list, tuple)) \
+                else parsing.parse_hamiltonian(source, self.parameters)
+        except SemiclassicalError as exc:
+            raise SemiclassicalError(f"[observables] {name}: {exc}") from None
+        mat = sp.Matrix(expr) if isinstance(expr, sp.MatrixBase) else expr * sp.eye(2)
+        mat = mat.xreplace({self.parameters[n]: 0 for n in self.zero})
+        if mat.shape != (2, 2):
+            raise SemiclassicalError(f"[observables] {name} must be a 2x2 operator, got {mat.shape[0]}x{mat.shape[1]}")
+        if any(sp.expand(x) != 0 for x in mat - mat.H):
+            raise SemiclassicalError(f"[observables] {name} = {source!r} is not Hermitian: an observable must "
+                                     "equal its conjugate transpose (use real coefficients of s0, sx, sy, sz)")
+        return mat
 
     @property
     def sign_description(self) -> str:
@@ -382,14 +406,20 @@ class TwoBandModel:
                  for n, s in self.parameters.items()]
         return ", ".join(parts)
 
-    def numeric(self, overrides=None, *, e=1.0):
-        """The :class:`~semiclassical.numeric_model.NumericModel` at a parameter point."""
+    def numeric(self, overrides=None, *, e=1.0, operators=None):
+        """The :class:`~semiclassical.numeric_model.NumericModel` at a parameter point.
+
+        ``operators``: observable key -> SymPy 2x2 operator O(kx, ky) in this model's symbols (the
+        operator-valued observables of the problem, :mod:`semiclassical.observables`); lambdified
+        with the same parameter values as H.
+        """
         from .numeric_model import NumericModel
 
         vals = self.resolve_values(overrides)
         subs = {self.symbols[n]: v for n, v in vals.items() if n in self.symbols}
+        ops = {key: sp.Matrix(m).subs(subs) for key, m in (operators or {}).items()}
         return NumericModel.from_sympy(self.matrix.subs(subs), kx, ky, {}, hbar=vals["hbar"], e=e,
-                                       name=self.name, isotropic=self.is_covariant)
+                                       name=self.name, isotropic=self.is_covariant, operators=ops)
 
     def __repr__(self):
         return f"TwoBandModel({self.name!r}, H = {sp.sstr(self.matrix)})"

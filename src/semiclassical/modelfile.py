@@ -149,6 +149,20 @@ class DisorderSection(_Section):
                           "\"random-z\" +-z at random (docs/magnetic_impurities.md)")
 
 
+def _observables_schema(schema: dict) -> None:
+    schema["propertyNames"] = {"pattern": r"^[A-Za-z][A-Za-z0-9_]*$"}
+    schema["additionalProperties"]["description"] = (
+        "a Hermitian 2x2 operator in kx, ky (the Hamiltonian's names and parameters), or a 2x2 list of strings")
+
+
+class ObservablesSection(BaseModel):
+    """[observables]: the model's own observables, name = Hermitian 2x2 operator in kx, ky."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True, title="[observables]",
+                              json_schema_extra=_observables_schema)
+    __pydantic_extra__: dict[str, str | Matrix2x2]
+
+
 class ModelFileSpec(_Section):
     """A model file of the semiclassical toolkit (docs/design.md section 4)."""
 
@@ -159,16 +173,18 @@ class ModelFileSpec(_Section):
                                           description="parameters of the Hamiltonian with numeric defaults")
     disorder: DisorderSection = Field(default_factory=DisorderSection,
                                       description="the disorder; absent: white noise, W = 0.01")
+    observables: ObservablesSection = Field(
+        default_factory=ObservablesSection,
+        description="observables of your own, reported as observables.<name>.<piece> by evaluate and derive")
 
 
 #: Sections and keys the toolkit knows but does not evaluate yet: (section,) or (section, key) ->
 #: meaning. Supporting one moves it into the pydantic classes above.
-NOT_SUPPORTED_YET = {
-    ("observables",): "user-defined observables, name = \"Hermitian 2x2 operator in kx, ky\"",
-}
+NOT_SUPPORTED_YET: dict = {}
 #: Disorder-section keys that are numeric parameters of a correlator: reserved names.
 DISORDER_PARAMETERS = ("W", "W_m", "d", "q_s")
-SECTIONS = {"model": ModelSection, "parameters": ParametersSection, "disorder": DisorderSection}
+SECTIONS = {"model": ModelSection, "parameters": ParametersSection, "disorder": DisorderSection,
+            "observables": ObservablesSection}
 
 
 def reserved_names() -> set[str]:
@@ -459,7 +475,18 @@ def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
                                 positive=tuple(positive), disorder=disorder)
     except SemiclassicalError as exc:
         raise SemiclassicalError(f"{where}: [model] hamiltonian: {exc}") from None
+    own = dict(spec.observables.model_extra or {})
+    for n in own:
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", n):
+            raise SemiclassicalError(f"{where}: [observables] {n!r} is not a plain identifier (letters, digits, "
+                                     "underscore, starting with a letter); rename the observable")
+    model.observables = own
     used = {s.name for s in model.matrix.free_symbols}
+    for n in own:
+        try:
+            used |= {s.name for s in model.observable_matrix(n).free_symbols}
+        except SemiclassicalError as exc:
+            raise SemiclassicalError(f"{where}: {exc}") from None
     unused = [n for n in params if n not in used]
     if unused:
         uses = sorted(n for n in params if n in used)
@@ -478,7 +505,8 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2) + "\n"
 
 
-__all__ = ["ModelFileSpec", "ModelSection", "ParametersSection", "DisorderSection", "NOT_SUPPORTED_YET",
+__all__ = ["ModelFileSpec", "ModelSection", "ParametersSection", "DisorderSection", "ObservablesSection",
+           "NOT_SUPPORTED_YET",
            "DISORDER_PARAMETERS", "RESERVED_QUANTITIES", "json_schema", "load",
            "reserved_names", "reserved_name_meaning", "schema_text"]
 

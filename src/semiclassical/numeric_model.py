@@ -30,6 +30,9 @@ class NumericModel:
     ``h(kx, ky)`` returns an array of shape ``broadcast(kx, ky).shape + (2, 2)``;
     ``dh(kx, ky)`` returns ``(dH/dkx, dH/dky)``, each of that shape. ``spin`` holds the three
     spin operators (shape (3, 2, 2)), Pauli by default (paper Eqs. 88-89 use sigma without hbar/2).
+    ``operators`` maps observable keys (``"spin_hall.z"``, ``"observables.<name>"``) to the k-local
+    operators O(kx, ky) of the operator-valued observables asked for, callables like ``h`` (shape
+    ``broadcast(kx, ky).shape + (2, 2)``); the spin density's constant operators stay in ``spin``.
     ``isotropic`` is a hint only: engines must not rely on it for correctness.
     """
 
@@ -40,6 +43,7 @@ class NumericModel:
     spin: np.ndarray = field(default_factory=lambda: PAULI.copy())
     name: str = "model"
     isotropic: bool = False
+    operators: dict = field(default_factory=dict)
 
     def eigh(self, kx, ky):
         """Energies (..., 2) ascending and eigenvectors (..., 2, 2) as columns, numpy's gauge."""
@@ -47,11 +51,12 @@ class NumericModel:
 
     @classmethod
     def from_sympy(cls, matrix, kx, ky, values: dict, *, hbar=1.0, e=1.0, spin=None,
-                   name="model", isotropic=False):
+                   name="model", isotropic=False, operators=None):
         """Lambdify a SymPy 2x2 matrix in symbols ``kx``, ``ky`` with parameter ``values``.
 
         ``values`` maps SymPy symbols (or their names) to numbers; every free symbol other than
-        kx, ky must be given. Only H and its exact k-derivatives are lambdified.
+        kx, ky must be given. Only H, its exact k-derivatives and the given ``operators`` (key ->
+        SymPy 2x2 matrix in kx, ky, the same ``values``) are lambdified.
         """
         import sympy as sp
 
@@ -65,11 +70,13 @@ class NumericModel:
                 sym = matches[0]
             subs[sym] = val
         mat = sp.Matrix(matrix).subs(subs)
-        extra = mat.free_symbols - {kx, ky}
-        if extra:
-            names = ", ".join(sorted(s.name for s in extra))
-            raise ValueError(f"missing numeric values for {names}")
-        parts = [mat, mat.diff(kx), mat.diff(ky)]
+        ops = {key: sp.Matrix(op).subs(subs) for key, op in (operators or {}).items()}
+        for what, m in (("H", mat), *ops.items()):
+            extra = m.free_symbols - {kx, ky}
+            if extra:
+                names = ", ".join(sorted(s.name for s in extra))
+                raise ValueError(f"missing numeric values for {names} (in {what})")
+        parts = [mat, mat.diff(kx), mat.diff(ky), *ops.values()]
         # one function per entry: constant entries then broadcast like the others
         fns = [[[sp.lambdify((kx, ky), p[i, j], modules="numpy") for j in range(2)]
                 for i in range(2)] for p in parts]
@@ -84,7 +91,7 @@ class NumericModel:
                 return out
             return call
 
-        hf, dxf, dyf = (_vectorise(f) for f in fns)
+        hf, dxf, dyf, *opf = (_vectorise(f) for f in fns)
         return cls(
             h=hf,
             dh=lambda x, y: (dxf(x, y), dyf(x, y)),
@@ -93,4 +100,5 @@ class NumericModel:
             spin=PAULI.copy() if spin is None else np.asarray(spin, complex),
             name=name,
             isotropic=isotropic,
+            operators=dict(zip(ops, opf)),
         )

@@ -84,7 +84,7 @@ class Problem:
             if not v > 0:
                 raise SemiclassicalError(f"{name} = {v} must be positive ({name} is a magnitude)")
         for key in observables_:
-            observables.get(key)
+            observables.get(key, model)
         model.sign_case(values)   # a parameter at zero that makes H singular or k-independent: one clear line
         return cls(model, values, disorder, e, tuple(observables_), skew_reading)
 
@@ -101,10 +101,22 @@ class Problem:
         """Every value used (parameters, hbar, eF) plus W and e: the ``parameters`` echo of the JSON."""
         return {**self.values, "W": self.W, "e": self.e}
 
+    def observable(self, key: str) -> observables.Observable:
+        """The observable ``key`` of this problem (a registered one or the model's own)."""
+        return observables.get(key, self.model)
+
+    @property
+    def operator_observables(self) -> tuple[str, ...]:
+        """The keys of the operator-valued observables asked for (family "operator")."""
+        return tuple(k for k in self.observables if self.observable(k).family == "operator")
+
     @cached_property
     def numeric_model(self):
-        """H(k) and dH/dk as numbers at this point: the only model input of the numeric engines."""
-        return self.model.numeric(self.values, e=self.e)
+        """H(k), dH/dk and the operators of the operator-valued observables as numbers at this point:
+        the only model input of the numeric engines (``NumericModel.operators``, keyed by observable)."""
+        model = self.model.sign_case(self.values)
+        ops = {key: observables.operator_matrix(self.observable(key), model) for key in self.operator_observables}
+        return model.numeric(self.values, e=self.e, operators=ops)
 
     def require_white_noise(self, engine: str):
         if not self.disorder.is_white_noise:
