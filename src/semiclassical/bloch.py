@@ -131,6 +131,22 @@ class Point:
         vk, vt = vec
         return (sp.expand(c * vk - s * vt), sp.expand(s * vk + c * vt))
 
+    def momentum(self, expr):
+        """A function of (kx, ky) at this point: kx = k (u + 1/u)/2, ky = k (u - 1/u)/(2i).
+
+        Bases of powers are expanded, so k = sqrt(kx^2 + ky^2) of a Hamiltonian string becomes this
+        point's (positive) k rather than sqrt of a Laurent polynomial in u.
+        """
+        from .parsing import kx, ky
+
+        expr = sp.sympify(expr)
+        if not expr.has(kx, ky):
+            return expr
+        c, s = (self.u + 1 / self.u) / 2, (self.u - 1 / self.u) / (2 * sp.I)
+        out = expr.xreplace({kx: self.k * c, ky: self.k * s})
+        return out.replace(lambda x: x.is_Pow and not x.exp.is_Integer,
+                           lambda x: sp.Pow(sp.expand(x.base), x.exp))
+
     def polar(self, vec):
         """(V_x, V_y) -> (V_k, V_theta) at this point."""
         c, s = (self.u + 1 / self.u) / 2, (self.u - 1 / self.u) / (2 * sp.I)
@@ -222,12 +238,17 @@ class BlochSystem:
         return sp.expand(p.to_full_angles((p.d_dk(p.k * rt) - p.d_dtheta(rk)) / p.k))
 
     def spin(self, m, n, p: Point = Point(), operators=None):
-        """Spin matrix elements s_i^{mn} = <u^m|sigma_i|u^n>, i = x, y, z (Eqs. 88-89, 94-95)."""
+        """Spin matrix elements s_i^{mn} = <u^m|sigma_i|u^n>, i = x, y, z (Eqs. 88-89, 94-95).
+
+        ``operators``: other k-local 2x2 operators O(kx, ky) in place of the Pauli matrices (an
+        observable's operator, :mod:`semiclassical.observables`): <u^m_k|O(k)|u^n_k> at p.
+        """
         from .parsing import PAULI
 
         ops = operators or (PAULI["sx"], PAULI["sy"], PAULI["sz"])
         bra, ket = self.bra(m, p), self.spinor(n, p)
-        return tuple(sp.expand(p.to_full_angles((bra * op * ket)[0])) for op in ops)
+        return tuple(sp.expand(p.to_full_angles((bra * sp.Matrix(op).applyfunc(p.momentum) * ket)[0]))
+                     for op in ops)
 
     def velocity_matrix(self, m, n, p: Point = Point()):
         """v^{mn} = (1/hbar)[d eps^m/dk delta_mn + i (eps^m - eps^n) R^{mn}] (Eq. 39), polar."""
@@ -237,9 +258,9 @@ class BlochSystem:
         return tuple(sp.expand(sp.I * de * r / hbar) for r in self.berry_connection(m, n, p))
 
     def spin_torque_operator(self, m, n, p: Point = Point(), operators=None):
-        """T^{mn} = hbar s^{mn} / (i (eps^m - eps^n)), m != n (Eq. 56)."""
+        """T^{mn} = hbar s^{mn} / (i (eps^m - eps^n)), m != n (Eq. 56); with ``operators``, T_O of each."""
         if m == n:
-            return (sp.Integer(0),) * 3
+            return (sp.Integer(0),) * (len(operators) if operators else 3)
         de = (m - n) * p.dd
         return tuple(sp.expand(hbar * s / (sp.I * de)) for s in self.spin(m, n, p, operators))
 

@@ -18,7 +18,8 @@ Keys are stable (README, docs/design.md section 4): ``eigenvectors``, ``energies
 ``berry_connection.diagonal``, ``berry_connection.offdiagonal``, ``berry_curvature``, ``spin.diagonal``,
 ``spin.offdiagonal``, ``torque_operator``, ``born_kernel``, ``tau``, ``tau_tr``, ``n_leading``, ``beta``,
 ``gamma``, ``n_side_jump``, ``n_skew``, ``sigma_yx.<piece>``, ``sigma_xx.drude``,
-``spin_density.<x|y>.<piece>``, ``torque.<piece>``.
+``spin_density.<x|y>.<piece>``, ``torque.<piece>``, ``spin_hall.<x|y|z>.<piece>``,
+``observables.<name>.<piece>`` (a model file's own observables).
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from contextlib import contextmanager
 
 import sympy as sp
 
-from . import kinetic
+from . import kinetic, observables
 from .bloch import BlochSystem, Point
 from .derivation import Derivation, Scenario
 from .errors import SemiclassicalError
@@ -61,7 +62,8 @@ GEOMETRY_KEYS = ("eigenvectors", "energies", "berry_connection.diagonal", "berry
 SCENARIO_KEYS = ("born_kernel", "tau", "tau_tr", "n_leading", "beta", "gamma", "n_side_jump", "n_skew",
                  "n_leading.harmonics", *(f"sigma_yx.{p}" for p in (*W0_PIECES, "total")), "sigma_xx.drude",
                  *(f"spin_density.{a}.{p}" for a in "xy" for p in ("edelstein", *W0_PIECES, "total")),
-                 *(f"torque.{p}" for p in ("edelstein", *W0_PIECES, "total")))
+                 *(f"torque.{p}" for p in ("edelstein", *W0_PIECES, "total")),
+                 *(f"spin_hall.{a}.{p}" for a in "xyz" for p in ("drude", *W0_PIECES, "total")))
 #: seconds allowed to make one result explicit in eF and the parameters
 DEFAULT_BUDGET = 5.0
 #: circle forms longer than this (characters) are not made explicit: substituting the radii makes
@@ -210,6 +212,17 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
         total = sp.Add(*[x for p, x in d.items() if p in W0_PIECES])
         out.append(Result(f"<sigma_{ax}> total", rf"\langle\sigma_{ax}\rangle^{{\rm total}}", total, "104",
                           order="W^0", key=f"spin_density.{ax}.total", definitions=_used(total, defs)))
+    for key, op in operator_observables(D.model).items():
+        obs = observables.get(key, D.model)
+        o = D.operator(sc, op)
+        sea = D.operator_sea_integrands(op)
+        d = {obs.leading: nf(o["leading"]), "intrinsic": intrinsic_spin_form(sc, {b: (x,) for b, x in sea.items()}, 0),
+             "extrinsic": nf(o["extrinsic"]), "side_jump": nf(o["side_jump"]), "skew": nf(o["skew"])}
+        d["total"] = sp.Add(*[x for p, x in d.items() if p in W0_PIECES])
+        for piece, x in d.items():
+            out.append(Result(f"{obs.description}: {piece}", rf"{{{obs.symbol}}}^{{\rm {piece.replace('_', ' ')}}}", x,
+                              "57, 63 (sigma -> O)", order="1/W" if piece == obs.leading else "W^0",
+                              key=f"{key}.{piece}", definitions=_used(x, defs)))
     if magnetization:
         M = D.model.parameters[magnetization]
         for piece in ("edelstein", *W0_PIECES):
@@ -219,6 +232,14 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
                               order="1/W" if piece == "edelstein" else "W^0", components=("x", "y"),
                               key=f"torque.{piece}", definitions=_used(sx + sy, defs)))
     return out
+
+
+def operator_observables(model) -> dict:
+    """{key: operator O(kx, ky)} of every operator-valued observable ``derive`` shows for ``model``:
+    the spin Hall currents and the model's own ``[observables]``."""
+    keys = [k for k, o in observables.REGISTRY.items() if o.family == "operator"]
+    keys += [observables.USER_PREFIX + n for n in model.observables]
+    return {k: observables.operator_matrix(observables.get(k, model), model) for k in keys}
 
 
 def _used(expr, defs: dict) -> dict:
@@ -382,7 +403,8 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
         seen.add(sc.spec)
         rs = scenario_results(D, sc, magnetization, budget)
         for r in rs:
-            if r.order and not r.key.endswith(".total") and not r.key.startswith(("sigma_yx", "spin_density", "torque")):
+            if r.order and not r.key.endswith(".total") and not r.key.startswith(
+                    ("sigma_yx", "spin_density", "torque", "spin_hall", observables.USER_PREFIX)):
                 r.expr = r.map(lambda x: normal_form(x, budget))
             if explicit:
                 explicit_within(D, r, sc, point, budget)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import sympy as sp
 
+from . import observables
 from .errors import SemiclassicalError
 from .skew.readings import DEFAULT_READING, READINGS, reading_help
 
@@ -181,7 +182,8 @@ def _only_keys(text):
     keys = [x.strip() for x in text.split(",") if x.strip()]
     valid = (*GEOMETRY_KEYS, *SCENARIO_KEYS)
     for key in keys:
-        if not any(_selected(v, (key,)) for v in valid):
+        # a model file's own observables (observables.<name>) are checked against the model later
+        if not any(_selected(v, (key,)) for v in valid) and not key.startswith("observables"):
             import difflib
 
             near = difflib.get_close_matches(key, valid, n=1)
@@ -265,7 +267,10 @@ def cmd_evaluate(args):
 def _compare(model, sets, skew_reading, engines):
     from .engines import Problem, compare
 
-    problem = Problem.at(model, sets, skew_reading=skew_reading)
+    from .engines.problem import EVALUATE_OBSERVABLES
+
+    problem = Problem.at(model, sets, skew_reading=skew_reading, observables_=(
+        *EVALUATE_OBSERVABLES, *(observables.USER_PREFIX + n for n in model.observables)))
     quiet = set(engines) <= {"closed_form", "quadrature"}   # the fast engines report no progress
     return compare(problem, engines, progress=None if quiet else _progress)
 

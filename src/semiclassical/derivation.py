@@ -168,6 +168,49 @@ class Derivation:
 
         return self._stored(("skew", scenario.spec, ms.key if ms else (), reading), compute)
 
+    def operator(self, scenario: Scenario, operator) -> dict:
+        """The pieces of <O> for a k-local operator O(kx, ky) on the scenario (Eq. 63, sigma -> O).
+
+        Keys ``leading`` (1/W), ``extrinsic``, ``side_jump`` (in the harmonics of n^(-1), n^sj whose
+        definitions are ``leading(scenario)["harmonics"]``), ``skew`` (in those of ``skew(scenario)``),
+        in circle symbols; the sea piece is :meth:`operator_sea`. Stored per operator.
+        """
+        op = sp.Matrix(operator)
+
+        def compute():
+            shell = scenario.shell
+            if not len(shell):
+                return {"leading": 0, "extrinsic": 0, "side_jump": 0, "skew": 0}
+            from . import skew
+
+            lead, sk = self.leading(scenario), self.skew(scenario)
+            out = response.operator_pieces(self.bs, shell, self.corr, (op,), lead["g_series"],
+                                           lead["gsj_series"])[0]
+            out["skew"] = skew.skew_spin_density(self.bs, shell, dist=sk["n_sk"], operators=(op,))[0]
+            return out
+
+        return self._stored(("operator", scenario.key, self.skew_reading, sp.srepr(op)), compute)
+
+    def operator_sea_integrands(self, operator) -> dict:
+        """Explicit k-integrands (1/2pi) k <s^int_O>_theta of each band (Eq. 57 with T -> T_O)."""
+        op = sp.Matrix(operator)
+        return self._stored(("operator-sea", sp.srepr(op)), lambda: {
+            b: self.bs.explicit(response.intrinsic_spin_density_integrand(self.bs, b, (op,))[0])
+            for b in (1, -1)})
+
+    def operator_sea(self, operator):
+        """The sea integrand (1/2pi) k <s^int_O>_theta of each band for O(kx, ky), lambdified in
+        (k, parameters, e, hbar), with the sum of the moduli of its terms (its rounding scale)."""
+        op = sp.Matrix(operator)
+        key = ("operator-sea-numeric", sp.srepr(op))
+        if key not in self._cache:
+            exprs = self.operator_sea_integrands(op)
+            args = (k, *dict.fromkeys([*self.model.symbols.values(), e, hbar]))
+            self._cache[key] = (args, {b: sp.lambdify(args, x, "numpy", cse=True) for b, x in exprs.items()},
+                                {b: sp.lambdify(args, sum(sp.Abs(t) for t in sp.Add.make_args(x)), "numpy", cse=True)
+                                 for b, x in exprs.items()})
+        return self._cache[key]
+
     def intrinsic_spin_integrands(self):
         """Explicit k-integrands of <s>^int (Eq. 57) for each band: (1/2pi) k <s^int_m>."""
         return self._stored(("sint",), lambda: {
@@ -335,6 +378,28 @@ def _removable(f):
     return safe
 
 
+def _require_decay(f, size, k_end: float):
+    """One clear line if the tail integral of f to k = oo diverges: f ~ k^p with p >= -1 there.
+
+    A k-dependent observable (a spin current, a user's operator growing like k^2) on a model whose
+    lower band is filled to k = oo alone (a Dirac cone above its gap) has an ultraviolet-divergent
+    Fermi-sea piece: the continuum model needs a cutoff there, which the toolkit does not invent.
+    A tail that is rounding noise (|f| at the level of its terms' moduli) is not a divergence.
+    """
+    k1, k2 = k_end / math.e**4, k_end
+    f1, f2 = abs(float(f(k1))), abs(float(f(k2)))
+    noise = 64 * np.finfo(float).eps * (abs(float(size(k2))) if size else f2)
+    if f2 <= noise or f1 == 0.0:
+        return
+    power = math.log(f2 / f1) / math.log(k2 / k1)
+    if power >= -1.0 - 1e-3:
+        raise SemiclassicalError(
+            f"the Fermi-sea piece diverges: its integrand falls off only like k^{power:.2f} at large k (the filled "
+            "lower band reaches k = oo while the observable does not decay); the continuum model needs a "
+            "cutoff there, which the toolkit does not choose for you: use a bounded observable or a model "
+            "whose bands are both filled (or both empty) at large k")
+
+
 def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> float:
     """int_lo^hi f(k) dk for a Fermi-sea integrand, with the decades k = 10^-16 ... 10^4 as breaks.
 
@@ -348,6 +413,7 @@ def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> f
     from scipy.integrate import quad
 
     f, size = _removable(f), (_removable(size) if size else None)
+    size_fn = size
     top = min(hi, SEA_DECADES[-1]) if lo < SEA_DECADES[-1] else hi
     # absolute tolerance: epsrel times the largest |k f(k)| on a log grid (the integral is at most
     # that per unit log k); a part of the integrand that is rounding noise (a tail that vanishes)
@@ -375,6 +441,7 @@ def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> f
                 raise SemiclassicalError(
                     f"the closed form's Fermi-sea integrand overflows double precision at k = {start * math.exp(s_max):.3g} "
                     "before its tail is negligible; use the numerical engines (--engines quadrature,kubo)")
+        _require_decay(f, size_fn, start * math.exp(s_max))
         tail, _ = quad(lambda s: f(start * math.exp(s)) * start * math.exp(s), 0.0, s_max,
                        epsabs=epsrel * max(size, abs(total)), epsrel=epsrel, limit=200)
         total += tail

@@ -28,12 +28,13 @@ def full_angles(expr, *points: Point):
     return sp.expand(expr)
 
 
-def _cartesian_field(bs: BlochSystem, kind: str, m: int, n: int, p: Point):
-    """Cartesian components of an off-diagonal matrix field at p: 'R' (Berry connection, x, y) or 'T' (Eq. 56, x, y, z)."""
+def _cartesian_field(bs: BlochSystem, kind: str, m: int, n: int, p: Point, operators=None):
+    """Off-diagonal matrix field at p: 'R' (Berry connection, Cartesian x, y) or 'T' (Eq. 56: the
+    spin's x, y, z, or T_O = hbar O^{mn}/(i(eps^m - eps^n)) of each of ``operators``)."""
     if kind == "R":
         return p.cartesian(bs.berry_connection(m, n, p))
     if kind == "T":
-        return bs.spin_torque_operator(m, n, p)
+        return bs.spin_torque_operator(m, n, p, operators)
     raise ValueError(kind)
 
 
@@ -139,16 +140,19 @@ def leading_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE
 
 
 # --------------------------------------------------------------------------- beta, gamma
-def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, corr: Correlator = WHITE_NOISE):
+def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, corr: Correlator = WHITE_NOISE,
+                         operators=None):
     """The Born-type operator of Eqs. 47 (kind 'R': beta) and 61 (kind 'T': gamma) at k on circle c.
 
     Lambda^m_k[X] = (pi/hbar) sum_{n,m',k'} { [X^{mn}_k <U^{nm'}U^{m'm}> + <U^{mm'}U^{m'n}> X^{nm}_k] delta(eps^m_k - eps^{m'}_k')
                                            - [<U^{mn}U^{m'm}> X^{nm'}_k' + <U^{mm'}U^{nm}> X^{m'n}_k'] delta(eps^n_k' - eps^m_k) }
-    with X off-diagonal. Returns Cartesian components, Laurent polynomials in u_c.
+    with X off-diagonal. Returns Cartesian components, Laurent polynomials in u_c (kind 'T' with
+    ``operators``: one component per operator, X = T_O).
     """
     p, m = c.point, c.band
     nbar = OTHER[m]
-    X_k = {(m, nbar): _cartesian_field(bs, kind, m, nbar, p), (nbar, m): _cartesian_field(bs, kind, nbar, m, p)}
+    X_k = {(m, nbar): _cartesian_field(bs, kind, m, nbar, p, operators),
+           (nbar, m): _cartesian_field(bs, kind, nbar, m, p, operators)}
     ncomp = len(X_k[(m, nbar)])
     total = [sp.Integer(0)] * ncomp
     for c2 in shell.circles:
@@ -158,7 +162,7 @@ def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, co
         w1 = corr(bs, nbar, p, b2, q, b2, m)          # <U^{n m'}_{kk'} U^{m' m}_{k'k}>
         w2 = corr(bs, m, p, b2, q, b2, nbar)          # <U^{m m'}_{kk'} U^{m' n}_{k'k}>
         # second bracket: k' on circle c2 is band n = b2; m' = other band at k'
-        X_q = (_cartesian_field(bs, kind, b2, b2bar, q), _cartesian_field(bs, kind, b2bar, b2, q))
+        X_q = (_cartesian_field(bs, kind, b2, b2bar, q, operators), _cartesian_field(bs, kind, b2bar, b2, q, operators))
         w3 = corr(bs, m, p, b2, q, b2bar, m)          # <U^{m n}_{kk'} U^{m' m}_{k'k}>, X^{n m'}_{k'}
         w4 = corr(bs, m, p, b2bar, q, b2, m)          # <U^{m m'}_{kk'} U^{n m}_{k'k}>, X^{m' n}_{k'}
         for i in range(ncomp):
@@ -175,19 +179,21 @@ def extrinsic_velocity(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlato
     return c.point.polar((bx, by))
 
 
-def extrinsic_spin(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
-    """gamma^m_k (Eqs. 60-61; Eq. 98 for the TI), Cartesian spin components (x, y, z) on circle c."""
-    return interband_correction(bs, shell, c, "T", corr)
+def extrinsic_spin(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE, operators=None):
+    """gamma^m_k (Eqs. 60-61; Eq. 98 for the TI), Cartesian spin components (x, y, z) on circle c;
+    with ``operators``, gamma_O of each k-local operator O (Eq. 61 with T -> T_O)."""
+    return interband_correction(bs, shell, c, "T", corr, operators)
 
 
-def intrinsic_spin(bs: BlochSystem, band: int, p: Point = Point()):
-    """s^int_m = (i e/hbar) [T, E.R']^{mm} with E = xhat (Eq. 57, 91): (x, y, z) at a generic point."""
+def intrinsic_spin(bs: BlochSystem, band: int, p: Point = Point(), operators=None):
+    """s^int_m = (i e/hbar) [T, E.R']^{mm} with E = xhat (Eq. 57, 91): (x, y, z) at a generic point;
+    with ``operators``, the same for T_O of each k-local operator O (the sea piece of <O>)."""
     nbar = OTHER[band]
-    T_mn, T_nm = bs.spin_torque_operator(band, nbar, p), bs.spin_torque_operator(nbar, band, p)
+    T_mn, T_nm = bs.spin_torque_operator(band, nbar, p, operators), bs.spin_torque_operator(nbar, band, p, operators)
     Rx_nm = p.cartesian(bs.berry_connection(nbar, band, p))[0]
     Rx_mn = p.cartesian(bs.berry_connection(band, nbar, p))[0]
     return tuple(sp.expand(p.to_full_angles(sp.I * e / hbar * (T_mn[i] * Rx_nm - Rx_mn * T_nm[i])))
-                 for i in range(3))
+                 for i in range(len(T_mn)))
 
 
 def leading_placeholders(shell: Shell, g: dict, prefix: str = "g"):

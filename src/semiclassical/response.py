@@ -13,7 +13,7 @@ from .bloch import BlochSystem, Gauge, Point
 from .disorder import WHITE_NOISE, Correlator
 from .fermi import Shell
 from .model import angular_average, e, k, laurent_coefficients, laurent_harmonics
-from .parsing import hbar
+from .parsing import PAULI, hbar
 
 
 def _fs_sum(shell: Shell, per_circle):
@@ -72,10 +72,32 @@ def intrinsic_hall(bs: BlochSystem, shell: Shell, filled_at_zero: dict, filled_a
     return sp.expand(e**2 / (2 * sp.pi * hbar) * total)
 
 
-def intrinsic_spin_density_integrand(bs: BlochSystem, band: int):
-    """(1/2pi) k <s^int_m>_theta (Eq. 57): integrate over the filled k of band m for Eq. 91/96."""
-    s = kinetic.intrinsic_spin(bs, band)
+def intrinsic_spin_density_integrand(bs: BlochSystem, band: int, operators=None):
+    """(1/2pi) k <s^int_m>_theta (Eq. 57): integrate over the filled k of band m for Eq. 91/96;
+    with ``operators``, the sea integrand of each k-local operator's <O> (T -> T_O)."""
+    s = kinetic.intrinsic_spin(bs, band, operators=operators)
     return tuple(sp.expand(k * angular_average(x) / (2 * sp.pi)) for x in s)
+
+
+def operator_pieces(bs: BlochSystem, shell: Shell, corr: Correlator, operators, g: dict, gsj: dict,
+                    gamma: dict | None = None):
+    """The Fermi-surface pieces of <O> for each k-local operator O (Eq. 63 with sigma -> O).
+
+    <O> = sum_m int [O^{mm} (n^(-1) + n^sj + n^sk) + s^int_O n_FD + gamma_O n^(-1)]: returns, per
+    operator, ``leading`` (O^{mm} n^(-1), order 1/W), ``extrinsic`` (gamma_O n^(-1), Eq. 61 with
+    T -> T_O) and ``side_jump`` (O^{mm} n^sj), sums over the circles of ``shell`` with the
+    distributions ``g``, ``gsj`` (Laurent series or placeholders per circle tag). The spin density
+    is this with the Pauli matrices; the skew and sea pieces are :func:`skew.skew_spin_density`
+    and :func:`intrinsic_spin_density_integrand` with the same operators. ``gamma``: gamma_O per
+    circle tag when already known.
+    """
+    if gamma is None:
+        gamma = {c.tag: kinetic.extrinsic_spin(bs, shell, c, corr, operators) for c in shell.circles}
+    diag = {c.tag: bs.spin(c.band, c.band, c.point, operators) for c in shell.circles}
+    return [{"leading": _fs_sum(shell, lambda c: (diag[c.tag][i], g[c.tag])),
+             "extrinsic": _fs_sum(shell, lambda c: (gamma[c.tag][i], g[c.tag])),
+             "side_jump": _fs_sum(shell, lambda c: (diag[c.tag][i], gsj[c.tag]))}
+            for i in range(len(operators))]
 
 
 def leading_order(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE):
@@ -103,18 +125,22 @@ def leading_order(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE)
     beta = {c.tag: kinetic.extrinsic_velocity(bs, shell, c, corr) for c in shell.circles}
     gamma = {c.tag: kinetic.extrinsic_spin(bs, shell, c, corr) for c in shell.circles}
     beta_cart = {c.tag: c.point.cartesian(beta[c.tag]) for c in shell.circles}
-    spin_diag = {c.tag: bs.spin(c.band, c.band, c.point) for c in shell.circles}
     vel = {c.tag: band_velocity_cartesian(c) for c in shell.circles}
     out = {
         "g": g_full, "g_sj": gsj_full, "harmonics": harmonics, "beta": beta, "gamma": gamma,
+        # the distributions the pieces are written in (placeholders for several circles): what
+        # any other observable's pieces (:func:`operator_pieces`) are written in too
+        "g_series": g, "gsj_series": gsj,
         "collision_l1": kinetic.collision_matrix(bs, shell, 1, corr),
         "sigma_xx_drude": -e * _fs_sum(shell, lambda c: (vel[c.tag][0], g[c.tag])),
         "sigma_yx_drude": -e * _fs_sum(shell, lambda c: (vel[c.tag][1], g[c.tag])),
         "sigma_yx_extrinsic": -e * _fs_sum(shell, lambda c: (beta_cart[c.tag][1], g[c.tag])),
         "sigma_yx_side_jump": -e * _fs_sum(shell, lambda c: (vel[c.tag][1], gsj[c.tag])),
     }
-    for i, ax in enumerate("xy"):
-        out[f"s{ax}_edelstein"] = _fs_sum(shell, lambda c: (spin_diag[c.tag][i], g[c.tag]))
-        out[f"s{ax}_extrinsic"] = _fs_sum(shell, lambda c: (gamma[c.tag][i], g[c.tag]))
-        out[f"s{ax}_side_jump"] = _fs_sum(shell, lambda c: (spin_diag[c.tag][i], gsj[c.tag]))
+    spins = operator_pieces(bs, shell, corr, (PAULI["sx"], PAULI["sy"]), g, gsj,
+                            gamma={tag: x[:2] for tag, x in gamma.items()})
+    for ax, pieces in zip("xy", spins):
+        out[f"s{ax}_edelstein"] = pieces["leading"]
+        out[f"s{ax}_extrinsic"] = pieces["extrinsic"]
+        out[f"s{ax}_side_jump"] = pieces["side_jump"]
     return out

@@ -13,10 +13,11 @@ import sympy as sp
 
 from ..derivation import Derivation, sea_integral, singly_filled_intervals
 from ..disorder import Disorder, W_l
+from ..errors import SemiclassicalError
 from ..fermi import W
 from ..fermi_scan import touching_radii
 from ..model import e
-from ..observables import W0_PIECES
+from ..observables import W0_PIECES, operator_matrix
 from ..parsing import hbar
 from .base import Engine, register_engine
 from .problem import Problem
@@ -40,13 +41,15 @@ def derivation_for(model, skew_reading: str, values: dict | None = None, correla
 
 
 def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float,
-                     disorder: Disorder | None = None) -> dict:
+                     disorder: Disorder | None = None, operators: dict | None = None) -> dict:
     """The closed forms at one point (E_x = 1), as the nested map of the observables' paths.
 
     ``values`` holds eF and every parameter (hbar included). Keys: ``sigma_yx`` (intrinsic,
     extrinsic, side_jump, skew, total; drude of sigma_xx), ``spin_density.x|y`` (edelstein, the W^0
     pieces, total), ``circles``. ``disorder``: the correlator whose harmonics W_l(n, k_a, k_b) the
-    closed forms of a correlated derivation hold (:meth:`Disorder.harmonic`).
+    closed forms of a correlated derivation hold (:meth:`Disorder.harmonic`). ``operators``: observable
+    key -> (operator O(kx, ky), name of its 1/W piece) of the operator-valued observables, each under
+    its own path with the pieces of Eq. 63 (sigma -> O).
     """
 
     sc = D.scenario(values)
@@ -73,15 +76,16 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
 
     # <s>^int: closed-form integrand, radial quadrature where one band alone is filled (the two
     # bands' integrands are opposite: derivation.singly_filled_intervals)
-    sint = [0.0, 0.0]
     args, funcs = D.intrinsic_spin_functions()
     point = [num.get(a, e_value if a == e else None) for a in args[1:]]
+
+    def sea(f, g):
+        return sum(sea_integral(lambda x: float(np.real(f(x, *point))), lo, hi,
+                                size=lambda x: float(np.real(g(x, *point))))
+                   for lo, hi in singly_filled_intervals(sc))
+
     sizes = D.intrinsic_spin_sizes()[-1]
-    for lo, hi in singly_filled_intervals(sc):
-        for i in range(2):
-            f, g = funcs[-1][i], sizes[i]
-            sint[i] += sea_integral(lambda x: float(np.real(f(x, *point))), lo, hi,
-                                    size=lambda x: float(np.real(g(x, *point))))
+    sint = [sea(funcs[-1][i], sizes[i]) for i in range(2)]
 
     # several circles: the pieces are in the harmonics of n^(-1), n^sj (and n^sk), evaluated first
     at_lead = {**num, **{g: val(x) for g, x in lead.get("harmonics", {}).items()}}
@@ -90,18 +94,53 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
         sigma[piece] = val(lead.get(f"sigma_yx_{piece}", 0), at_lead)
     at_skew = {**num, **{g: val(x) for g, x in sk.get("harmonics", {}).items()}}
     sigma["skew"] = val(sk["sigma_yx_skew"], at_skew)
-    sigma["total"] = sum(sigma[p] for p in W0_PIECES)
+    sigma["total"] = _total(sigma)
     spin = {}
     for i, ax in enumerate("xy"):
         d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0), at_lead), "intrinsic": sint[i],
              "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0), at_lead),
              "side_jump": val(lead.get(f"s{ax}_side_jump", 0), at_lead),
              "skew": val(sk[f"s{ax}_skew"], at_skew)}
-        d["total"] = sum(d[p] for p in W0_PIECES)
+        d["total"] = _total(d)
         spin[ax] = d
-    return {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0), at_lead)},
-            "spin_density": spin,
-            "circles": [{"band": b, "kF": kc, "electron_like": s > 0} for b, s, kc in sc.circles]}
+    out = {"sigma_yx": sigma, "sigma_xx": {"drude": val(lead.get("sigma_xx_drude", 0), at_lead)},
+           "spin_density": spin,
+           "circles": [{"band": b, "kF": kc, "electron_like": s > 0} for b, s, kc in sc.circles]}
+    for key, (op, leading) in (operators or {}).items():
+        o = D.operator(sc, op)
+        _, f, g = D.operator_sea(op)
+        d = {leading: val(o["leading"], at_lead), "extrinsic": val(o["extrinsic"], at_lead),
+             "side_jump": val(o["side_jump"], at_lead), "skew": val(o["skew"], at_skew)}
+        try:
+            d["intrinsic"] = sea(f[-1], g[-1])
+            d["total"] = _total(d)
+        except SemiclassicalError as exc:
+            # an unbounded operator's sea piece can diverge (derivation._require_decay): that
+            # observable has no intrinsic piece and no total, the others keep theirs
+            d["intrinsic"] = d["total"] = None
+            out.setdefault("notes", []).append(f"{key}: {exc}")
+        node = out
+        *head, last = key.split(".")
+        for part in head:
+            node = node.setdefault(part, {})
+        node[last] = d
+    return out
+
+
+#: a sum of pieces within this many ulps of the sum of their moduli is rounding, reported as 0
+_ROUNDING_ULPS = 32
+
+
+def _total(pieces: dict) -> float:
+    """The W^0 total: the sum of the pieces, 0 where it cancels to rounding.
+
+    The sea piece is a quadrature and the others exact numbers, so a total that vanishes by symmetry
+    (the Rashba 2DEG's spin Hall conductivity, intrinsic + extrinsic) is left as rounding noise of the
+    pieces' size; below that level the number carries no information.
+    """
+    total = sum(pieces[p] for p in W0_PIECES)
+    size = sum(abs(pieces[p]) for p in W0_PIECES)
+    return 0.0 if abs(total) <= _ROUNDING_ULPS * np.finfo(float).eps * size else total
 
 
 class ClosedForm(Engine):
@@ -139,7 +178,10 @@ class ClosedForm(Engine):
 
     def evaluate_with(self, D: Derivation, problem: Problem) -> Response:
         """:meth:`evaluate` with a given derivation (its gauge and skew reading)."""
-        nested = closed_form_tree(D, problem.values, problem.W, problem.e, problem.disorder)
+        model = D.model
+        ops = {key: (operator_matrix(problem.observable(key), model), problem.observable(key).leading)
+               for key in problem.operator_observables}
+        nested = closed_form_tree(D, problem.values, problem.W, problem.e, problem.disorder, ops)
         notes = []
         if not nested["circles"]:
             # a physicist asks for this on purpose (the quantized intrinsic term): numbers, and a note
@@ -148,6 +190,7 @@ class ClosedForm(Engine):
             where = where_without_circles(D.scenario(problem.values))
             notes.append(f"eF = {problem.eF:g}: {where}; no Fermi circle, so every Fermi-surface piece vanishes"
                          + (" and only the intrinsic (Fermi-sea) terms remain" if "gap" in where else ""))
+        notes += nested.get("notes", [])
         values = from_tree(nested, problem.observables)
         return Response(self.name, values, meta={"circles": nested["circles"], "skew_reading": problem.skew_reading},
                         notes=notes)

@@ -15,10 +15,12 @@ from ..disorder import DEFAULT_W, SHAPE_PARAMETERS, Disorder
 from ..errors import SemiclassicalError
 from ..model import TwoBandModel
 
-__all__ = ["Problem", "DEFAULT_OBSERVABLES"]
+__all__ = ["Problem", "DEFAULT_OBSERVABLES", "EVALUATE_OBSERVABLES"]
 
-#: what `evaluate` reports unless asked otherwise
+#: what a Problem asks unless told otherwise (with the model's own observables)
 DEFAULT_OBSERVABLES = ("sigma_yx", "sigma_xx", "spin_density.x", "spin_density.y", "spin_density.z")
+#: what `semiclassical evaluate` asks: those and the spin Hall conductivities (issue 15)
+EVALUATE_OBSERVABLES = (*DEFAULT_OBSERVABLES, "spin_hall.x", "spin_hall.y", "spin_hall.z")
 
 
 #: magnitudes a non-zero value may take (docs/design.md section 4, limits): squares and products of
@@ -53,11 +55,15 @@ class Problem:
 
     @classmethod
     def at(cls, model: TwoBandModel, sets: dict, *, skew_reading: str = "T",
-           observables_: tuple[str, ...] = DEFAULT_OBSERVABLES) -> "Problem":
+           observables_: tuple[str, ...] | None = None) -> "Problem":
         """The problem of ``model`` at the point ``sets`` (NAME -> value; eF, W, e, hbar and parameters).
 
         ``W`` given here overrides the model's disorder strength; ``e`` defaults to 1, ``hbar`` to 1.
+        ``observables_``: keys of the registry or ``observables.<name>`` of the model's own; by default
+        :data:`DEFAULT_OBSERVABLES` and the model's own observables.
         """
+        if observables_ is None:
+            observables_ = (*DEFAULT_OBSERVABLES, *(observables.USER_PREFIX + n for n in model.observables))
         for name, v in sets.items():
             if not math.isfinite(float(v)):
                 raise SemiclassicalError(f"{name} = {v} is not a finite number: give a finite value")

@@ -79,8 +79,9 @@ def skew_current(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, 
 
 def skew_spin_density(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READING, mirrors=None,
                       dist: SkewField | None = None, shells=None, simplify=None,
-                      corr: Correlator = WHITE_NOISE):
-    """(<s_x>, <s_y>)^sk = sum_{m,k} s^{mm} n^sk_m (Eqs. 102-103), Pauli spin, per unit E_x."""
+                      corr: Correlator = WHITE_NOISE, operators=None):
+    """(<s_x>, <s_y>)^sk = sum_{m,k} s^{mm} n^sk_m (Eqs. 102-103), Pauli spin, per unit E_x; with
+    ``operators``, sum_{m,k} O^{mm} n^sk_m for each k-local operator O (one entry per operator)."""
     dist = skew_distribution(bs, shell, reading, mirrors, corr) if dist is None else dist
     spins = {}
 
@@ -88,8 +89,9 @@ def skew_spin_density(bs: BlochSystem, shell: Shell, reading: str = DEFAULT_READ
         def weight(t):
             key = (t.point, t.band)
             if key not in spins:
-                spins[key] = bs.spin(t.band, t.band, t.point)
+                spins[key] = bs.spin(t.band, t.band, t.point, operators)
             return spins[key][i]
         return weight
 
-    return tuple(finish(dist.circle_sum(component(i), shells), dist, simplify) for i in range(2))
+    n = len(operators) if operators else 2
+    return tuple(finish(dist.circle_sum(component(i), shells), dist, simplify) for i in range(n))
