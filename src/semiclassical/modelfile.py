@@ -58,6 +58,8 @@ RESERVED_QUANTITIES = {
     "e": "the magnitude of the electron charge (--set e=...)",
     "eF": "the Fermi energy (--set eF=...)",
     "T": "the temperature",
+    "theta_m": "the polar angle of the magnetization direction (radians; --set theta_m=...)",
+    "phi_m": "the azimuth of the magnetization direction (radians; --set phi_m=...)",
     "hbar": "the reduced Planck constant (a constant in Hamiltonian strings; --set hbar=...)",
 }
 

@@ -171,6 +171,11 @@ for _i, _axis in enumerate("xyz"):
                         (("intrinsic", "96"), ("extrinsic", "99"), ("side_jump", "101"),
                          ("skew", "103"), ("total", "104")) if _axis == "x" else
                         (("edelstein", "90"),) if _axis == "y" else (), operator=_spin_operator(_i)))
+for _axis in "xyz":
+    # derived from the spin density by every engine alike (semiclassical.torque.add_torque)
+    register(Observable(f"torque.{_axis}", "torque", "xyz".index(_axis), "edelstein", rf"T_{_axis}",
+                        f"spin-orbit torque T_{_axis} = J (m x <sigma>)_{_axis} per unit area and unit E_x",
+                        (("edelstein", "105"), ("total", "104-105"))))
 for _i, _axis in enumerate("xyz"):
     register(Observable(f"spin_hall.{_axis}", "operator", 1, "drude", rf"\sigma^{{{_axis}}}_{{yx}}",
                         f"spin Hall conductivity j^{_axis}_y/E_x, j^{_axis}_y = (1/2){{(hbar/2) sigma_{_axis}, v_y}}",

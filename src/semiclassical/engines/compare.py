@@ -191,6 +191,12 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
         if progress:
             progress(f"{engine.title} engine at eF = {problem.eF:g}...")
         responses[name] = engine.evaluate(problem)
+        J = problem.model.magnetization
+        if J is not None and J in problem.values:
+            # the torque J m x <sigma>, formed alike from every engine's spin density
+            from ..torque import add_torque
+
+            add_torque(responses[name], problem.values[J], problem.magnetization_direction)
         if progress:
             progress(f"{engine.title} done in {time.perf_counter() - t0:.1f} s")
     if not responses:

@@ -52,6 +52,9 @@ class Problem:
     e: float = 1.0
     observables: tuple[str, ...] = DEFAULT_OBSERVABLES
     skew_reading: str = "T"
+    #: the magnetization direction m of a model with an exchange term J m.sigma (``theta_m``,
+    #: ``phi_m``; :mod:`semiclassical.torque`): the torque J m x <sigma> of every engine uses it
+    magnetization_direction: tuple = (0.0, 0.0, 1.0)
 
     @classmethod
     def at(cls, model: TwoBandModel, sets: dict, *, skew_reading: str = "T",
@@ -64,6 +67,16 @@ class Problem:
         """
         if observables_ is None:
             observables_ = (*DEFAULT_OBSERVABLES, *(observables.USER_PREFIX + n for n in model.observables))
+        from .. import torque
+
+        sets = dict(sets)
+        angles = {n: float(sets.pop(n)) for n in torque.ANGLES if n in sets}
+        if angles:
+            # the magnetization direction: the exchange term J sz turned to J m.sigma (torque.tilted)
+            for n, v in angles.items():
+                if not math.isfinite(v):
+                    raise SemiclassicalError(f"{n} = {v} is not a finite number: give an angle in radians")
+            model = torque.tilted(model, angles.get("theta_m", 0.0), angles.get("phi_m", 0.0))
         for name, v in sets.items():
             if not math.isfinite(float(v)):
                 raise SemiclassicalError(f"{name} = {v} is not a finite number: give a finite value")
@@ -92,7 +105,8 @@ class Problem:
         for key in observables_:
             observables.get(key, model)
         model.sign_case(values)   # a parameter at zero that makes H singular or k-independent: one clear line
-        return cls(model, values, disorder, e, tuple(observables_), skew_reading)
+        m = torque.direction(angles.get("theta_m", 0.0), angles.get("phi_m", 0.0))
+        return cls(model, values, disorder, e, tuple(observables_), skew_reading, m)
 
     @property
     def eF(self) -> float:
@@ -104,8 +118,13 @@ class Problem:
 
     @property
     def parameters(self) -> dict:
-        """Every value used (parameters, hbar, eF) plus W and e: the ``parameters`` echo of the JSON."""
-        return {**self.values, "W": self.W, "e": self.e}
+        """Every value used (parameters, hbar, eF) plus W and e (and the magnetization angles when
+        tilted): the ``parameters`` echo of the JSON."""
+        out = {**self.values, "W": self.W, "e": self.e}
+        mx, my, mz = self.magnetization_direction
+        if (mx, my, mz) != (0.0, 0.0, 1.0):
+            out.update(theta_m=math.acos(max(-1.0, min(1.0, mz))), phi_m=math.atan2(my, mx))
+        return out
 
     def observable(self, key: str) -> observables.Observable:
         """The observable ``key`` of this problem (a registered one or the model's own)."""
