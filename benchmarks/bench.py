@@ -16,7 +16,9 @@ H = hbar v (kx sy - ky sx) + M sz (Eq. 68), with v = hbar = e = 1, W = 0.01 unle
    accuracy it reaches against the closed forms;
 4. the Kubo-Streda engine: seconds per parameter point and the accuracy it reaches;
 5. closed form against brute force: a 2D Cartesian k-grid with a broadened delta function,
-   refined until it reaches the same relative accuracy (1e-6, 1e-8) as the closed form.
+   refined until it reaches the same relative accuracy (1e-6, 1e-8) as the closed form;
+6. what a new observable costs in closed form (issue 15: at most 1.5x the spin density's), on the
+   Rashba ferromagnet's two circles.
 
 Speed targets of the project live here, not in timed tests; only ratios measured in the same run
 are meant to be compared (the machine may be shared). Nothing here is imported by the package.
@@ -44,6 +46,8 @@ ROWS = (
     "derivation: explicit closed forms",
     "derivation: total",
     "derivation: read back from the store",
+    "closed forms of the spin density (Rashba ferromagnet, two circles)",
+    "closed forms of the spin Hall conductivity sigma^z_yx (same shell)",
     "lambdify (numpy, cse) of all closed forms",
     "closed form, one scalar call",
     "throughput: sigma_yx total",
@@ -62,6 +66,7 @@ ROWS = (
     "ratio: quadrature point / closed-form point",
     "ratio: Kubo point / quadrature point",
     "ratio: cold derivation / read back from the store",
+    "ratio: new observable (spin Hall) / spin density, closed forms",
     "ratio: brute force / closed form at 1e-6",
     "ratio: brute force / closed form at 1e-8",
     "ratio: brute force / quadrature engine at 1e-6",
@@ -272,6 +277,42 @@ def bench_derivation(table):
               f"{(steps['scenario'] + steps['leading'] + steps['skew']) / stored:.3g}",
               "same steps (scenario, leading, skew), same run")
     return D, sc, forms, total
+
+
+def bench_observable_cost(table):
+    """Closed forms of a new observable (sigma^z_yx, the spin current's response) against those of the
+    spin density, on the same derived shell (leading order and skew distribution shared, computed
+    first): the spin density's Fermi-surface pieces (<sigma_x>, <sigma_y>: gamma, O^{mm} with n^(-1),
+    n^sj, n^sk) and its sea integrands, against the same for j^z_y (Derivation.operator)."""
+    import sympy as sp
+
+    from semiclassical import catalogue, observables, response, skew
+    from semiclassical.derivation import Derivation
+    from semiclassical.parsing import PAULI
+
+    model = catalogue.get("rashba-ferromagnet")
+    D = Derivation(model)
+    sc = D.scenario({"eF": 1.0, "m": 1.0, "alpha": 1.0, "Delta": 0.5})
+    lead, sk = D.leading(sc), D.skew(sc)
+    ops = (PAULI["sx"], PAULI["sy"])
+    t = clock()
+    response.operator_pieces(D.bs, sc.shell, D.corr, ops, lead["g_series"], lead["gsj_series"])
+    skew.skew_spin_density(D.bs, sc.shell, dist=sk["n_sk"], operators=ops)
+    for b in (1, -1):
+        [D.bs.explicit(x) for x in response.intrinsic_spin_density_integrand(D.bs, b, ops)]
+    t_spin = clock() - t
+    op = observables.operator_matrix(observables.get("spin_hall.z"), model)
+    t = clock()
+    D.operator(sc, sp.Matrix(op))
+    D.operator_sea_integrands(op)
+    t_hall = clock() - t
+    table.add("closed forms of the spin density (Rashba ferromagnet, two circles)", fmt_s(t_spin),
+              "<sigma_x>, <sigma_y>: gamma (61), Fermi-surface pieces, skew, sea integrands; shell derived first",
+              seconds=t_spin)
+    table.add("closed forms of the spin Hall conductivity sigma^z_yx (same shell)", fmt_s(t_hall),
+              "j^z_y = (1/4){sz, dH/dky}: gamma_O, its Fermi-surface pieces, skew, sea integrand", seconds=t_hall)
+    table.add("ratio: new observable (spin Hall) / spin density, closed forms", f"{t_hall / t_spin:.3g}",
+              "target <= 1.5 (issue 15); one operator against the spin density's two components")
 
 
 # ----------------------------------------------------------------- 2. lambdify and throughput
@@ -682,6 +723,7 @@ def main(argv=None):
     table = Table()
 
     _, _, forms, t_derive = bench_derivation(table)
+    bench_observable_cost(table)
     single, every, names, t_lambdify = lambdify_forms(table, forms)
     thr = bench_throughput(table, single, every, names, 10**6 if quick else 10**7)
 

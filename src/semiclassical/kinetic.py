@@ -140,6 +140,23 @@ def leading_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE
 
 
 # --------------------------------------------------------------------------- beta, gamma
+def _bracket_weights(bs: BlochSystem, corr: Correlator, m: int, p: Point, b2: int, q: Point):
+    """The four correlators of Eqs. 47/61 for k on band m at p and k' on band b2 at q, computed once
+    per Bloch system and shared by every field X (beta, gamma, each observable's gamma_O)."""
+    cache = bs.__dict__.setdefault("_bracket_weights", {})
+    key = (corr.name, m, p, b2, q)
+    if key not in cache:
+        nbar, b2bar = OTHER[m], OTHER[b2]
+        cache[key] = (
+            # first bracket: k' on circle c2 is band m' = b2; n = other band at k
+            corr(bs, nbar, p, b2, q, b2, m),          # <U^{n m'}_{kk'} U^{m' m}_{k'k}>
+            corr(bs, m, p, b2, q, b2, nbar),          # <U^{m m'}_{kk'} U^{m' n}_{k'k}>
+            # second bracket: k' on circle c2 is band n = b2; m' = other band at k'
+            corr(bs, m, p, b2, q, b2bar, m),          # <U^{m n}_{kk'} U^{m' m}_{k'k}>, X^{n m'}_{k'}
+            corr(bs, m, p, b2bar, q, b2, m))          # <U^{m m'}_{kk'} U^{n m}_{k'k}>, X^{m' n}_{k'}
+    return cache[key]
+
+
 def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, corr: Correlator = WHITE_NOISE,
                          operators=None):
     """The Born-type operator of Eqs. 47 (kind 'R': beta) and 61 (kind 'T': gamma) at k on circle c.
@@ -158,13 +175,8 @@ def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, co
     for c2 in shell.circles:
         q = c2.point.primed() if c2 is c else c2.point
         b2, b2bar = c2.band, OTHER[c2.band]
-        # first bracket: k' on circle c2 is band m' = b2; n = other band at k
-        w1 = corr(bs, nbar, p, b2, q, b2, m)          # <U^{n m'}_{kk'} U^{m' m}_{k'k}>
-        w2 = corr(bs, m, p, b2, q, b2, nbar)          # <U^{m m'}_{kk'} U^{m' n}_{k'k}>
-        # second bracket: k' on circle c2 is band n = b2; m' = other band at k'
+        w1, w2, w3, w4 = _bracket_weights(bs, corr, m, p, b2, q)
         X_q = (_cartesian_field(bs, kind, b2, b2bar, q, operators), _cartesian_field(bs, kind, b2bar, b2, q, operators))
-        w3 = corr(bs, m, p, b2, q, b2bar, m)          # <U^{m n}_{kk'} U^{m' m}_{k'k}>, X^{n m'}_{k'}
-        w4 = corr(bs, m, p, b2bar, q, b2, m)          # <U^{m m'}_{kk'} U^{n m}_{k'k}>, X^{m' n}_{k'}
         for i in range(ncomp):
             term = (X_k[(m, nbar)][i] * w1 + w2 * X_k[(nbar, m)][i]
                     - w3 * X_q[0][i] - w4 * X_q[1][i])
