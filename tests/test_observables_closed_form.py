@@ -106,3 +106,20 @@ def test_an_unbounded_observable_with_a_divergent_sea_piece_is_said(tmp_path):
 def test_a_non_hermitian_observable_is_one_line(tmp_path):
     with pytest.raises(SemiclassicalError, match=r"\[observables\] bad .* not Hermitian"):
         _model(tmp_path, TI + '[observables]\nbad = "kx*sx + I*sy"\n', "ti-bad")
+
+
+def test_rashba_spin_current_is_the_time_derivative_of_sigma_y():
+    """Why the total vanishes (docs/spin_hall.md): for H = hbar^2 k^2/2m + alpha(kx sy - ky sx),
+    j^z_y = (hbar^3 / (4 m alpha)) d sigma_y/dt with d sigma_y/dt = (i/hbar)[H, sigma_y]; scalar disorder
+    commutes with sigma_y, so in a steady state <j^z_y> = 0 for every scalar correlator."""
+    import sympy as sp
+
+    from semiclassical import observables
+    from semiclassical.parsing import PAULI, hbar
+
+    model = TwoBandModel.from_string("hbar**2*k**2/(2*m) + alpha*(kx*sy - ky*sx)", {"m": 1.0, "alpha": 0.5})
+    m, alpha = model.parameters["m"], model.parameters["alpha"]
+    j = observables.operator_matrix(observables.get("spin_hall.z"), model)
+    H = model.matrix
+    dsy_dt = sp.I / hbar * (H * PAULI["sy"] - PAULI["sy"] * H)
+    assert (j - hbar**3 / (4 * m * alpha) * dsy_dt).applyfunc(sp.simplify) == sp.zeros(2, 2)

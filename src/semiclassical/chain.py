@@ -256,11 +256,19 @@ def normal_form(x, budget: float = DEFAULT_BUDGET):
     """
     if x.has(sp.Integral) or getattr(x, "is_Matrix", False) or x.is_Atom:
         return x
-    try:
-        with time_limit(budget):
-            return sp.factor(sp.cancel(sp.together(x)))
-    except BudgetExceeded:
-        return x
+    # the same form recurs (a distribution in its result and in the pieces; every scenario of a
+    # derive run): one attempt per form and budget, a failed one remembered (5 s each otherwise)
+    key = (x, budget)
+    if key not in _NORMAL_FORMS:
+        try:
+            with time_limit(budget):
+                _NORMAL_FORMS[key] = sp.factor(sp.cancel(sp.together(x)))
+        except BudgetExceeded:
+            _NORMAL_FORMS[key] = x
+    return _NORMAL_FORMS[key]
+
+
+_NORMAL_FORMS: dict = {}
 
 
 def intrinsic_spin_form(sc: Scenario, integrands: dict, i: int):
@@ -403,8 +411,9 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
         seen.add(sc.spec)
         rs = scenario_results(D, sc, magnetization, budget)
         for r in rs:
-            if r.order and not r.key.endswith(".total") and not r.key.startswith(
-                    ("sigma_yx", "spin_density", "torque", "spin_hall", observables.USER_PREFIX)):
+            # the pieces and the distributions of skew scattering are in normal form already
+            if r.order and not r.key.endswith(".total") and r.key not in ("n_skew", "n_leading.harmonics") \
+                    and not r.key.startswith(("sigma_yx", "spin_density", "torque", "spin_hall", observables.USER_PREFIX)):
                 r.expr = r.map(lambda x: normal_form(x, budget))
             if explicit:
                 explicit_within(D, r, sc, point, budget)
