@@ -123,3 +123,15 @@ def test_rashba_spin_current_is_the_time_derivative_of_sigma_y():
     H = model.matrix
     dsy_dt = sp.I / hbar * (H * PAULI["sy"] - PAULI["sy"] * H)
     assert (j - hbar**3 / (4 * m * alpha) * dsy_dt).applyfunc(sp.simplify) == sp.zeros(2, 2)
+
+
+def test_check_judges_sea_pieces_and_spin_hall_keys():
+    """`check` on a Fermi-sea piece (a radial integral in circle variables: its variable k is bound,
+    not a point value) and on a spin Hall key."""
+    from semiclassical import catalogue
+    from semiclassical.check import check
+
+    ti = catalogue.get("ti-surface")
+    assert check(ti, "spin_density.x.intrinsic", "e*M/(4*pi*hbar*v*eF)", {"eF": 1.2}).verdict == "equal"
+    assert check(ti, "spin_density.x.intrinsic", "e*M/(2*pi*hbar*v*eF)", {"eF": 1.2}).verdict == "factor"
+    assert check(ti, "spin_hall.z.total", "0", {"eF": 1.2}).verdict == "equal"

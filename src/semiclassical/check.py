@@ -167,7 +167,10 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
         from .fermi import eF
 
         num.update({eF: vals["eF"], W: rng.uniform(0.01, 0.1), e: rng.uniform(0.7, 1.4), hbar: vals["hbar"],
-                    k: rng.uniform(0.3, 2.0), u: np.exp(1j * rng.uniform(0, 2 * np.pi))})
+                    u: np.exp(1j * rng.uniform(0, 2 * np.pi))})
+        if geometry:
+            # a generic point's k; in a scenario result k is only ever the variable of a sea integral
+            num[k] = rng.uniform(0.3, 2.0)
         for c in here.shell.circles:
             num[c.point.u] = np.exp(1j * rng.uniform(0, 2 * np.pi))
         a, b = _value(derived, num), _value(yours, num)
