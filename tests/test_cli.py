@@ -17,6 +17,9 @@ from semiclassical.cli import main
     (["evaluate", "ti-surface", "--set", "eF=1", "--set", "eF=1.5"], "--set eF is given twice"),
     (["evaluate", "ti-surface", "--set", "eF=5", "--sweep", "eF=1:2:2"], "both set"),
     (["evaluate", "ti-surface", "--sweep", "eF=1:2:0"], "N >= 1"),
+    (["evaluate", "ti-surface", "--set", "eF=1", "--set", "W_m=0.004"], "none given (--set moments=random"),
+    (["evaluate", "ti-surface", "--set", "eF=1", "--set", "W_m=0.004", "--set", "moments=randm"], "got 'randm'"),
+    (["evaluate", "chiral", "--set", "eF=1", "--set", "theta_m=0.3"], "names no magnetization parameter"),
 ])
 def test_bad_input_exits_2_with_one_line(argv, fragment, capsys):
     assert main(argv) == 2
@@ -29,8 +32,19 @@ def test_evaluate_json_shape(capsys):
     out = json.loads(capsys.readouterr().out)
     for piece in ("intrinsic", "extrinsic", "side_jump", "skew", "total"):
         assert piece in out["sigma_yx"] and piece in out["spin_density"]["x"]
-    assert "edelstein" in out["spin_density"]["y"]
+        assert piece in out["spin_hall"]["z"] and piece in out["torque"]["y"]
+    assert "edelstein" in out["spin_density"]["y"] and "drude" in out["spin_hall"]["x"]
     assert out["parameters"]["W"] == 0.01
+    # the torque J m x <sigma> with m = zhat, J = M = 0.5 (the TI's magnetization)
+    assert out["torque"]["y"]["total"] == pytest.approx(0.5 * out["spin_density"]["x"]["total"], rel=1e-14)
+
+
+def test_evaluate_magnetic_moments_from_the_command_line(capsys):
+    argv = ["evaluate", "ti-surface", "--set", "eF=1.1", "--set", "W_m=0.004", "--set", "moments=random",
+            "--engines", "quadrature", "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["disorder"]["moments"] == "random" and out["disorder"]["W_m"] == 0.004
 
 
 def test_derive_runs(capsys):

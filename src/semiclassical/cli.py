@@ -38,12 +38,19 @@ def _parse_sets(items):
         name = name.strip()
         if name in out:
             # no silent override: which of the two did the user mean?
-            raise SemiclassicalError(f"--set {name} is given twice ({out[name]:g} and {value.strip()}): keep one")
+            raise SemiclassicalError(f"--set {name} is given twice ({out[name]} and {value.strip()}): keep one")
+        if name in TEXT_SETTINGS:
+            out[name] = value.strip()      # a word, checked where it is used (e.g. moments = z|x|random|random-z)
+            continue
         try:
             out[name] = float(value)
         except ValueError:
             raise SemiclassicalError(f"--set {item!r}: {value!r} is not a number") from None
     return out
+
+
+#: --set names whose value is a word, not a number
+TEXT_SETTINGS = ("moments",)
 
 
 # ------------------------------------------------------------------------------ reproduce

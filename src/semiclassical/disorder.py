@@ -170,7 +170,9 @@ class Disorder:
         object.__setattr__(self, "W_m", float(self.W_m))
         if self.W_m > 0 and self.moments not in MOMENTS:
             raise SemiclassicalError(f"magnetic impurities (W_m = {self.W_m:g}) need moments = "
-                                     + " | ".join(f'"{m}"' for m in MOMENTS) + f", got {self.moments!r} ("
+                                     + " | ".join(f'"{m}"' for m in MOMENTS)
+                                     + (", none given (--set moments=random or [disorder] moments = ...)"
+                                        if self.moments is None else f", got {self.moments!r}") + " ("
                                      + "; ".join(f"{m}: {t}" for m, t in MOMENTS.items()) + ")")
         if self.moments is not None and self.moments not in MOMENTS:
             raise SemiclassicalError(f"moments = {self.moments!r} is not a moment distribution; use "

@@ -70,6 +70,7 @@ class Problem:
         from .. import torque
 
         sets = dict(sets)
+        words = {n: sets.pop(n) for n in ("moments",) if n in sets}      # --set moments=random
         angles = {n: float(sets.pop(n)) for n in torque.ANGLES if n in sets}
         if angles:
             # the magnetization direction: the exchange term J sz turned to J m.sigma (torque.tilted)
@@ -89,7 +90,7 @@ class Problem:
         if "eF" not in values:
             raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
         disorder = _model_disorder(model)
-        given = {n: values.pop(n) for n in ("W", *SHAPE_PARAMETERS) if n in values}
+        given = {n: values.pop(n) for n in ("W", *SHAPE_PARAMETERS) if n in values} | words
         if given:
             try:
                 disorder = disorder.override(**given)
