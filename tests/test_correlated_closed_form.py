@@ -90,3 +90,23 @@ def test_custom_correlator_equal_to_a_gaussian():
 def test_negative_custom_correlator_is_one_clear_line():
     with pytest.raises(SemiclassicalError, match=r"negative or complex at q = .*2 k_F"):
         _closed("ti-surface", TI, Disorder("custom", W, {"correlator": "1 - q"}))
+
+
+def test_check_reads_the_kernel_harmonics(tmp_path):
+    """`check` of a correlated model: the user writes the harmonics W_l(n, k_a, k_b) of the forms; the
+    numbers use the disorder's own harmonics (Gaussian d = 1) at every random point."""
+    from semiclassical.check import check
+    from semiclassical.errors import SemiclassicalError
+    from semiclassical.model import TwoBandModel
+
+    path = tmp_path / "ti-gauss.toml"
+    path.write_text('[model]\nhamiltonian = "hbar*v*(kx*sy - ky*sx) + M*sz"\n[parameters]\nv = 1.0\nM = 0.5\n'
+                    '[disorder]\ntype = "gaussian"\nW = 0.01\nd = 1.0\n')
+    model = TwoBandModel.from_toml(path)
+    hand = ("2*hbar/(pi*W*rho_1*((3*C_1**2 + 1)*W_l(0, k_1, k_1) - 4*C_1**2*W_l(1, k_1, k_1)"
+            " + (C_1**2 - 1)*W_l(2, k_1, k_1)))")
+    assert check(model, "tau_tr", hand, {"eF": 1.2}).verdict == "equal"
+    wrong = hand.replace("W_l(1, k_1, k_1)", "W_l(0, k_1, k_1)")
+    assert check(model, "tau_tr", wrong, {"eF": 1.2}).verdict == "different"
+    with pytest.raises(SemiclassicalError, match="W_l takes exactly 3 arguments"):
+        check(model, "tau_tr", "W_l(0, k_1)", {"eF": 1.2})

@@ -128,9 +128,16 @@ def _random_points(D, sc, base: dict, n: int, rng):
     return out
 
 
-def _value(expr, num):
-    x = complex(sp.sympify(expr).xreplace(num).evalf(30))
-    return x
+def _value(expr, num, disorder=None):
+    """The number of ``expr`` at the point ``num``; the kernel harmonics W_l of a correlated disorder
+    evaluated at that point (:meth:`Disorder.harmonic`)."""
+    from .disorder import W_l
+
+    x = sp.sympify(expr).xreplace(num)
+    if disorder is not None:
+        x = x.xreplace({h: disorder.harmonic(int(h.args[0]), float(h.args[1]), float(h.args[2]))
+                        for h in x.atoms(W_l)})
+    return complex(x.evalf(30))
 
 
 def check(model, key: str, expression: str, values: dict | None = None, *, n_points: int = 6, seed: int = 0,
@@ -157,7 +164,12 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
     results = chain.geometry(D.bs) if geometry else chain.scenario_results(D, sc, getattr(model, "magnetization", None), budget)
     result, derived = _pick(results, key)
     derived = derived.xreplace(result.definitions)
-    yours = parse_scalar(expression, _names(model, sc, geometry), "expression")
+    from .disorder import W_l
+
+    # a correlated derivation's forms hold the kernel harmonics W_l(n, k_a, k_b): the user may write them
+    functions = {"W_l": (W_l, 3)} if D.correlated else None
+    yours = parse_scalar(expression, _names(model, sc, geometry), "expression", functions)
+    disorder = model.disorder if D.correlated else None
 
     rng = np.random.default_rng(seed)
     pts = []
@@ -173,7 +185,7 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
             num[k] = rng.uniform(0.3, 2.0)
         for c in here.shell.circles:
             num[c.point.u] = np.exp(1j * rng.uniform(0, 2 * np.pi))
-        a, b = _value(derived, num), _value(yours, num)
+        a, b = _value(derived, num, disorder), _value(yours, num, disorder)
         pts.append({"values": {s.name: (v if not isinstance(v, complex) else str(v)) for s, v in num.items()
                                if s in (eF, W, e, hbar) or s.name in model.parameters},
                     "derived": a, "yours": b, "_num": num})

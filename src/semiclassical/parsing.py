@@ -234,12 +234,26 @@ def _shape(rows) -> str:
 class _ScalarBuilder(_Builder):
     """The same allow-list for a scalar expression over a given set of names (`check`)."""
 
-    def __init__(self, names: dict, source: str, what: str):
+    def __init__(self, names: dict, source: str, what: str, functions: dict | None = None):
         super().__init__(names, source)
         self.what = what
+        self.functions = functions or {}
 
     def fail(self, what: str):
         raise SemiclassicalError(f"cannot read {self.what} {_short(self.source)}: {what}")
+
+    def visit_Call(self, node):
+        # a function of several arguments the caller allows (check: the kernel harmonics W_l(n, k_a, k_b))
+        name = getattr(node.func, "id", None)
+        if name not in self.functions:
+            return super().visit_Call(node)
+        fn, nargs = self.functions[name]
+        if node.keywords or len(node.args) != nargs:
+            self.fail(f"{name} takes exactly {nargs} arguments")
+        args = [self.visit(a) for a in node.args]
+        if any(isinstance(a, sp.MatrixBase) for a in args):
+            self.fail(f"{name} of a matrix is not allowed")
+        return fn(*args)
 
     def visit_Name(self, node):
         if node.id in self.names:
@@ -249,12 +263,15 @@ class _ScalarBuilder(_Builder):
         self.fail(f"unknown name {node.id!r}{hint}; allowed: {', '.join(sorted(self.names))}")
 
 
-def parse_scalar(source: str, names: dict, what: str = "expression"):
-    """A scalar SymPy expression from ``source`` over ``names`` (plus I, pi, sqrt, exp, sin, cos), no eval."""
+def parse_scalar(source: str, names: dict, what: str = "expression", functions: dict | None = None):
+    """A scalar SymPy expression from ``source`` over ``names`` (plus I, pi, sqrt, exp, sin, cos), no eval.
+
+    ``functions``: further callable names, name -> (SymPy function, number of arguments).
+    """
     if not isinstance(source, str) or not source.strip():
         raise SemiclassicalError(f"the {what} is empty")
     tree = _syntax_tree(source, what)
-    out = _ScalarBuilder({**_CONSTANTS, **names}, source, what).visit(tree)
+    out = _ScalarBuilder({**_CONSTANTS, **names}, source, what, functions).visit(tree)
     if isinstance(out, sp.MatrixBase):
         raise SemiclassicalError(f"the {what} {source!r} is a matrix; give a scalar")
     return out
