@@ -34,13 +34,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .. import observables
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
-from .bubbles import OBSERVABLES, fermi_surface_bubbles
+from .bubbles import fermi_surface_bubbles
 from .contour import SEARCH_GRID, fermi_points, ray_hamiltonian
 from .extrapolation import extrapolate, noise_amplification
 from .fermi_sea import fermi_sea_clean
 from .linalg2 import energies
+from .operators import BASE, Operators, check_tails
 from .radial import RadialOptions
 from .impurities import apply_rung, rung_matrix
 from .kernel import CorrelatedKernel
@@ -121,6 +123,7 @@ class _Point:
 
     def __init__(self, model: NumericModel, eF: float, settings: "KuboSettings", disorder=None):
         self.model, self.eF, self.settings = model, eF, settings
+        self.ops = Operators(model)
         # a correlated kernel matters for the Born self-energy and the ladder only: the clean
         # limit (broadening "scalar") has neither
         born = disorder is not None and settings.broadening == "born"
@@ -174,6 +177,7 @@ class _Point:
         self.v_ref = (self.e_scale if self.has_surface else abs(eF) or 1.0) / (model.hbar * self.k_ref)
         self.kernel_cutoff = settings.cutoff * self.k_ref
         self.outer = None if settings.outer_cutoff is None else settings.outer_cutoff * self.k_ref
+        self._operator_norms(fp)
 
     def ladder_ws(self, W):
         if self.gmax > 0:
@@ -188,33 +192,52 @@ class _Point:
             kern = self.kernel.for_options(opts)
             b = fermi_surface_bubbles(self.model, self.eF, kern.sigma(W), fp, self.k_ref, opts,
                                       kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer,
-                                      basis=kern.basis)
-            full = fermi_surface_term(b.rays(1), W, self.model.hbar, self.ladder, kern)
-            half = fermi_surface_term(b.rays(2), W, self.model.hbar, self.ladder, kern)
+                                      basis=kern.basis, ops=self.ops)
+            names = self.ops.names
+            full = fermi_surface_term(b.rays(1), W, self.model.hbar, self.ladder, kern, names=names)
+            half = fermi_surface_term(b.rays(2), W, self.model.hbar, self.ladder, kern, names=names)
             return full, half, b.nodes
         b = fermi_surface_bubbles(self.model, self.eF, W * self.sigma_per_w, fp, self.k_ref, opts,
-                                  kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer)
-        full = fermi_surface_term(b.integrated(1), W, self.model.hbar, self.ladder, rung=self.rung)
-        half = fermi_surface_term(b.integrated(2), W, self.model.hbar, self.ladder, rung=self.rung)
+                                  kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer, ops=self.ops)
+        names = self.ops.names
+        full = fermi_surface_term(b.integrated(1), W, self.model.hbar, self.ladder, rung=self.rung, names=names)
+        half = fermi_surface_term(b.integrated(2), W, self.model.hbar, self.ladder, rung=self.rung, names=names)
         return full, half, b.nodes
 
     def sea(self, fp, opts):
         # K^II depends on the disorder (white or correlated) only at O(W): its W^0 piece is the
         # clean value, the same for every kernel
-        sea, surf = fermi_sea_clean(self.model, self.eF, fp, self.k_ref, opts, upper=self.outer)
+        sea, surf = fermi_sea_clean(self.model, self.eF, fp, self.k_ref, opts, upper=self.outer,
+                                    ops=self.ops)
         return sea.sum(0) + surf.sum(0), 2 * (sea[::2].sum(0) + surf[::2].sum(0))
 
     def scales(self, values):
-        """Natural magnitude per observable: currents share one (>= e^2/hbar), spin and density
-        share one (>= current scale / (e v_ref), the spin-current conversion of Dirac models)."""
+        """Natural magnitude per operator: currents share one (>= e^2/hbar), spin and density
+        share one (>= current scale / (e v_ref), the spin-current conversion of Dirac models), and
+        every further operator O has its own, >= |O|_ref times the spin scale: the response of a
+        unit-norm operator scaled by O's largest spectral norm on the Fermi contours and the ring
+        |k| = k_ref (``o_ref``; a velocity operator then gets ~ the current scale / e)."""
         mag = np.abs(values)
+        n_base = len(BASE)
         cur = max(mag[0], mag[1], self.model.e ** 2 / self.model.hbar)
-        spin = max(mag[2:].max(), cur / (self.model.e * self.v_ref))
-        return np.array([cur, cur, spin, spin, spin, spin])
+        spin = max(mag[2:n_base].max(), cur / (self.model.e * self.v_ref))
+        own = np.maximum(mag[n_base:], self.o_ref[n_base:] * spin)
+        return np.concatenate([[cur, cur], np.full(n_base - 2, spin), own])
+
+    def _operator_norms(self, fp):
+        """``o_ref``: each operator's largest spectral norm on the Fermi points and on |k| = k_ref
+        (1 for an operator that vanishes there, whose response is then measured in spin units)."""
+        th = 2 * np.pi * np.arange(16) / 16
+        kx, ky = self.k_ref * np.cos(th), self.k_ref * np.sin(th)
+        if fp.count:
+            kx = np.concatenate([kx, (fp.k * np.cos(fp.theta)[:, None]).ravel()])
+            ky = np.concatenate([ky, (fp.k * np.sin(fp.theta)[:, None]).ravel()])
+        norms = self.ops.reference_norms(kx, ky)
+        self.o_ref = np.where(norms > 0, norms, 1.0)
 
 
-def _flatten(term):
-    return np.array([[term[o][p] for p in PIECES] for o in OBSERVABLES])  # (6, pieces)
+def _flatten(term, names):
+    return np.array([[term[o][p] for p in PIECES] for o in names])  # (operators, pieces)
 
 
 def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
@@ -249,6 +272,10 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     t0 = time.perf_counter()
     pt = _Point(model, float(eF), settings, disorder)
     ws = pt.ladder_ws(W)
+    names = pt.ops.names
+    if pt.outer is None:  # an unbounded operator whose integrals diverge: one line, not a number
+        check_tails(pt.ops, pt.eF, pt.k_ref,
+                    pt.kernel.sigma(ws[0]) if pt.kernel is not None else ws[0] * pt.sigma_per_w)
 
     # angular resolution: double until the N- and N/2-point rules agree, at the smallest W
     n_theta = settings.n_theta
@@ -256,7 +283,7 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
         fp = fermi_points(model, eF, n_theta)
         full, half, _ = pt.surface(ws[-1], fp, settings.radial)
         sea_full, sea_half = pt.sea(fp, settings.radial)
-        vf, vh = _flatten(full), _flatten(half)
+        vf, vh = _flatten(full, names), _flatten(half, names)
         scale = pt.scales(vf.sum(axis=1) + sea_full)
         theta_change = float(max((np.abs(vf - vh).sum(axis=1) / scale).max(),
                                  (np.abs(sea_full - sea_half) / scale).max()))
@@ -267,8 +294,8 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     theta_err_sea = np.abs(sea_full - sea_half)
     theta_err_surface = np.abs(vf - vh).sum(axis=1)  # N vs N/2 at the smallest W (an upper bound)
 
-    series = np.empty((settings.n_w, len(OBSERVABLES), len(PIECES)))
-    imag = np.zeros(len(OBSERVABLES))
+    series = np.empty((settings.n_w, len(names), len(PIECES)))
+    imag = np.zeros(len(names))
     ladder_info, nodes, t_w = [], [], []
     for j, w in enumerate(ws):
         tj = time.perf_counter()
@@ -276,8 +303,8 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             term, nn = full, None
         else:
             term, _, nn = pt.surface(w, fp, settings.radial)
-        series[j] = _flatten(term)
-        imag = np.maximum(imag, [term[o]["imag"] for o in OBSERVABLES])
+        series[j] = _flatten(term, names)
+        imag = np.maximum(imag, [term[o]["imag"] for o in names])
         ladder_info.append(term["ladder_info"])
         nodes.append(nn)
         t_w.append(time.perf_counter() - tj)
@@ -285,12 +312,12 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     # radial-quadrature error: refine every radial rule at the smallest W (sharpest peaks)
     fine = settings.radial.scaled(settings.error_refine)
     term_f, _, _ = pt.surface(ws[-1], fp, fine)
-    radial_err = np.abs(_flatten(term_f) - series[-1]).sum(axis=1)
+    radial_err = np.abs(_flatten(term_f, names) - series[-1]).sum(axis=1)
     radial_err_sea = np.abs(pt.sea(fp, fine)[0] - fermi_sea)
 
     results = {}
     amp_m1, amp_0 = noise_amplification(ws)  # Richardson amplification of quadrature errors
-    for i, name in enumerate(OBSERVABLES):
+    for i, name in enumerate(names):
         pieces = {p: extrapolate(ws, series[:, i, k]) for k, p in enumerate(PIECES)}
         tot = extrapolate(ws, series[:, i, :].sum(axis=1))
         results[name] = {
@@ -318,21 +345,22 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
         r = results[name]
         return {"total": r["err_zeroth"], inverse_key: r["err_inverse_coefficient"] / W}
 
-    labels = {"j_x": "sigma_xx", "j_y": "sigma_yx", "s_x": "spin_density.x",
-              "s_y": "spin_density.y", "s_z": "spin_density.z"}
+    # a W^0 total is scheme dependent exactly when the observable has a 1/W piece (module docstring)
     scheme_dependent = [
-        labels[o] for i, o in enumerate(OBSERVABLES) if o in labels
+        pt.ops.label(o) for i, o in enumerate(names) if o != "n"
         and abs(results[o]["inverse_coefficient"]) > max(
             1e-8 * inverse_scale[i], 10 * results[o]["err_inverse_coefficient"])]
+    tree = {"sigma_yx": block("j_y", "drude"), "sigma_xx": block("j_x", "drude"),
+            "spin_density": {a: block("s_" + a, "edelstein") for a in "xyz"}}
+    errors = {"sigma_yx": err("j_y", "drude"), "sigma_xx": err("j_x", "drude"),
+              "spin_density": {a: err("s_" + a, "edelstein") for a in "xyz"}}
+    for key in pt.ops.keys:  # operator observables under their dotted paths (spin_hall/z, observables/<name>)
+        leading = observables.get(key).leading
+        _place(tree, key, block(key, leading))
+        _place(errors, key, err(key, leading))
     return {
-        "sigma_yx": block("j_y", "drude"),
-        "sigma_xx": block("j_x", "drude"),
-        "spin_density": {a: block("s_" + a, "edelstein") for a in "xyz"},
-        "extrapolation_error": {
-            "sigma_yx": err("j_y", "drude"),
-            "sigma_xx": err("j_x", "drude"),
-            "spin_density": {a: err("s_" + a, "edelstein") for a in "xyz"},
-        },
+        **tree,
+        "extrapolation_error": errors,
         "meta": {
             "method": "Kubo-Streda (Bastin) at T=0; Born self-energy; ladder (NCA) vertex on the "
                       "RA bubble, zero mode fixed by particle conservation; bare RR/AA; clean "
@@ -348,12 +376,12 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             "n_theta": n_theta,
             "theta_change": theta_change,
             "theta_converged": theta_change <= settings.theta_tol,
-            "radial_error_at_smallest_W": dict(zip(OBSERVABLES, radial_err.tolist())),
-            "imaginary_part_max": dict(zip(OBSERVABLES, imag.tolist())),
+            "radial_error_at_smallest_W": dict(zip(names, radial_err.tolist())),
+            "imaginary_part_max": dict(zip(names, imag.tolist())),
             "density_response": {"total": float(results["n"]["zeroth"]),
                                  "inverse_coefficient": float(results["n"]["inverse_coefficient"])},
             "ladder_info": ladder_info,
-            "series": {o: series[:, i, :].sum(axis=1).tolist() for i, o in enumerate(OBSERVABLES)},
+            "series": {o: series[:, i, :].sum(axis=1).tolist() for i, o in enumerate(names)},
             "settings": asdict(settings),
             "nodes_per_W": nodes,
             "seconds": time.perf_counter() - t0,
@@ -361,6 +389,14 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             "scheme_dependent": scheme_dependent,
         },
     }
+
+
+def _place(tree: dict, key: str, value: dict) -> None:
+    """Put ``value`` at the dotted path ``key`` of a nested map (``spin_hall.z`` -> tree["spin_hall"]["z"])."""
+    *head, last = key.split(".")
+    for part in head:
+        tree = tree.setdefault(part, {})
+    tree[last] = value
 
 
 def kubo_clean_limit(model: NumericModel, eF: float, settings: KuboSettings | None = None) -> dict:
