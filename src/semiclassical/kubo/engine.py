@@ -42,7 +42,7 @@ from .contour import SEARCH_GRID, fermi_points, ray_hamiltonian
 from .extrapolation import extrapolate, noise_amplification
 from .fermi_sea import fermi_sea_clean
 from .linalg2 import energies
-from .operators import BASE, Operators, check_tails
+from .operators import BASE, Operators, check_sea_tail, ladder_cutoff_slope
 from .radial import RadialOptions
 from .impurities import apply_rung, rung_matrix
 from .kernel import CorrelatedKernel
@@ -273,9 +273,8 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     pt = _Point(model, float(eF), settings, disorder)
     ws = pt.ladder_ws(W)
     names = pt.ops.names
-    if pt.outer is None:  # an unbounded operator whose integrals diverge: one line, not a number
-        check_tails(pt.ops, pt.eF, pt.k_ref,
-                    pt.kernel.sigma(ws[0]) if pt.kernel is not None else ws[0] * pt.sigma_per_w)
+    if pt.outer is None:  # an unbounded operator whose sea diverges: one line, not a number
+        check_sea_tail(pt.ops, pt.eF, pt.k_ref)
 
     # angular resolution: double until the N- and N/2-point rules agree, at the smallest W
     n_theta = settings.n_theta
@@ -331,6 +330,7 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
                                        + amp_m1 * (radial_err[i] + theta_err_surface[i]),
         }
     inverse_scale = pt.scales(np.array([r["inverse_coefficient"] for r in results.values()]))
+    _check_ladder_cutoff(pt, full["vertex"], results)
 
     def block(name, inverse_key):
         r = results[name]
@@ -389,6 +389,25 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             "scheme_dependent": scheme_dependent,
         },
     }
+
+
+def _check_ladder_cutoff(pt: _Point, c, results) -> None:
+    """Refuse an operator whose W^0 ladder term depends on the kernel cutoff (constant vertex c of
+    white noise or magnetic vertices; a correlated kernel's vertex vanishes beyond its range) by
+    more than its error estimate, without falling as the cutoff grows (``operators.ladder_cutoff_slope``:
+    a tail that falls converges, and the engine's cutoff then costs what it costs the base operators)."""
+    ops = pt.ops
+    if not ops.keys or pt.kernel is not None or pt.ladder == "none" or not pt.has_surface:
+        return
+    slope = ladder_cutoff_slope(ops, pt.eF, np.asarray(c), pt.kernel_cutoff, pt.model.hbar)
+    scale = pt.scales(np.array([r["zeroth"] for r in results.values()]))
+    for i in range(len(BASE), len(ops)):
+        name = ops.names[i]
+        if slope[1, i] > max(10 * results[name]["err_zeroth"], 1e-8 * scale[i], slope[0, i] / 3):
+            raise SemiclassicalError(
+                f"the Kubo-Streda engine cannot answer {name}: its ladder (vertex) term depends on the "
+                f"momentum cutoff of the disorder integrals (d/d ln cutoff = {slope[1, i]:.2g} at "
+                f"{pt.kernel_cutoff:.3g}): the operator grows too fast for this model's bands")
 
 
 def _place(tree: dict, key: str, value: dict) -> None:

@@ -11,9 +11,10 @@ simply operators that do not depend on k. Dressing J on the right sums the same 
 A on the left, so a k-dependent A needs no vertex of its own: on every disorder path (white noise,
 magnetic vertices, a correlated kernel's harmonics) it is contracted with the dressed current.
 
-Unbounded operators (a spin current grows like k) can make the Fermi sea or the bare RR/AA
-bubbles diverge at large k for some bands; :func:`check_tails` says so in one line rather than
-letting the radial rule's mapped tail return a finite, meaningless number.
+Unbounded operators (a spin current grows like k) can make the Fermi sea diverge at large k, or
+the W^0 ladder term depend on the momentum cutoff of the disorder integrals, for some bands;
+:func:`check_sea_tail` and :func:`ladder_cutoff_slope` let the engine say so in one line rather
+than return the finite, meaningless number of a mapped tail or a cut-off integral.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
-from .linalg2 import bands, dagger, inv2
+from .linalg2 import SIGMA, bands, dagger, inv2
 
 #: the operators every evaluation computes, in this order; the problem's operator observables follow
 BASE = ("j_x", "j_y", "s_x", "s_y", "s_z", "n")
@@ -80,56 +81,66 @@ def pair_trace(proj, a, b):
     return np.einsum("...ij,...Ajk,...kl,...li->...A", p1, a, p0, b).imag
 
 
-def _abs_pair(proj, a, b):
-    """|P_1 A P_0| |P_0 B P_1| (Frobenius): the size of the terms of :func:`pair_trace`."""
-    p0, p1 = proj[..., 0, None, :, :], proj[..., 1, None, :, :]
-    left = np.linalg.norm(p1 @ a @ p0, axis=(-2, -1))
-    right = np.linalg.norm(proj[..., 0, :, :] @ b @ proj[..., 1, :, :], axis=(-2, -1))
-    return left * right[..., None]
+def _ring(model, k, n_theta):
+    """(kx, ky) on a uniform angular grid (rows) at the radii k (columns)."""
+    th = 2 * np.pi * np.arange(n_theta) / n_theta
+    return np.cos(th)[:, None] * k, np.sin(th)[:, None] * k       # (N, len(k))
 
 
-def check_tails(ops: Operators, eF: float, k_ref: float, sigma, n_theta: int = 32) -> None:
-    """Refuse operators whose Fermi-sea term or bare RR/AA bubbles diverge at large k.
+def check_sea_tail(ops: Operators, eF: float, k_ref: float, n_theta: int = 32) -> None:
+    """Refuse an operator whose Fermi-sea term diverges at large k (the lower band alone filled
+    out to k = infinity while O does not decay fast enough: a spin current k sigma_z on a Dirac cone).
 
-    Both radial integrals end in a tail mapped to k = k_T/t, exact for decays k^-p, p >= 2 (after
-    the k dk measure). On a uniform angular grid, the angle-summed integrand per ln k, k^2 I(k), is
-    probed at k_1 = 10^3 and k_2 = 10^4 times k_ref: if it is above its rounding level and has not
-    fallen by more than a factor 3, the integral does not converge, and the engine says so. Base
-    operators (bounded) always pass; ``sigma``: the self-energy (2x2, or a callable of (kx, ky))
-    at one W of the ladder, for the bubbles' tail.
+    The sea's radial rule ends in a tail mapped to k = k_T/t, exact for decays k^-p, p >= 2 (after
+    the k dk measure), and finite (meaningless) for a divergent one. On a uniform angular grid the
+    angle-summed integrand per ln k, k^2 I(k), is probed at k_1 = 10^3 and k_2 = 10^4 times k_ref:
+    above its rounding level (1e-12 of the angular sum of |A| |J_x| times the measure: an integrand
+    that vanishes analytically, P_1 P_0 = 0 for A ~ 1, or cancels over angles, is rounding) and
+    fallen by less than a factor 3, the integral does not converge, and the engine says so. The bare
+    RR/AA bubbles need no such check: far from the Fermi contours they are O(W) at every k, so a
+    divergent tail (on the W-independent tail nodes) only reaches the O(W) coefficient, which the
+    extrapolation removes. Base operators (bounded) always pass.
     """
     if not ops.keys:
         return
-    model = ops.model
-    th = 2 * np.pi * np.arange(n_theta) / n_theta
     k = k_ref * np.array([1e3, 1e4])
-    kx, ky = np.cos(th)[:, None] * k, np.sin(th)[:, None] * k      # (N, 2)
-    h = model.h(kx, ky)
-    e, proj = bands(h)
+    kx, ky = _ring(ops.model, k, n_theta)
+    e, proj = bands(ops.model.h(kx, ky))
     a, jx = ops.at(kx, ky)
-    gap = e[..., 0] - e[..., 1]
     occ = ((e[..., 0] < eF) & (e[..., 1] > eF)).astype(float)
-    measure = (k ** 2 * occ * 2.0 / gap ** 2)[..., None]
-    sea = (measure * pair_trace(proj, a, jx)).sum(axis=0)          # (2, A)
-    sea_size = (measure * _abs_pair(proj, a, jx)).sum(axis=0)
-    sig = sigma(kx, ky) if callable(sigma) else sigma
-    gr = inv2(eF * np.eye(2) - h - sig)
-    ga = dagger(gr)
-    d = gr @ (sig - dagger(sig)) @ ga
-    f = d @ jx @ ga - ga @ jx @ d - d @ jx @ d
-    bub = (k[None, :, None] ** 2 * np.einsum("...Aij,...ji->...A", a, f)).sum(axis=0)
-    bub_size = (k[None, :, None] ** 2 * np.linalg.norm(a, axis=(-2, -1))
-                * np.linalg.norm(f, axis=(-2, -1))[..., None]).sum(axis=0)
-    for what, val, size in (("Fermi-sea term", sea, sea_size), ("bare RR/AA bubble", bub, bub_size)):
-        tail = np.abs(val)
-        live = tail[1] > 1e-12 * size[1]
-        grows = tail[1] > tail[0] / 3
-        for i in np.nonzero(live & grows)[0]:
-            name = ops.names[i]
-            if name in BASE:
-                continue
+    measure = (k ** 2 * occ * 2.0 / (e[..., 0] - e[..., 1]) ** 2)[..., None]
+    tail = np.abs((measure * pair_trace(proj, a, jx)).sum(axis=0))  # (2, A)
+    norms = np.linalg.norm(a, axis=(-2, -1)) * np.linalg.norm(jx, axis=(-2, -1))[..., None]
+    size = (measure * norms).sum(axis=0)
+    for i in np.nonzero((tail[1] > 1e-12 * size[1]) & (tail[1] > tail[0] / 3))[0]:
+        if ops.names[i] not in BASE:
             raise SemiclassicalError(
-                f"the Kubo-Streda engine cannot answer {name}: its {what} diverges at large k (the "
-                f"operator grows too fast for this model's bands; its integrand per ln k grows by "
-                f"{tail[1] / max(tail[0], 1e-300):.2g} from k = {k[0]:.3g} to {k[1]:.3g}); use a bounded "
-                "operator or a model whose bands outgrow it")
+                f"the Kubo-Streda engine cannot answer {ops.names[i]}: its Fermi-sea term diverges at "
+                f"large k (the lower band alone is filled out to k = infinity and the operator does not "
+                f"decay: the integrand per ln k changes by a factor {tail[1, i] / max(tail[0, i], 1e-300):.2g} "
+                f"from k = {k[0]:.3g} to {k[1]:.3g}); use a bounded operator, or a model whose bands are "
+                "both filled (or both empty) at large k")
+
+
+def ladder_cutoff_slope(ops: Operators, eF: float, c: np.ndarray, k_cut: float, hbar: float,
+                        n_theta: int = 32) -> np.ndarray:
+    """d/d ln(Lambda) of each operator's ladder term (hbar/4pi) 2 sum_b O_b c_b at Lambda = k_cut/10
+    and at the kernel cutoff k_cut (array (2, A); constant vertex c = (c_0, c_x, c_y, c_z), white
+    noise or magnetic vertices).
+
+    The ladder moments O_b = int Tr[A G^R sigma_b G^A] stop at Lambda (module ``bubbles``); for a
+    bounded operator the vertex has no weight in channels where they diverge (covariant models), but
+    an operator that grows with k can make the W^0 ladder term depend on the cutoff. Far from the
+    Fermi contours G^R G^A -> G_0 G_0 (clean, W -> 0): the slope is the angle-summed integrand per
+    ln k there: a convergent tail falls with Lambda (for a velocity on a Dirac cone like 1/Lambda^2),
+    a divergent one does not, which the engine checks against the operator's own error and scale.
+    """
+    k = np.array([0.1 * k_cut, k_cut])
+    kx, ky = _ring(ops.model, k, n_theta)
+    h = ops.model.h(kx, ky)
+    g = inv2(eF * np.eye(2) - h)
+    a, _ = ops.at(kx, ky)
+    x = g[..., None, :, :] @ SIGMA @ dagger(g)[..., None, :, :]               # (N, 2, 4, 2, 2)
+    tr = np.einsum("...Aij,...bji->...Ab", a, x) @ c                           # (N, 2, A)
+    f = k[:, None] ** 2 * (2 * np.pi / n_theta) / (2 * np.pi) ** 2
+    return np.abs(2 * hbar / (4 * np.pi) * f * tr.sum(axis=0).real)
