@@ -1,14 +1,16 @@
 """Kubo-Streda response of a two-band model at one parameter point, extrapolated to W -> 0.
 
 ``kubo_response(model, eF, W)`` returns the anomalous Hall conductivity sigma_yx, the
-longitudinal sigma_xx and the current-induced spin density <s_x>, <s_y>, <s_z> per unit E_x
-(E along x), each split into its 1/W piece (Drude / Edelstein, reported at the given W) and its
+longitudinal sigma_xx, the current-induced spin density <s_x>, <s_y>, <s_z> and <O> for every
+operator observable of ``model.operators`` (spin_hall.<a>, observables.<name>: chi(O, J_x), module
+``operators``) per unit E_x (E along x), each split into its 1/W piece (Drude / Edelstein, reported at the given W) and its
 W^0 piece ("total", the quantity the semiclassical theory predicts). Conventions as in
 conventions.md: charge -e, j = -e v, sigma_yx = j_y/E_x, spin = model.spin (Pauli, no hbar/2),
 per unit area, spin degeneracy 1.
 
 Pipeline (one module per step):
   contour        Fermi radii on an angular grid;
+  operators      the operators A of every response, evaluated on the integrands' nodes;
   self_energy    Born Sigma^R = W (R - i Gamma), Gamma exact on the contour, R dropped or cut off;
   impurities     magnetic point impurities: Gamma -> M(Gamma) and the rung T of every ladder step
                  (Eqs. M1-M3; W -> 0 scales W and W_m together);

@@ -140,6 +140,16 @@ def ladder_cutoff_slope(ops: Operators, eF: float, c: np.ndarray, k_cut: float, 
     h = ops.model.h(kx, ky)
     g = inv2(eF * np.eye(2) - h)
     a, _ = ops.at(kx, ky)
+    # a constant identity part couples to the density only, whose response the conserving ladder
+    # fixes at every cutoff (K^I(n, J) = 0), and a wholly constant operator is cut off like the spin
+    # operators: only the k-dependent rest is probed
+    flat = a.reshape(-1, a.shape[-3], 4)
+    size = np.abs(flat).max(axis=0).max(axis=-1) + 1e-300
+    constant = np.ptp(flat.real, axis=0).max(axis=-1) + np.ptp(flat.imag, axis=0).max(axis=-1) <= 1e-12 * size
+    a0 = 0.5 * (a[..., 0, 0] + a[..., 1, 1])
+    flat_a0 = np.ptp(a0.reshape(-1, a.shape[-3]).real, axis=0) <= 1e-12 * size
+    a = a - np.where(flat_a0, a0, 0)[..., None, None] * np.eye(2)
+    a = np.where(constant[:, None, None], 0, a)
     x = g[..., None, :, :] @ SIGMA @ dagger(g)[..., None, :, :]               # (N, 2, 4, 2, 2)
     tr = np.einsum("...Aij,...bji->...Ab", a, x) @ c                           # (N, 2, A)
     f = k[:, None] ** 2 * (2 * np.pi / n_theta) / (2 * np.pi) ** 2

@@ -19,7 +19,8 @@ ladder, J -> J~ = J + W int G^R J~ G^A (a correlated kernel W(|k - k'|): module 
 C = sum_b c_b sigma_b solving (1 - W K) c = W S (kernel K_ab, source S_a from ``bubbles``);
 magnetic point impurities make it (1 - W T K) c = W T S (T the rung map, ``impurities`` Eq. M3);
 its particle-number zero mode is fixed by conservation (:func:`conserving_ladder`). Dressing
-J on the right sums the same ladder as dressing A on the left (the spin vertex).
+J on the right sums the same ladder as dressing A on the left (the spin vertex), so a k-dependent
+observable A (module ``operators``) needs no vertex of its own: it is contracted with the dressed J.
 The RR and AA bubbles are left bare, as in Sinitsyn et al. PRB 75, 045315 (2007): a ladder on
 G^R G^R (or G^A G^A) has no pinched poles, so its corrections are O(W) and do not reach the
 W^0 pieces.
