@@ -2,7 +2,10 @@
 
 Non-crossing approximation for the problem's disorder (white noise; magnetic point impurities
 u0 + u_m n.sigma, any moments, any model; or a scalar correlated kernel W(|k - k'|) for rotationally
-covariant models), extrapolated W -> 0 with W_m/W fixed (see :mod:`semiclassical.kubo`).
+covariant models), extrapolated W -> 0 with W_m/W fixed (see :mod:`semiclassical.kubo`). Every observable of the problem
+is answered: the current, the spin density and each operator observable (spin_hall.<a>,
+observables.<name>) as chi(O, J_x) on every disorder path; an unbounded operator whose sea or ladder
+term diverges is one clear error (:mod:`semiclassical.kubo.operators`).
 It does not split its W^0 total into the semiclassical pieces: those are ``None``; its own split
 (bare Fermi-surface bubbles, ladder vertex correction, Fermi sea) is in ``meta["pieces"]``. The W^0
 total of an observable that also has a 1/W piece is not fixed at the Born/NCA level

@@ -21,7 +21,9 @@ __all__ = ["Quadrature", "RTOL"]
 
 #: relative accuracy requested from the engine (its angular refinement stops there)
 RTOL = 1e-10
-_FAMILY = {"current": "sigma", "spin": "spin"}
+#: the name under which the engine's sizes and floors carry each observable's family; an operator
+#: (spin current, a model file's observable) is a family of its own, under its key
+_FAMILY = {"current": lambda key: "sigma", "spin": lambda key: "spin", "operator": lambda key: key}
 
 
 def _errors(res: dict, values: dict) -> dict:
@@ -35,10 +37,11 @@ def _errors(res: dict, values: dict) -> dict:
     out = {}
     for key, pieces in values.items():
         obs = observables.get(key)
-        fam = _FAMILY[obs.family]
-        err = {obs.leading: max(acc * sizes.get(f"{fam}_1/W", 0.0), floors[obs.leading])}
+        fam = _FAMILY[obs.family](key)
+        floor = floors.get(fam, {"1/W": 0.0, "W0": 0.0})
+        err = {obs.leading: max(acc * sizes.get(f"{fam}_1/W", 0.0), floor["1/W"])}
         for p in ("extrinsic", "side_jump", "skew"):
-            err[p] = max(acc * sizes.get(f"{fam}_W0", 0.0), floors[obs.family])
+            err[p] = max(acc * sizes.get(f"{fam}_W0", 0.0), floor["W0"])
         err["intrinsic"] = sea.get(key, 0.0)
         err["total"] = sum(err[p] for p in observables.W0_PIECES)
         out[key] = {p: (err[p] if pieces.get(p) is not None else None) for p in obs.pieces}
@@ -73,7 +76,10 @@ class Quadrature(Engine):
         if meta["estimated_relative_accuracy"] > 10 * meta["rtol_requested"]:
             doubts.append(f"estimated relative accuracy {meta['estimated_relative_accuracy']:.1e} "
                           f"above the requested {meta['rtol_requested']:.0e}")
-        return Response(self.name, values, _errors(res, values), meta=meta, doubts=doubts)
+        notes = [f"{key}: the Fermi-sea piece diverges (O grows with k where the lower band alone is "
+                 "filled to k = oo); no intrinsic piece and no total" for key in meta.get("sea_divergent", ())
+                 if key in values]
+        return Response(self.name, values, _errors(res, values), meta=meta, doubts=doubts, notes=notes)
 
 
 register_engine(Quadrature())

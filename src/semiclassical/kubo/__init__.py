@@ -7,6 +7,8 @@ u0 + u_m n.sigma, module ``impurities``; a scalar correlated kernel W c(q), modu
 
 * sigma_yx and sigma_xx (charge current -e v, per unit area, spin degeneracy 1),
 * the current-induced spin density <s_i> per unit E_x (s = model.spin, Pauli by default),
+* <O> per unit E_x for every k-local operator of ``model.operators`` (the spin Hall conductivity
+  spin_hall.<a>, a model file's observables.<name>; module ``operators``),
 
 each split into its 1/W piece (Drude / Edelstein) and its W^0 piece ("total"), the quantity
 the semiclassical theory of the paper predicts (e.g. Eq. 86, Eq. 104). Nothing here reads a

@@ -8,9 +8,12 @@ integrates over the whole k plane (polar grid, angular trapezoid x radial rule o
     O_ib  =     int Tr[A_i G^R sigma_b G^A]          (observable x constant vertex, k < kernel_cutoff)
     F_i   =     int Tr[A_i (2 G^R J G^A - G^R J G^R - G^A J G^A)]   (bare Fermi-surface bubble)
 
-(int = int d^2k/(2pi)^2), for the perturbing current J = -e v_x and observables A_i (currents
--e v_x, -e v_y and spin operators). Results are kept per angle so that the caller can check
-the convergence of the trapezoid rule (every other angle gives the N/2-point rule).
+(int = int d^2k/(2pi)^2), for the perturbing current J = -e v_x and the observables A_i of
+:class:`semiclassical.kubo.operators.Operators` (currents -e v_x, -e v_y, spin operators, density,
+then the problem's operator observables), every A_i evaluated on the quadrature nodes and traced
+node by node: one code path for constant and k-dependent operators. Results are kept per angle so
+that the caller can check the convergence of the trapezoid rule (every other angle gives the
+N/2-point rule).
 
 Every integral that carries the disorder vertex (K, S, O) stops at ``kernel_cutoff``: for Dirac
 cones their sigma_0/sigma_z channels diverge logarithmically (G ~ 1/k), and a constant vertex
@@ -40,12 +43,8 @@ import numpy as np
 from ..numeric_model import NumericModel
 from .contour import FermiPoints, ray_hamiltonian
 from .linalg2 import SIGMA, bands, dagger, inv2
+from .operators import Operators
 from .radial import RadialOptions, radial_rule, windows_for
-
-#: observables A_i: charge currents -e v_x, -e v_y, the spin operators, and the particle density
-#: (identity), whose response must vanish (particle-number conservation; used to fix the
-#: ladder's zero mode in ``streda``).
-OBSERVABLES = ("j_x", "j_y", "s_x", "s_y", "s_z", "n")
 
 
 @dataclass
@@ -54,8 +53,8 @@ class Bubbles:
 
     K: np.ndarray   # (N, 4, 4); with a vertex basis (N, n, 4, 4)
     S: np.ndarray   # (N, 4);    with a vertex basis (N, n, 4)
-    O: np.ndarray   # (N, 6, 4); with a vertex basis (N, 6, n, 4)
-    F: np.ndarray   # (N, 6)
+    O: np.ndarray   # (N, A, 4); with a vertex basis (N, A, n, 4)   (A operators)
+    F: np.ndarray   # (N, A)
     nodes: int
     theta: np.ndarray | None = None
 
@@ -73,13 +72,6 @@ class Bubbles:
         out["F"] = self.integrated(every)["F"]
         out["theta"] = self.theta[::every]
         return out
-
-
-def current_operators(model: NumericModel, kx, ky):
-    """Charge-current operators J_i = -e v_i = -(e/hbar) dH/dk_i at the given points."""
-    dx, dy = model.dh(kx, ky)
-    f = -model.e / model.hbar
-    return f * dx, f * dy
 
 
 def surface_grid(fp: FermiPoints, model: NumericModel, sigma_r, k_ref: float,
@@ -126,9 +118,12 @@ def surface_grid(fp: FermiPoints, model: NumericModel, sigma_r, k_ref: float,
 def fermi_surface_bubbles(model: NumericModel, eF: float, sigma_r, fp: FermiPoints,
                           k_ref: float, opts: RadialOptions = RadialOptions(),
                           kernel_cutoff=None, outer_cutoff=None, chunk: int = 40000,
-                          basis=None) -> Bubbles:
+                          basis=None, ops: Operators | None = None) -> Bubbles:
     """All bubbles of the module docstring at Fermi energy eF and self-energy sigma_r (a constant
-    2x2 matrix, or a callable of (kx, ky) with a vertex ``basis`` for a correlated kernel)."""
+    2x2 matrix, or a callable of (kx, ky) with a vertex ``basis`` for a correlated kernel), for the
+    operators ``ops`` (default: those of ``model``)."""
+    ops = ops or Operators(model)
+    n_ops = len(ops)
     edges = None if basis is None else basis.edges
     k, it, w = surface_grid(fp, model, sigma_r, k_ref, opts, kernel_cutoff, outer_cutoff, edges)
     n_theta = len(fp.theta)
@@ -137,18 +132,19 @@ def fermi_surface_bubbles(model: NumericModel, eF: float, sigma_r, fp: FermiPoin
     nb = 1 if basis is None else basis.size
     lead = (n_theta,) if basis is None else (n_theta, nb)
     acc = {"K": np.zeros(lead + (4, 4), complex), "S": np.zeros(lead + (4,), complex),
-           "O": np.zeros((n_theta, 6) + lead[1:] + (4,), complex), "F": np.zeros((n_theta, 6), complex)}
-    spin = np.asarray(model.spin, complex)
-    consts = np.concatenate([spin, np.eye(2)[None]])  # k-independent observables s_x, s_y, s_z, n
+           "O": np.zeros((n_theta, n_ops) + lead[1:] + (4,), complex),
+           "F": np.zeros((n_theta, n_ops), complex)}
     eye = np.eye(2)
     if basis is not None:
         chunk = min(chunk, 8000)  # basis-resolved blocks are n_per_panel times larger
+    chunk = max(1000, chunk * 6 // n_ops)  # the operator stack grows with their number
     for start in range(0, len(k), chunk):
         sl = slice(start, start + chunk)
         kk, tt, ww, kw = k[sl], theta[sl], w[sl], w[sl] * in_kernel[sl]
         kx, ky = kk * np.cos(tt), kk * np.sin(tt)
         h = model.h(kx, ky)
-        jx, jy = current_operators(model, kx, ky)
+        a_ops, jx = ops.at(kx, ky)                       # (n, A, 2, 2), (n, 2, 2)
+        a_t = np.swapaxes(a_ops, -1, -2)                 # Tr[A X] = sum(A^T * X)
         sig = sigma_r(kx, ky) if callable(sigma_r) else sigma_r
         gr = inv2(eF * eye - h - sig)
         ga = dagger(gr)
@@ -157,29 +153,20 @@ def fermi_surface_bubbles(model: NumericModel, eF: float, sigma_r, fp: FermiPoin
         d = gr @ (sig - dagger(sig)) @ ga  # G^R - G^A without cancellation
         f = d @ jx @ ga - ga @ jx @ d - d @ jx @ d
         ti = it[sl]
-        sf = _group_sum(f * ww[:, None, None], ti, n_theta)
-        acc["F"][:, 2:] += np.einsum("Aij,tji->tA", consts, sf)
-        for i, j_op in enumerate((jx, jy)):
-            acc["F"][:, i] += _group_sum(np.sum(np.swapaxes(j_op, -1, -2) * f, axis=(-1, -2)) * ww,
-                                         ti, n_theta)
+        acc["F"] += _group_sum(np.einsum("nAij,nij->nA", a_t, f) * ww[:, None], ti, n_theta)
+        o_node = np.einsum("nAij,nbij->nAb", a_t, x_b)   # Tr[A_i G^R sigma_b G^A] per node
         if basis is not None:
-            _accumulate_basis(acc, basis, kk, ti, ww, x_b, y, (jx, jy), consts, n_theta)
+            _accumulate_basis(acc, basis, kk, ti, ww, x_b, y, o_node, n_theta)
             continue
-        # k-independent operators: accumulate the weighted matrices, trace afterwards
         sx_b = _group_sum(x_b * kw[:, None, None, None], ti, n_theta)  # (N, 4, 2, 2)
         sy = _group_sum(y * kw[:, None, None], ti, n_theta)
         acc["K"] += 0.5 * np.einsum("aij,tbji->tab", SIGMA, sx_b)
         acc["S"] += 0.5 * np.einsum("aij,tji->ta", SIGMA, sy)
-        acc["O"][:, 2:] += np.einsum("Aij,tbji->tAb", consts, sx_b)
-        # currents depend on k: trace node by node
-        for i, j_op in enumerate((jx, jy)):
-            jt = np.swapaxes(j_op, -1, -2)
-            acc["O"][:, i] += _group_sum(np.sum(jt[:, None] * x_b, axis=(-1, -2)) * kw[:, None],
-                                         ti, n_theta)
+        acc["O"] += _group_sum(o_node * kw[:, None, None], ti, n_theta)
     return Bubbles(**acc, nodes=len(k), theta=fp.theta)
 
 
-def _accumulate_basis(acc, basis, k, ti, w, x_b, y, currents, consts, n_theta):
+def _accumulate_basis(acc, basis, k, ti, w, x_b, y, o_node, n_theta):
     """K, S, O moments per ray and basis function (nodes outside the basis' support carry no vertex)."""
     panel, lag = basis.values(k)
     keep = panel >= 0
@@ -189,14 +176,13 @@ def _accumulate_basis(acc, basis, k, ti, w, x_b, y, currents, consts, n_theta):
     xb = x_b[keep]
     k_node = 0.5 * np.einsum("aij,nbji->nab", SIGMA, xb)
     s_node = 0.5 * np.einsum("aij,nji->na", SIGMA, y[keep])
-    o_node = np.concatenate([
-        np.stack([np.sum(np.swapaxes(j[keep], -1, -2)[:, None] * xb, axis=(-1, -2)) for j in currents], 1),
-        np.einsum("Aij,nbji->nAb", consts, xb)], axis=1)        # (n, 6, 4)
+    o_node = o_node[keep]                                       # (n, A, 4)
+    n_ops = o_node.shape[1]
     size = n_theta * n_panels
     acc["K"] += _group_sum(wl[:, :, None, None] * k_node[:, None], group, size).reshape(acc["K"].shape)
     acc["S"] += _group_sum(wl[:, :, None] * s_node[:, None], group, size).reshape(acc["S"].shape)
-    o = _group_sum(wl[:, :, None, None] * o_node[:, None], group, size)  # (N P, per, 6, 4)
-    acc["O"] += np.moveaxis(o.reshape(n_theta, n_panels * per, 6, 4), 2, 1)
+    o = _group_sum(wl[:, :, None, None] * o_node[:, None], group, size)  # (N P, per, A, 4)
+    acc["O"] += np.moveaxis(o.reshape(n_theta, n_panels * per, n_ops, 4), 2, 1)
 
 
 def _group_sum(values, index, n_groups):

@@ -1,14 +1,16 @@
 """Kubo-Streda response of a two-band model at one parameter point, extrapolated to W -> 0.
 
 ``kubo_response(model, eF, W)`` returns the anomalous Hall conductivity sigma_yx, the
-longitudinal sigma_xx and the current-induced spin density <s_x>, <s_y>, <s_z> per unit E_x
-(E along x), each split into its 1/W piece (Drude / Edelstein, reported at the given W) and its
+longitudinal sigma_xx, the current-induced spin density <s_x>, <s_y>, <s_z> and <O> for every
+operator observable of ``model.operators`` (spin_hall.<a>, observables.<name>: chi(O, J_x), module
+``operators``) per unit E_x (E along x), each split into its 1/W piece (Drude / Edelstein, reported at the given W) and its
 W^0 piece ("total", the quantity the semiclassical theory predicts). Conventions as in
 conventions.md: charge -e, j = -e v, sigma_yx = j_y/E_x, spin = model.spin (Pauli, no hbar/2),
 per unit area, spin degeneracy 1.
 
 Pipeline (one module per step):
   contour        Fermi radii on an angular grid;
+  operators      the operators A of every response, evaluated on the integrands' nodes;
   self_energy    Born Sigma^R = W (R - i Gamma), Gamma exact on the contour, R dropped or cut off;
   impurities     magnetic point impurities: Gamma -> M(Gamma) and the rung T of every ladder step
                  (Eqs. M1-M3; W -> 0 scales W and W_m together);
@@ -34,13 +36,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .. import observables
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
-from .bubbles import OBSERVABLES, fermi_surface_bubbles
+from .bubbles import fermi_surface_bubbles
 from .contour import SEARCH_GRID, fermi_points, ray_hamiltonian
 from .extrapolation import extrapolate, noise_amplification
 from .fermi_sea import fermi_sea_clean
 from .linalg2 import energies
+from .operators import BASE, Operators, check_sea_tail, ladder_cutoff_slope
 from .radial import RadialOptions
 from .impurities import apply_rung, rung_matrix
 from .kernel import CorrelatedKernel
@@ -121,6 +125,7 @@ class _Point:
 
     def __init__(self, model: NumericModel, eF: float, settings: "KuboSettings", disorder=None):
         self.model, self.eF, self.settings = model, eF, settings
+        self.ops = Operators(model)
         # a correlated kernel matters for the Born self-energy and the ladder only: the clean
         # limit (broadening "scalar") has neither
         born = disorder is not None and settings.broadening == "born"
@@ -174,6 +179,7 @@ class _Point:
         self.v_ref = (self.e_scale if self.has_surface else abs(eF) or 1.0) / (model.hbar * self.k_ref)
         self.kernel_cutoff = settings.cutoff * self.k_ref
         self.outer = None if settings.outer_cutoff is None else settings.outer_cutoff * self.k_ref
+        self._operator_norms(fp)
 
     def ladder_ws(self, W):
         if self.gmax > 0:
@@ -188,33 +194,52 @@ class _Point:
             kern = self.kernel.for_options(opts)
             b = fermi_surface_bubbles(self.model, self.eF, kern.sigma(W), fp, self.k_ref, opts,
                                       kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer,
-                                      basis=kern.basis)
-            full = fermi_surface_term(b.rays(1), W, self.model.hbar, self.ladder, kern)
-            half = fermi_surface_term(b.rays(2), W, self.model.hbar, self.ladder, kern)
+                                      basis=kern.basis, ops=self.ops)
+            names = self.ops.names
+            full = fermi_surface_term(b.rays(1), W, self.model.hbar, self.ladder, kern, names=names)
+            half = fermi_surface_term(b.rays(2), W, self.model.hbar, self.ladder, kern, names=names)
             return full, half, b.nodes
         b = fermi_surface_bubbles(self.model, self.eF, W * self.sigma_per_w, fp, self.k_ref, opts,
-                                  kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer)
-        full = fermi_surface_term(b.integrated(1), W, self.model.hbar, self.ladder, rung=self.rung)
-        half = fermi_surface_term(b.integrated(2), W, self.model.hbar, self.ladder, rung=self.rung)
+                                  kernel_cutoff=self.kernel_cutoff, outer_cutoff=self.outer, ops=self.ops)
+        names = self.ops.names
+        full = fermi_surface_term(b.integrated(1), W, self.model.hbar, self.ladder, rung=self.rung, names=names)
+        half = fermi_surface_term(b.integrated(2), W, self.model.hbar, self.ladder, rung=self.rung, names=names)
         return full, half, b.nodes
 
     def sea(self, fp, opts):
         # K^II depends on the disorder (white or correlated) only at O(W): its W^0 piece is the
         # clean value, the same for every kernel
-        sea, surf = fermi_sea_clean(self.model, self.eF, fp, self.k_ref, opts, upper=self.outer)
+        sea, surf = fermi_sea_clean(self.model, self.eF, fp, self.k_ref, opts, upper=self.outer,
+                                    ops=self.ops)
         return sea.sum(0) + surf.sum(0), 2 * (sea[::2].sum(0) + surf[::2].sum(0))
 
     def scales(self, values):
-        """Natural magnitude per observable: currents share one (>= e^2/hbar), spin and density
-        share one (>= current scale / (e v_ref), the spin-current conversion of Dirac models)."""
+        """Natural magnitude per operator: currents share one (>= e^2/hbar), spin and density
+        share one (>= current scale / (e v_ref), the spin-current conversion of Dirac models), and
+        every further operator O has its own, >= |O|_ref times the spin scale: the response of a
+        unit-norm operator scaled by O's largest spectral norm on the Fermi contours and the ring
+        |k| = k_ref (``o_ref``; a velocity operator then gets ~ the current scale / e)."""
         mag = np.abs(values)
+        n_base = len(BASE)
         cur = max(mag[0], mag[1], self.model.e ** 2 / self.model.hbar)
-        spin = max(mag[2:].max(), cur / (self.model.e * self.v_ref))
-        return np.array([cur, cur, spin, spin, spin, spin])
+        spin = max(mag[2:n_base].max(), cur / (self.model.e * self.v_ref))
+        own = np.maximum(mag[n_base:], self.o_ref[n_base:] * spin)
+        return np.concatenate([[cur, cur], np.full(n_base - 2, spin), own])
+
+    def _operator_norms(self, fp):
+        """``o_ref``: each operator's largest spectral norm on the Fermi points and on |k| = k_ref
+        (1 for an operator that vanishes there, whose response is then measured in spin units)."""
+        th = 2 * np.pi * np.arange(16) / 16
+        kx, ky = self.k_ref * np.cos(th), self.k_ref * np.sin(th)
+        if fp.count:
+            kx = np.concatenate([kx, (fp.k * np.cos(fp.theta)[:, None]).ravel()])
+            ky = np.concatenate([ky, (fp.k * np.sin(fp.theta)[:, None]).ravel()])
+        norms = self.ops.reference_norms(kx, ky)
+        self.o_ref = np.where(norms > 0, norms, 1.0)
 
 
-def _flatten(term):
-    return np.array([[term[o][p] for p in PIECES] for o in OBSERVABLES])  # (6, pieces)
+def _flatten(term, names):
+    return np.array([[term[o][p] for p in PIECES] for o in names])  # (operators, pieces)
 
 
 def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
@@ -249,6 +274,9 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     t0 = time.perf_counter()
     pt = _Point(model, float(eF), settings, disorder)
     ws = pt.ladder_ws(W)
+    names = pt.ops.names
+    if pt.outer is None:  # an unbounded operator whose sea diverges: one line, not a number
+        check_sea_tail(pt.ops, pt.eF, pt.k_ref)
 
     # angular resolution: double until the N- and N/2-point rules agree, at the smallest W
     n_theta = settings.n_theta
@@ -256,7 +284,7 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
         fp = fermi_points(model, eF, n_theta)
         full, half, _ = pt.surface(ws[-1], fp, settings.radial)
         sea_full, sea_half = pt.sea(fp, settings.radial)
-        vf, vh = _flatten(full), _flatten(half)
+        vf, vh = _flatten(full, names), _flatten(half, names)
         scale = pt.scales(vf.sum(axis=1) + sea_full)
         theta_change = float(max((np.abs(vf - vh).sum(axis=1) / scale).max(),
                                  (np.abs(sea_full - sea_half) / scale).max()))
@@ -267,8 +295,8 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     theta_err_sea = np.abs(sea_full - sea_half)
     theta_err_surface = np.abs(vf - vh).sum(axis=1)  # N vs N/2 at the smallest W (an upper bound)
 
-    series = np.empty((settings.n_w, len(OBSERVABLES), len(PIECES)))
-    imag = np.zeros(len(OBSERVABLES))
+    series = np.empty((settings.n_w, len(names), len(PIECES)))
+    imag = np.zeros(len(names))
     ladder_info, nodes, t_w = [], [], []
     for j, w in enumerate(ws):
         tj = time.perf_counter()
@@ -276,8 +304,8 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             term, nn = full, None
         else:
             term, _, nn = pt.surface(w, fp, settings.radial)
-        series[j] = _flatten(term)
-        imag = np.maximum(imag, [term[o]["imag"] for o in OBSERVABLES])
+        series[j] = _flatten(term, names)
+        imag = np.maximum(imag, [term[o]["imag"] for o in names])
         ladder_info.append(term["ladder_info"])
         nodes.append(nn)
         t_w.append(time.perf_counter() - tj)
@@ -285,12 +313,12 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     # radial-quadrature error: refine every radial rule at the smallest W (sharpest peaks)
     fine = settings.radial.scaled(settings.error_refine)
     term_f, _, _ = pt.surface(ws[-1], fp, fine)
-    radial_err = np.abs(_flatten(term_f) - series[-1]).sum(axis=1)
+    radial_err = np.abs(_flatten(term_f, names) - series[-1]).sum(axis=1)
     radial_err_sea = np.abs(pt.sea(fp, fine)[0] - fermi_sea)
 
     results = {}
     amp_m1, amp_0 = noise_amplification(ws)  # Richardson amplification of quadrature errors
-    for i, name in enumerate(OBSERVABLES):
+    for i, name in enumerate(names):
         pieces = {p: extrapolate(ws, series[:, i, k]) for k, p in enumerate(PIECES)}
         tot = extrapolate(ws, series[:, i, :].sum(axis=1))
         results[name] = {
@@ -304,6 +332,7 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
                                        + amp_m1 * (radial_err[i] + theta_err_surface[i]),
         }
     inverse_scale = pt.scales(np.array([r["inverse_coefficient"] for r in results.values()]))
+    _check_ladder_cutoff(pt, full["vertex"], results)
 
     def block(name, inverse_key):
         r = results[name]
@@ -318,21 +347,22 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
         r = results[name]
         return {"total": r["err_zeroth"], inverse_key: r["err_inverse_coefficient"] / W}
 
-    labels = {"j_x": "sigma_xx", "j_y": "sigma_yx", "s_x": "spin_density.x",
-              "s_y": "spin_density.y", "s_z": "spin_density.z"}
+    # a W^0 total is scheme dependent exactly when the observable has a 1/W piece (module docstring)
     scheme_dependent = [
-        labels[o] for i, o in enumerate(OBSERVABLES) if o in labels
+        pt.ops.label(o) for i, o in enumerate(names) if o != "n"
         and abs(results[o]["inverse_coefficient"]) > max(
             1e-8 * inverse_scale[i], 10 * results[o]["err_inverse_coefficient"])]
+    tree = {"sigma_yx": block("j_y", "drude"), "sigma_xx": block("j_x", "drude"),
+            "spin_density": {a: block("s_" + a, "edelstein") for a in "xyz"}}
+    errors = {"sigma_yx": err("j_y", "drude"), "sigma_xx": err("j_x", "drude"),
+              "spin_density": {a: err("s_" + a, "edelstein") for a in "xyz"}}
+    for key in pt.ops.keys:  # operator observables under their dotted paths (spin_hall/z, observables/<name>)
+        leading = observables.get(key).leading
+        _place(tree, key, block(key, leading))
+        _place(errors, key, err(key, leading))
     return {
-        "sigma_yx": block("j_y", "drude"),
-        "sigma_xx": block("j_x", "drude"),
-        "spin_density": {a: block("s_" + a, "edelstein") for a in "xyz"},
-        "extrapolation_error": {
-            "sigma_yx": err("j_y", "drude"),
-            "sigma_xx": err("j_x", "drude"),
-            "spin_density": {a: err("s_" + a, "edelstein") for a in "xyz"},
-        },
+        **tree,
+        "extrapolation_error": errors,
         "meta": {
             "method": "Kubo-Streda (Bastin) at T=0; Born self-energy; ladder (NCA) vertex on the "
                       "RA bubble, zero mode fixed by particle conservation; bare RR/AA; clean "
@@ -348,12 +378,12 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             "n_theta": n_theta,
             "theta_change": theta_change,
             "theta_converged": theta_change <= settings.theta_tol,
-            "radial_error_at_smallest_W": dict(zip(OBSERVABLES, radial_err.tolist())),
-            "imaginary_part_max": dict(zip(OBSERVABLES, imag.tolist())),
+            "radial_error_at_smallest_W": dict(zip(names, radial_err.tolist())),
+            "imaginary_part_max": dict(zip(names, imag.tolist())),
             "density_response": {"total": float(results["n"]["zeroth"]),
                                  "inverse_coefficient": float(results["n"]["inverse_coefficient"])},
             "ladder_info": ladder_info,
-            "series": {o: series[:, i, :].sum(axis=1).tolist() for i, o in enumerate(OBSERVABLES)},
+            "series": {o: series[:, i, :].sum(axis=1).tolist() for i, o in enumerate(names)},
             "settings": asdict(settings),
             "nodes_per_W": nodes,
             "seconds": time.perf_counter() - t0,
@@ -361,6 +391,33 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
             "scheme_dependent": scheme_dependent,
         },
     }
+
+
+def _check_ladder_cutoff(pt: _Point, c, results) -> None:
+    """Refuse an operator whose W^0 ladder term depends on the kernel cutoff (constant vertex c of
+    white noise or magnetic vertices; a correlated kernel's vertex vanishes beyond its range) by
+    more than its error estimate, without falling as the cutoff grows (``operators.ladder_cutoff_slope``:
+    a tail that falls converges, and the engine's cutoff then costs what it costs the base operators)."""
+    ops = pt.ops
+    if not ops.keys or pt.kernel is not None or pt.ladder == "none" or not pt.has_surface:
+        return
+    slope = ladder_cutoff_slope(ops, pt.eF, np.asarray(c), pt.kernel_cutoff, pt.model.hbar)
+    scale = pt.scales(np.array([r["zeroth"] for r in results.values()]))
+    for i in range(len(BASE), len(ops)):
+        name = ops.names[i]
+        if slope[1, i] > max(10 * results[name]["err_zeroth"], 1e-8 * scale[i], slope[0, i] / 3):
+            raise SemiclassicalError(
+                f"the Kubo-Streda engine cannot answer {name}: its ladder (vertex) term depends on the "
+                f"momentum cutoff of the disorder integrals (d/d ln cutoff = {slope[1, i]:.2g} at "
+                f"{pt.kernel_cutoff:.3g}): the operator grows too fast for this model's bands")
+
+
+def _place(tree: dict, key: str, value: dict) -> None:
+    """Put ``value`` at the dotted path ``key`` of a nested map (``spin_hall.z`` -> tree["spin_hall"]["z"])."""
+    *head, last = key.split(".")
+    for part in head:
+        tree = tree.setdefault(part, {})
+    tree[last] = value
 
 
 def kubo_clean_limit(model: NumericModel, eF: float, settings: KuboSettings | None = None) -> dict:

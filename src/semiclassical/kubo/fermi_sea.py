@@ -18,55 +18,42 @@ from __future__ import annotations
 import numpy as np
 
 from ..numeric_model import NumericModel
-from .bubbles import current_operators
 from .contour import FermiPoints
 from .linalg2 import bands
+from .operators import Operators, pair_trace
 from .radial import RadialOptions, radial_rule
 
 
-def _pair_trace(proj, a, b):
-    """Im Tr[P_1 A P_0 B] for stacked projectors (..., 2, 2, 2) and operators (..., n, 2, 2)."""
-    p0, p1 = proj[..., 0, :, :], proj[..., 1, :, :]
-    t = np.einsum("...ij,...Ajk,...kl,...li->...A", p1, a, p0, b)
-    return t.imag
-
-
-def _operators(model: NumericModel, kx, ky):
-    jx, jy = current_operators(model, kx, ky)
-    spin = np.asarray(model.spin, complex)
-    obs = np.stack([jx, jy, *np.moveaxis(np.broadcast_to(spin, jx.shape[:-2] + spin.shape), -3, 0),
-                    np.broadcast_to(np.eye(2), jx.shape)], axis=-3)
-    return obs, jx
-
-
 def fermi_sea_clean(model: NumericModel, eF: float, fp: FermiPoints, k_ref: float,
-                    opts: RadialOptions = RadialOptions(), upper=None):
-    """Per-angle pieces of sigma^II for A = (j_x, j_y, s_x, s_y, s_z, n), B = j_x.
+                    opts: RadialOptions = RadialOptions(), upper=None, ops: Operators | None = None):
+    """Per-angle pieces of sigma^II for every A of ``ops`` (default: the model's), B = j_x, each A
+    evaluated at the sea's own nodes (k-dependent operators and constant ones alike).
 
-    Returns (sea, surface): arrays (N, 6) of per-angle radial integrals (to be summed with the
+    Returns (sea, surface): arrays (N, A) of per-angle radial integrals (to be summed with the
     trapezoid factor (2pi/N)/(2pi)^2, which is already included here).
     """
+    ops = ops or Operators(model)
     n = len(fp.theta)
     fac = (2 * np.pi / n) / (2 * np.pi) ** 2
-    sea = np.zeros((n, 6))
+    sea = np.zeros((n, len(ops)))
     for j, th in enumerate(fp.theta):
         k, w = radial_rule(k_ref, breaks=list(fp.k[j]), upper=upper, opts=opts)
         kx, ky = k * np.cos(th), k * np.sin(th)
         h = model.h(kx, ky)
         e, proj = bands(h)
         occ = ((e[:, 0] < eF) & (e[:, 1] > eF)).astype(float)
-        obs, jx = _operators(model, kx, ky)
-        im = _pair_trace(proj, obs, jx)
+        obs, jx = ops.at(kx, ky)
+        im = pair_trace(proj, obs, jx)
         gap = e[:, 0] - e[:, 1]
         sea[j] = -model.hbar * np.einsum("n,nA->A", w * k * occ * 2.0 / gap ** 2, im) * fac
-    surface = np.zeros((n, 6))
+    surface = np.zeros((n, len(ops)))
     if fp.count:
         kx = fp.k * np.cos(fp.theta)[:, None]
         ky = fp.k * np.sin(fp.theta)[:, None]
         h = model.h(kx, ky)
         e, proj = bands(h)
-        obs, jx = _operators(model, kx, ky)
-        im = _pair_trace(proj, obs, jx)  # (N, R, 5)
+        obs, jx = ops.at(kx, ky)
+        im = pair_trace(proj, obs, jx)  # (N, R, A)
         gap = e[..., 0] - e[..., 1]
         jac = fp.k / np.abs(fp.slope)
         surface = -model.hbar * fac * np.einsum("tr,trA->tA", jac / gap, im)

@@ -19,7 +19,8 @@ ladder, J -> J~ = J + W int G^R J~ G^A (a correlated kernel W(|k - k'|): module 
 C = sum_b c_b sigma_b solving (1 - W K) c = W S (kernel K_ab, source S_a from ``bubbles``);
 magnetic point impurities make it (1 - W T K) c = W T S (T the rung map, ``impurities`` Eq. M3);
 its particle-number zero mode is fixed by conservation (:func:`conserving_ladder`). Dressing
-J on the right sums the same ladder as dressing A on the left (the spin vertex).
+J on the right sums the same ladder as dressing A on the left (the spin vertex), so a k-dependent
+observable A (module ``operators``) needs no vertex of its own: it is contracted with the dressed J.
 The RR and AA bubbles are left bare, as in Sinitsyn et al. PRB 75, 045315 (2007): a ladder on
 G^R G^R (or G^A G^A) has no pinched poles, so its corrections are O(W) and do not reach the
 W^0 pieces.
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bubbles import OBSERVABLES
+from .operators import BASE
 
 
 def ladder_coefficients(K: np.ndarray, S: np.ndarray, W: float) -> np.ndarray:
@@ -72,8 +73,8 @@ def conserving_ladder(K: np.ndarray, S: np.ndarray, F_n: complex, O_n: np.ndarra
 
 
 def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "conserving",
-                       kernel=None, rung=None) -> dict:
-    """K^I for every observable: {name: {"bare": ..., "ladder": ..., "value": ..., "imag": ...}}.
+                       kernel=None, rung=None, names=BASE) -> dict:
+    """K^I for every operator ``names`` (the rows of the bubbles, :class:`~.operators.Operators`): {name: {"bare": ..., "ladder": ..., "value": ..., "imag": ...}}.
 
     bare = (hbar/4pi) F (the undressed RA, RR and AA bubbles together), ladder =
     (hbar/4pi) 2 sum_b O_b c_b (the vertex correction of the RA bubble). Imaginary parts vanish
@@ -89,12 +90,12 @@ def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "co
     info = {}
     if kernel is not None:
         lad_all, c, info = kernel.solve(integrals, W, ladder)
-        return _assemble(integrals["F"], lad_all, c, info, hbar)
+        return _assemble(integrals["F"], lad_all, c, info, hbar, names)
     K, S = integrals["K"], integrals["S"]
     if rung is not None:
         K, S = rung @ K, rung @ S
     if ladder == "conserving":
-        n = OBSERVABLES.index("n")
+        n = names.index("n")
         c, info = conserving_ladder(K, S, integrals["F"][n], integrals["O"][n], W)
     elif ladder == "plain":
         c = ladder_coefficients(K, S, W)
@@ -102,14 +103,14 @@ def fermi_surface_term(integrals: dict, W: float, hbar: float, ladder: str = "co
         c = np.zeros(4)
     else:
         raise ValueError("ladder must be 'conserving', 'plain' or 'none'")
-    return _assemble(integrals["F"], integrals["O"] @ c, c, info, hbar)
+    return _assemble(integrals["F"], integrals["O"] @ c, c, info, hbar, names)
 
 
-def _assemble(F, lad_all, c, info, hbar):
+def _assemble(F, lad_all, c, info, hbar, names):
     """{observable: bare, ladder, value, imag} from the bare bubbles F and the vertex contraction."""
     pref = hbar / (4 * np.pi)
     out = {}
-    for i, name in enumerate(OBSERVABLES):
+    for i, name in enumerate(names):
         bare = pref * F[i]
         lad = 2 * pref * lad_all[i]
         out[name] = {"bare": bare.real, "ladder": lad.real, "value": (bare + lad).real,

@@ -11,13 +11,19 @@ eigenvectors, which is gauge covariant pointwise (sum-over-states formulas):
 - Berry curvature     Omega^m = -2 Im sum_{n!=m} <m|dxH|n><n|dyH|m>/(eps_m - eps_n)^2   (Eq. 43)
 - covariant derivative D|u^n> = sum_{l!=n} |u^l><u^l|grad H|u^n>/(eps_n - eps_l)
                       (= grad|u^n> minus its component along |u^n>; used by the side jump, Eq. 38)
-- spin                s^{mn} = <m|s|n> with the model's spin operators (Pauli by default)
-- T^{nm} = hbar s^{nm}/(i(eps_n - eps_m)), n != m                          (Eq. 56)
-- s^int,m = (i e/hbar) [T, E.R']^{mm}                                       (Eq. 57)
+- operators           O^{mn} = <m|O|n> for the stack of k-local operators (:func:`operator_stack`):
+                      the model's three spin operators (Pauli by default), then every operator of
+                      ``NumericModel.operators`` (spin currents, a model file's observables)
+- T_O^{nm} = hbar O^{nm}/(i(eps_n - eps_m)), n != m                        (Eq. 56, sigma -> O)
+- s^int,m_O = (i e/hbar) [T_O, E.R']^{mm}                                   (Eq. 57, sigma -> O)
+
+The spin density is the first three members of that stack: one code path serves the constant
+sigma_a and every k-dependent O (docs/design.md, "Quadrature engine").
 
 Units: k in inverse length, energies as given by H, velocities in length/time (H/hbar per k).
 Array layout: leading axes = the shape S of the k arrays; then a Cartesian component axis where
-there is one (2 for x, y; 3 for spin x, y, z); then band (or orbital, band) axes.
+there is one (2 for x, y; n_op = 3 + len(model.operators) for the operator stack); then band (or
+orbital, band) axes.
 """
 from __future__ import annotations
 
@@ -43,7 +49,7 @@ class BandData:
     energies: np.ndarray      # S + (2,)
     vectors: np.ndarray       # S + (2 orbital, 2 band), columns are |u^m>
     dh_band: np.ndarray       # S + (2 comp, 2, 2): <m|dH/dk_a|n>
-    spin_band: np.ndarray     # S + (3, 2, 2): <m|s_a|n>
+    operator_band: np.ndarray  # S + (n_op, 2, 2): <m|O_a|n>, O = (s_x, s_y, s_z, *model.operators)
     hbar: float
     e: float
 
@@ -79,19 +85,30 @@ class BandData:
         coef = self.dh_band * self._inverse_gaps[..., None, :, :]    # [l, n]: <l|dH|n>/(eps_n-eps_l)
         return np.einsum("...ol,...aln->...aon", self.vectors, coef)
 
-    @cached_property
-    def torque_operator(self) -> np.ndarray:
-        """T^{nm} = hbar s^{nm}/(i(eps_n - eps_m)), n != m (Eq. 56); S + (3, 2, 2) indexed [a, n, m]."""
-        # _inverse_gaps[n, m] = 1/(eps_m - eps_n) = -1/(eps_n - eps_m)
-        return -self.hbar * self.spin_band * self._inverse_gaps[..., None, :, :] / 1j
+    @property
+    def spin_band(self) -> np.ndarray:
+        """<m|s_a|n> of the spin operators, the first three of the stack: S + (3, 2, 2)."""
+        return self.operator_band[..., :3, :, :]
 
-    def intrinsic_spin(self, field=(1.0, 0.0)) -> np.ndarray:
-        """s^int,m = (i e/hbar) [T, E.R']^{mm} (Eq. 57) per unit field; S + (3 comp, 2 band)."""
+    @cached_property
+    def interband_operator(self) -> np.ndarray:
+        """T_O^{nm} = hbar O^{nm}/(i(eps_n - eps_m)), n != m (Eq. 56 with sigma -> O), every operator
+        of the stack: S + (n_op, 2, 2) indexed [a, n, m]. For O = v (velocity) it is R' itself."""
+        # _inverse_gaps[n, m] = 1/(eps_m - eps_n) = -1/(eps_n - eps_m)
+        return -self.hbar * self.operator_band * self._inverse_gaps[..., None, :, :] / 1j
+
+    def intrinsic_operator(self, field=(1.0, 0.0)) -> np.ndarray:
+        """s^int,m_O = (i e/hbar) [T_O, E.R']^{mm} (Eq. 57, sigma -> O) per unit field, every operator
+        of the stack: S + (n_op, 2 band)."""
         field = np.asarray(field, float)
         er = np.einsum("a,...amn->...mn", field, self.berry_connection)[..., None, :, :]
-        t = self.torque_operator
+        t = self.interband_operator
         comm = t @ er - er @ t
         return np.real(1j * self.e / self.hbar * np.diagonal(comm, axis1=-2, axis2=-1))
+
+    def intrinsic_spin(self, field=(1.0, 0.0)) -> np.ndarray:
+        """s^int,m (Eq. 57) of the spin operators: the first three of :meth:`intrinsic_operator`."""
+        return self.intrinsic_operator(field)[..., :3, :]
 
     @property
     def shape(self):
@@ -151,7 +168,23 @@ def band_data(model: NumericModel, kx, ky, gauge: RandomGauge | None = None) -> 
     hx, hy = model.dh(kx, ky)
     vdag = np.conj(np.swapaxes(vectors, -1, -2))
     dh_band = np.stack([vdag @ hx @ vectors, vdag @ hy @ vectors], axis=-3)
-    spin = np.asarray(model.spin, complex)
-    spin_band = np.einsum("...mo,aop,...pn->...amn", vdag, spin, vectors)
+    ops = operator_stack(model, kx, ky)
+    operator_band = np.einsum("...mo,...aop,...pn->...amn", vdag, ops, vectors)
     return BandData(kx=kx, ky=ky, energies=energies, vectors=vectors, dh_band=dh_band,
-                    spin_band=spin_band, hbar=float(model.hbar), e=float(model.e))
+                    operator_band=operator_band, hbar=float(model.hbar), e=float(model.e))
+
+
+def operator_stack(model: NumericModel, kx, ky) -> np.ndarray:
+    """The k-local operators every engine piece is computed for, in the orbital basis:
+    (s_x, s_y, s_z, *model.operators.values()) at arrays of k, shape S + (n_op, 2, 2).
+
+    The spin operators are constant (broadcast); the others are O(kx, ky) of the operator-valued
+    observables (``NumericModel.operators``: spin currents, a model file's ``[observables]``).
+    """
+    kx, ky = np.broadcast_arrays(np.asarray(kx, float), np.asarray(ky, float))
+    spin = np.broadcast_to(np.asarray(model.spin, complex), kx.shape + (3, 2, 2))
+    if not model.operators:
+        return spin
+    extra = [np.broadcast_to(np.asarray(op(kx, ky), complex), kx.shape + (2, 2))
+             for op in model.operators.values()]
+    return np.concatenate([spin, np.stack(extra, axis=-3)], axis=-3)

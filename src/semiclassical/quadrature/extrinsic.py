@@ -1,7 +1,9 @@
-"""Extrinsic interband velocity beta (Eq. 47) and extrinsic spin gamma (Eq. 61) on the Fermi shell.
+"""Extrinsic interband velocity beta (Eq. 47) and extrinsic gamma_O (Eq. 61) on the Fermi shell.
 
-Both have the form of Eq. 47 with an off-diagonal operator field X (X = R' for beta, X = T of
-Eq. 56 for gamma), transcribed term by term with the correlator of numeric overlaps:
+Both have the form of Eq. 47 with an off-diagonal operator field X (X = R' for beta, X = T_O of
+Eq. 56 for gamma_O, O any k-local operator of the stack: the spin sigma_a, as in the paper, or a
+spin current, a model file's observable), transcribed term by term with the correlator of numeric
+overlaps:
 
     b^m_k = (pi/hbar) sum_{n,m',k'} { [X^{mn}_k C^{nm',m'm}(k,k') + C^{mm',m'n}(k,k') X^{nm}_k] delta(eps^m_k - eps^{m'}_{k'})
                                      - [C^{mn,m'm}(k,k') X^{nm'}_{k'} + C^{mm',nm}(k,k') X^{m'n}_{k'}] delta(eps^n_{k'} - eps^m_k) }
@@ -11,8 +13,8 @@ deltas then put k' on the same shell: in the first bracket m' is the band of the
 (eps^{m'}_{k'} = E), n is any band != m (X is off-diagonal); in the second bracket n is the band
 of node j and m' != n is the other band at k' (its energy unconstrained). The two members of each
 bracket are complex conjugates, so b is real (checked against the size of the summands, see below). Units: (pi W/hbar) x density of states
-is a rate, so beta = rate x R' (a length) is a velocity and gamma = rate x T (T = hbar s/energy,
-a time) is a spin; both are O(W).
+is a rate, so beta = rate x R' (a length) is a velocity and gamma_O = rate x T_O (T_O = hbar O/energy,
+a time) has the units of O; both are O(W).
 """
 from __future__ import annotations
 
@@ -91,8 +93,17 @@ def extrinsic_velocity(shell: Shell, W: float, hbar: float, *, with_size: bool =
                               vertices=vertices)
 
 
+def extrinsic_operator(shell: Shell, W: float, hbar: float, *, with_size: bool = False,
+                       kernel: np.ndarray | None = None, vertices: list[Channel] | None = None):
+    """gamma_O^{c_i} (Eq. 61, T -> T_O of Eq. 56) at the Fermi-shell nodes for every operator of the
+    stack (:func:`~semiclassical.quadrature.bands.operator_stack`: s_x, s_y, s_z, then the model's
+    operators), shape (n, n_op); ``with_size``, ``kernel``, ``vertices`` as above."""
+    return extrinsic_dressing(shell, shell.data.interband_operator, W, hbar, with_size=with_size, kernel=kernel,
+                              vertices=vertices)
+
+
 def extrinsic_spin(shell: Shell, W: float, hbar: float, *, with_size: bool = False,
                    kernel: np.ndarray | None = None, vertices: list[Channel] | None = None):
-    """gamma^{c_i} at the Fermi-shell nodes (Eq. 61), shape (n, 3) (x, y, z); ``with_size``, ``kernel``, ``vertices`` as above."""
-    return extrinsic_dressing(shell, shell.data.torque_operator, W, hbar, with_size=with_size, kernel=kernel,
-                              vertices=vertices)
+    """gamma^{c_i} of the spin (Eq. 61), the first three of :func:`extrinsic_operator`: shape (n, 3)."""
+    out = extrinsic_operator(shell, W, hbar, with_size=with_size, kernel=kernel, vertices=vertices)
+    return tuple(x[:, :3] for x in out) if with_size else out[:, :3]

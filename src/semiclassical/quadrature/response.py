@@ -1,4 +1,4 @@
-"""Current (Eq. 52) and spin density (Eq. 63), piece by piece, with adaptive angular resolution.
+"""Current (Eq. 52), spin density and every k-local operator (Eq. 63), piece by piece, adaptively.
 
 Per unit field E = E_x xhat (E_x = 1), charge -e, spin = the model's spin operators (Pauli):
 
@@ -10,6 +10,14 @@ Per unit field E = E_x xhat (E_x = 1), charge -e, spin = the model's spin operat
     skew       -e sum v_a n^sk (all shells)             Eq. 83 (reading T by default, see below)
   <s_a> = sum_{m,k} { s^mm [n^(-1) + n^sk + n^sj] + s^int n_FD + gamma n^(-1) }
     edelstein  (1/W), intrinsic (Eq. 57, sea), extrinsic (Eq. 97), side_jump (Eq. 100), skew (Eq. 102).
+  <O> = sum_{m,k} { O^mm [n^(-1) + n^sk + n^sj] + s^int_O n_FD + gamma_O n^(-1) }   (Eq. 63, sigma -> O)
+    for every k-local operator O(k) of ``model.operators`` (spin currents, a model file's
+    observables): T_O = hbar O^{mn}/(i(eps^m - eps^n)) (Eq. 56), gamma_O (Eq. 61 with T -> T_O),
+    s^int_O = (i e/hbar)[T_O, E.R]^{mm} (Eq. 57). The spin density is the same route with the
+    constant O = sigma_a: the engine computes the stack (s_x, s_y, s_z, *model.operators) at once
+    (:func:`~.bands.operator_stack`) and splits it into observables (:func:`operator_groups`), each
+    with its own convergence test, rounding floor and error scale. Pieces: leading (1/W), intrinsic,
+    extrinsic, side_jump, skew (every skew reading), total.
   total = sum of the W^0 pieces (intrinsic + extrinsic + side_jump + skew).
 
 Skew scattering (``skew_reading``, :mod:`.subleading`): "T" (default) builds the driving term of
@@ -57,6 +65,22 @@ STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a rand
              "quantity is used")
 
 
+def operator_groups(model: NumericModel) -> dict[str, slice]:
+    """The observables of the operator stack (s_x, s_y, s_z, *model.operators): ``"spin"`` (the
+    spin density, components 0-2, one family as in Eq. 63) and each key of ``model.operators``."""
+    out = {"spin": slice(0, 3)}
+    out.update({key: slice(3 + i, 4 + i) for i, key in enumerate(model.operators)})
+    return out
+
+
+def _split(stack: dict, groups: dict) -> tuple[dict, dict]:
+    """The stacked operator pieces as the spin density's map (1/W piece ``edelstein``) and one map per
+    further operator (1/W piece ``leading``)."""
+    def part(sl, lead):
+        return {(lead if p == "leading" else p): np.asarray(x)[..., sl] for p, x in stack.items()}
+    return part(groups["spin"], "edelstein"), {k: part(sl, "leading") for k, sl in groups.items() if k != "spin"}
+
+
 def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, *,
                         gauge: RandomGauge | None = None, kmax: float | None = None,
                         field=(1.0, 0.0), skew_reading: str = DEFAULT_SKEW_READING,
@@ -77,13 +101,16 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
         raise SemiclassicalError(f"skew reading {skew_reading!r} (the paper's route with mirror shells) supports "
                                  f"scalar white-noise disorder only, not {disorder.describe()}; use skew reading 'T'")
     hbar, e = float(model.hbar), float(model.e)
+    groups = operator_groups(model)
+    n_op = 3 + len(model.operators)
     factory = ShellFactory(model, n_theta, gauge=gauge, kmax=kmax)
     shell = factory.get(eF)
     if shell.size == 0:
         # Fermi level in a gap: no Fermi surface, every Fermi-surface piece vanishes identically
-        zero2, zero3 = np.zeros(2), np.zeros(3)
+        zero2 = np.zeros(2)
+        spin, ops = _split({p: np.zeros(n_op) for p in ("leading",) + W0_PIECES}, groups)
         return {"current": {p: zero2.copy() for p in ("drude",) + W0_PIECES},
-                "spin": {p: zero3.copy() for p in ("edelstein",) + W0_PIECES},
+                "spin": spin, "operators": ops, "groups": groups,
                 "shell": shell, "g": np.zeros(0), "g_sj": np.zeros(0), "beta": np.zeros((0, 2)),
                 "gamma": np.zeros((0, 3)), "skew": None, "factory": factory, "transport_times": [],
                 "sizes": {}, "skew_reading": skew_reading,
@@ -98,37 +125,43 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
     lead_balance = (solver.last_removed, solver.last_magnitude)
     beta, beta_size = extrinsic.extrinsic_velocity(shell, W, hbar, with_size=True, kernel=kernel,
                                                    vertices=vertices)
-    gamma, gamma_size = extrinsic.extrinsic_spin(shell, W, hbar, with_size=True, kernel=kernel, vertices=vertices)
+    # gamma_O of every operator of the stack at once (Eq. 61 with T -> T_O): spin and the others alike
+    gamma, gamma_size = extrinsic.extrinsic_operator(shell, W, hbar, with_size=True, kernel=kernel,
+                                                     vertices=vertices)
     j_e = subleading.side_jump_source(shell, W, hbar, e, field, kernel, vertices)
     g_sj = subleading.side_jump_distribution(solver, j_e)
     sj_balance = (solver.last_removed, solver.last_magnitude)
     skew = subleading.skew_scattering(factory, shell, g, W, hbar, {id(shell): solver}, reading=skew_reading,
                                       kernel=kernel, vertices=vertices)
-    v, s = shell.own_velocity(), shell.own_spin()
+    v, o = shell.own_velocity(), shell.own_operator()
     cur = {"drude": -e * shell.integrate(g, v),
            "extrinsic": -e * shell.integrate(g, beta),
            "side_jump": -e * shell.integrate(g_sj, v),
            "skew": -e * skew.observable("velocity")}
-    spin = {"edelstein": shell.integrate(g, s),
-            "extrinsic": shell.integrate(g, gamma),
-            "side_jump": shell.integrate(g_sj, s),
-            "skew": skew.observable("spin")}
+    # Eq. 63 with sigma -> O, every operator of the stack (n_op,)
+    stack = {"leading": shell.integrate(g, o),
+             "extrinsic": shell.integrate(g, gamma),
+             "side_jump": shell.integrate(g_sj, o),
+             "skew": skew.observable("operator")}
+    spin, ops = _split(stack, groups)
     # sizes of the integrands (sum of |.|): the scale against which quadrature errors are judged,
     # so that pieces vanishing by symmetry do not demand relative accuracy of rounding noise
     ag, agsj = np.abs(g), np.abs(g_sj)
     sizes = {"sigma_1/W": e * float(np.sum(shell.integrate(ag, np.abs(v)))),
              "sigma_W0": e * float(np.max([np.sum(shell.integrate(ag, np.abs(beta))),
                                            np.sum(shell.integrate(agsj, np.abs(v))),
-                                           np.sum(skew.observable("velocity", absolute=True))])),
-             "spin_1/W": float(np.sum(shell.integrate(ag, np.abs(s)))),
-             "spin_W0": float(np.max([np.sum(shell.integrate(ag, np.abs(gamma))),
-                                      np.sum(shell.integrate(agsj, np.abs(s))),
-                                      np.sum(skew.observable("spin", absolute=True))]))}
+                                           np.sum(skew.observable("velocity", absolute=True))]))}
     # sizes of the W^0 summands before any cancellation (Eq. 47's terms, |.| each): the rounding
     # scale of a W^0 family that vanishes by symmetry (every W^0 piece of a time-reversal-invariant
     # model, e.g. d_z = 0), where the integrand sizes above are themselves rounding noise
-    sizes["summands"] = {"sigma_W0": e * float(np.sum(shell.integrate(ag, beta_size))),
-                         "spin_W0": float(np.sum(shell.integrate(ag, gamma_size)))}
+    sizes["summands"] = {"sigma_W0": e * float(np.sum(shell.integrate(ag, beta_size)))}
+    lead_size = shell.integrate(ag, np.abs(o))
+    # the 1/W piece's rounding scale: |g| times the size of the matrix elements of O, not of its
+    # diagonal one (which may vanish by symmetry, with an integrand size that is rounding noise)
+    lead_summands = shell.integrate(ag, shell.operator_size())
+    w0_sizes = (shell.integrate(ag, np.abs(gamma)), shell.integrate(agsj, np.abs(o)),
+                skew.observable("operator", absolute=True))
+    summand_size = shell.integrate(ag, gamma_size)
     if skew.source_size is not None:
         # magnetic vertices: the skew source's summands, carried to n^sk by each node's out-scattering
         # rate (the diagonal of J0), are the rounding scale of a skew piece that vanishes by symmetry
@@ -136,25 +169,39 @@ def fermi_surface_terms(model: NumericModel, eF: float, W: float, n_theta: int, 
         g_size = skew.source_size / np.diag(solver.A)
         sizes["summands"]["sigma_W0"] = max(sizes["summands"]["sigma_W0"],
                                             e * float(np.sum(shell.integrate(g_size, np.abs(v)))))
-        sizes["summands"]["spin_W0"] = max(sizes["summands"]["spin_W0"],
-                                           float(np.sum(shell.integrate(g_size, np.abs(s)))))
+        skew_summands = shell.integrate(g_size, np.abs(o))
+    for name, sl in groups.items():       # one family per observable of the stack (spin: x, y, z)
+        sizes[f"{name}_1/W"] = float(np.sum(lead_size[sl]))
+        sizes[f"{name}_W0"] = float(np.max([np.sum(x[sl]) for x in w0_sizes]))
+        sizes["summands"][f"{name}_W0"] = float(np.sum(summand_size[sl]))
+        sizes["summands"][f"{name}_1/W"] = float(np.sum(lead_summands[sl]))
+        if skew.source_size is not None:
+            sizes["summands"][f"{name}_W0"] = max(sizes["summands"][f"{name}_W0"], float(np.sum(skew_summands[sl])))
     # source balance: fraction of a source that would change a shell's population (removed)
     skew_ref = max(skew.magnitude, sj_balance[1], 1e-300)
     balance = {"leading": lead_balance[0] / max(lead_balance[1], 1e-300),
                "side_jump": sj_balance[0] / max(sj_balance[1], 1e-300),
                "skew": skew.removed / skew_ref}
-    return {"current": cur, "spin": spin, "shell": shell, "g": g, "g_sj": g_sj, "beta": beta,
-            "gamma": gamma, "skew": skew, "factory": factory, "sizes": sizes, "skew_reading": skew_reading,
+    return {"current": cur, "spin": spin, "operators": ops, "groups": groups, "shell": shell, "g": g,
+            "g_sj": g_sj, "beta": beta, "gamma": gamma[:, :3], "gamma_operators": gamma[:, 3:], "skew": skew, "factory": factory, "sizes": sizes, "skew_reading": skew_reading,
             "transport_times": leading.transport_times(shell, g, e, field),
             "imbalance": balance}
 
 
+def _piece_maps(terms: dict) -> dict[str, tuple[str, dict]]:
+    """{family: (name of its 1/W piece, its piece map)}: "sigma" (the current), "spin", and one per
+    operator of ``model.operators`` (keyed by observable); the names the sizes and floors carry."""
+    out = {"sigma": ("drude", terms["current"]), "spin": ("edelstein", terms["spin"])}
+    out.update({key: ("leading", pieces) for key, pieces in terms.get("operators", {}).items()})
+    return out
+
+
 def _families(terms: dict) -> dict[str, np.ndarray]:
-    cur, spin = terms["current"], terms["spin"]
-    return {"sigma_1/W": np.asarray(cur["drude"]),
-            "sigma_W0": np.concatenate([np.ravel(cur[p]) for p in W0_PIECES]),
-            "spin_1/W": np.asarray(spin["edelstein"]),
-            "spin_W0": np.concatenate([np.ravel(spin[p]) for p in W0_PIECES])}
+    out = {}
+    for name, (lead, pieces) in _piece_maps(terms).items():
+        out[f"{name}_1/W"] = np.asarray(pieces[lead])
+        out[f"{name}_W0"] = np.concatenate([np.ravel(pieces[p]) for p in W0_PIECES])
+    return out
 
 
 #: a family at most this many ulps of its summands' size is a zero by symmetry (_difference)
@@ -182,7 +229,8 @@ def _difference(a: dict, b: dict, sizes: dict) -> float:
 
 
 def rounding_floors(sizes: dict) -> dict:
-    """{"current", "spin" (W^0), "drude", "edelstein" (1/W): floor}: below it a number is rounding noise.
+    """{family: {"1/W": floor, "W0": floor}} for "sigma", "spin" and each operator family found in
+    ``sizes``: below its floor a number is rounding noise.
 
     Eq. 47's and Eq. 61's terms (and the side-jump and skew sources built from the same matrix
     elements) are added with |.| each into ``sizes["summands"]``; a W^0 value within
@@ -191,23 +239,29 @@ def rounding_floors(sizes: dict) -> dict:
     """
     summands = sizes.get("summands", {})
     eps = _ROUNDING_SLACK * np.finfo(float).eps
-    return {"current": eps * summands.get("sigma_W0", 0.0), "spin": eps * summands.get("spin_W0", 0.0),
-            # the 1/W pieces add terms without cancellation: their integrand size is the scale
-            "drude": eps * sizes.get("sigma_1/W", 0.0), "edelstein": eps * sizes.get("spin_1/W", 0.0)}
+    names = {k[:-len("_1/W")] for k in sizes if k.endswith("_1/W")} | {"sigma", "spin"}
+    # the 1/W pieces add terms without cancellation: their integrand size is the scale, or the size
+    # of the operator's matrix elements where its diagonal ones vanish by symmetry (summands "_1/W")
+    # the W^0 pieces: Eq. 47's summands, or the integrand of O^mm n^sj, O^mm n^sk where the sum over
+    # the shell cancels (O = const: the population of n^sj, n^sk is zero), whichever is larger
+    return {name: {"1/W": eps * max(sizes.get(f"{name}_1/W", 0.0), summands.get(f"{name}_1/W", 0.0)),
+                   "W0": eps * max(summands.get(f"{name}_W0", 0.0), sizes.get(f"{name}_W0", 0.0))}
+            for name in names}
 
 
 def zero_rounding_noise(terms: dict) -> None:
-    """Set every Fermi-surface number below its :func:`rounding_floors` to exactly 0, in place.
+    """Set every Fermi-surface number below its :func:`rounding_floors` to exactly 0, in place
+    (every family: the current, the spin density, each operator).
 
     Such a number vanishes by symmetry up to rounding (docs/design.md, quadrature): reporting the
     noise would have engines that give the exact zero (the closed form) flagged as disagreeing.
     """
     floors = rounding_floors(terms["sizes"])
-    for family, lead in (("current", "drude"), ("spin", "edelstein")):
+    for name, (lead, pieces) in _piece_maps(terms).items():
+        floor = floors.get(name, {"1/W": 0.0, "W0": 0.0})      # no Fermi surface: exact zeros already
         for piece in W0_PIECES + (lead,):
-            x = np.asarray(terms[family][piece], float)
-            terms[family][piece] = np.where(np.abs(x) <= floors[lead if piece == lead else family],
-                                            0.0, x)
+            x = np.asarray(pieces[piece], float)
+            pieces[piece] = np.where(np.abs(x) <= floor["1/W" if piece == lead else "W0"], 0.0, x)
 
 
 def converge_fermi_surface(model, eF, W, *, rtol=1e-10, n_theta=16, max_n_theta=1024, gauge=None,
@@ -244,15 +298,18 @@ def converge_sea(model, eF, *, rtol=1e-10, n_theta=8, max_n_theta=256, kmax=None
     while True:
         n *= 2
         cur = fermi_sea(model, eF, n, kmax=kmax, field=field, epsrel=min(1e-12, rtol * 1e-2))
-        a = np.concatenate([[prev["sigma_int"]], prev["spin_int"]])
-        b = np.concatenate([[cur["sigma_int"]], cur["spin_int"]])
-        scale_s = max(abs(b[0]), cur["size"][0], 1e-300)
-        scale_v = max(np.abs(b[1:]).max(), cur["size"][1:].max(), 1e-300)
-        diff = max(abs(a[0] - b[0]) / scale_s, np.abs(a[1:] - b[1:]).max() / scale_v)
+        # a divergent component (NaN, named in "divergent") has no convergence to judge
+        a = np.nan_to_num(np.concatenate([[prev["sigma_int"]], prev["operator_int"]]))
+        b = np.nan_to_num(np.concatenate([[cur["sigma_int"]], cur["operator_int"]]))
+        diff = 0.0
+        # one family per observable: Omega (sigma_int), the spin density (x, y, z), each operator
+        for sl in [slice(0, 1)] + [slice(1 + g.start, 1 + g.stop) for g in operator_groups(model).values()]:
+            scale = max(np.abs(b[sl]).max(), cur["size"][sl].max(), 1e-300)
+            diff = max(diff, float(np.abs(a[sl] - b[sl]).max() / scale))
         cur["n_theta"], cur["change"] = n, float(diff)
         # the large-k angular structure of some anisotropic models cannot be resolved on any grid
         # (see sea.py); their accuracy is reported, not claimed
-        scale = max(abs(b[0]), np.abs(b[1:]).max(), 1e-300)
+        scale = max(np.abs(b).max(), 1e-300)
         cur["unresolved_relative"] = float(cur["unresolved_error"] / scale)
         cur["converged"] = bool(diff <= rtol and cur["unresolved_relative"] <= rtol)
         if diff <= rtol or 2 * n > max_n_theta:
@@ -298,11 +355,12 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         sea_res = converge_sea(model, eF, rtol=rtol, kmax=kmax, field=field,
                                max_n_theta=min(max_n_theta, 256)) if n_theta is None else \
             fermi_sea(model, eF, n_theta, kmax=kmax, field=field)
-        sigma_int, spin_int = sea_res["sigma_int"], sea_res["spin_int"]
+        sigma_int, op_int = sea_res["sigma_int"], sea_res["operator_int"]
     else:
-        sea_res, sigma_int, spin_int = None, float("nan"), np.full(3, np.nan)
+        sea_res, sigma_int, op_int = None, float("nan"), np.full(3 + len(model.operators), np.nan)
     t2 = time.perf_counter()
     cur, spin = terms["current"], terms["spin"]
+    groups = terms["groups"]
 
     def sigma_map(a: int) -> dict:
         out = {"drude": float(cur["drude"][a]),
@@ -312,8 +370,15 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         return out
 
     def spin_map(a: int) -> dict:
-        out = {"edelstein": float(spin["edelstein"][a]), "intrinsic": float(spin_int[a])}
+        out = {"edelstein": float(spin["edelstein"][a]), "intrinsic": float(op_int[a])}
         out.update({p: float(spin[p][a]) for p in W0_PIECES})
+        out["total"] = out["intrinsic"] + sum(out[p] for p in W0_PIECES)
+        return out
+
+    def operator_map(key: str) -> dict:
+        pieces = terms["operators"][key]
+        out = {_leading_name(key): float(pieces["leading"][0]), "intrinsic": float(op_int[groups[key]][0])}
+        out.update({p: float(pieces[p][0]) for p in W0_PIECES})
         out["total"] = out["intrinsic"] + sum(out[p] for p in W0_PIECES)
         return out
 
@@ -324,11 +389,12 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
     skew_by_shell = []
     for p in parts:        # the skew pieces split by energy shell (Fermi shell, then the others)
         vel = -e_ * p.shell.integrate(p.g, p.shell.own_velocity())
-        spn = p.shell.integrate(p.g, p.shell.own_spin())
+        ops = p.shell.integrate(p.g, p.shell.own_operator())
         skew_by_shell.append({"energy": float(p.shell.energy),
                               "fermi": bool(abs(p.shell.energy - shell.energy) <= 1e-11 * max(1.0, abs(eF))),
                               "sigma_yx": float(vel[1]), "sigma_xx": float(vel[0]),
-                              "spin_density": {c: float(x) for c, x in zip("xyz", spn)}})
+                              "spin_density": {c: float(x) for c, x in zip("xyz", ops[:3])},
+                              "operators": {k: float(ops[sl][0]) for k, sl in groups.items() if k != "spin"}})
     isotropic = all(c.is_circle for c in shell.contours)
     meta = {
         "method": "quadrature",
@@ -366,17 +432,40 @@ def evaluate(model: NumericModel, eF: float, W: float, *, rtol: float = 1e-10, n
         # sizes of the W^0 summands before cancellation: the rounding scale of a family that
         # vanishes by symmetry (d_z = 0), see _difference
         "summand_sizes": {k: float(v) for k, v in terms["sizes"].get("summands", {}).items()},
-        "sea_errors": _sea_errors(sea_res),
+        "sea_errors": _sea_errors(sea_res, groups),
+        # operators whose Fermi-sea piece diverges (the lower band alone filled to k = oo and O
+        # growing with k): no intrinsic piece and no total for them
+        "sea_divergent": [] if sea_res is None else [k for k, sl in groups.items() if k != "spin"
+                                                     and sl.start in sea_res["divergent"]],
         "gauge_seed": gauge_seed,
         "seconds": {"fermi_surface": t1 - t0, "fermi_sea": t2 - t1},
     }
-    return {"sigma_yx": sigma_map(1), "sigma_xx": sigma_map(0),
-            "spin_density": {"x": spin_map(0), "y": spin_map(1), "z": spin_map(2)},
-            "meta": meta}
+    out = {"sigma_yx": sigma_map(1), "sigma_xx": sigma_map(0),
+           "spin_density": {"x": spin_map(0), "y": spin_map(1), "z": spin_map(2)},
+           "meta": meta}
+    for key in terms["operators"]:          # at the observable's dotted path: spin_hall/z, observables/<name>
+        node = out
+        *head, last = key.split(".")
+        for part in head:
+            node = node.setdefault(part, {})
+        node[last] = operator_map(key)
+    return out
 
 
-def _sea_errors(sea_res) -> dict:
-    """Absolute error of each Fermi-sea piece: the integrator's estimate plus the last angular change."""
+def _leading_name(key: str) -> str:
+    """The name of the 1/W piece of the observable ``key`` (``drude`` for a spin current, ``leading``
+    for a model file's observable or an unregistered operator)."""
+    from .. import observables
+
+    try:
+        return observables.get(key).leading
+    except SemiclassicalError:
+        return "leading"
+
+
+def _sea_errors(sea_res, groups: dict) -> dict:
+    """Absolute error of each Fermi-sea piece: the integrator's estimate plus the last angular change
+    (every observable: sigma_yx, the spin density, each operator of ``groups``)."""
     if sea_res is None:
         return {}
     change = float(sea_res.get("change", 0.0)) + float(sea_res.get("unresolved_relative", 0.0))
@@ -384,6 +473,7 @@ def _sea_errors(sea_res) -> dict:
     err = np.asarray(sea_res["error"], float)
     out = {"sigma_yx": float(err[0] + change * size[0]), "sigma_xx": 0.0}
     out.update({f"spin_density.{a}": float(err[1 + i] + change * size[1 + i]) for i, a in enumerate("xyz")})
+    out.update({k: float(err[1 + sl.start] + change * size[1 + sl.start]) for k, sl in groups.items() if k != "spin"})
     return out
 
 

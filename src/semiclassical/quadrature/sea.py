@@ -1,4 +1,4 @@
-"""Fermi-sea integrals: sigma^int (Eq. 72) and the intrinsic spin density (Eqs. 57, 63, 91).
+"""Fermi-sea integrals: sigma^int (Eq. 72) and the intrinsic pieces of every operator (Eqs. 57, 63, 91).
 
     I = sum_m int d^2k/(2 pi)^2 X^m(k) n_FD(eps^m_k),   n_FD = Theta(eF - eps)  (T = 0)
 
@@ -22,11 +22,15 @@ radius adaptive (``scipy.integrate.quad_vec``):
   sharpens without bound as k grows, e.g. hexagonal warping) the result carries the estimate
   ``unresolved_error`` and is not claimed to full accuracy.
 
-X = (Omega, s^int_x, s^int_y, s^int_z) of the lower band is evaluated from the Pauli components of
-H and dH/dk (:func:`lower_band_integrand`, the sum over states of Eqs. 43 and 57 written as a triple
-product: gauge invariant, exact zeros where d_z = 0, accurate where the gap is small); the
-eigenvector form :func:`sea_integrand` is its cross-check (tests/test_gapless.py).
-Units: sigma^int in e^2/hbar x (dimensionless), s^int per unit E_x.
+X = (Omega, s^int_O for each O of the operator stack) of the lower band, the stack being
+(s_x, s_y, s_z, *model.operators) (:func:`~.bands.operator_stack`), is evaluated from the Pauli
+components of H, dH/dk and O(k) (:func:`lower_band_integrand`, the sum over states of Eqs. 43 and 57
+written as a triple product: gauge invariant, exact zeros where d_z = 0, accurate where the gap is
+small); the eigenvector form :func:`sea_integrand` is its cross-check (tests/test_gapless.py,
+tests/test_quadrature_operators.py). An operator that grows with k can make the sea piece diverge
+where the lower band alone stays filled to k = oo; that component is reported as NaN and named in
+``divergent`` (it never spoils the accuracy of the others).
+Units: sigma^int in e^2/hbar x (dimensionless), s^int_O in units of O per unit E_x.
 """
 from __future__ import annotations
 
@@ -35,16 +39,16 @@ from scipy.integrate import quad_vec
 
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
-from .bands import _DEGENERACY_TOL, band_data, band_energies
+from .bands import _DEGENERACY_TOL, band_data, band_energies, operator_stack
 from .contours import angle_grid, auto_kmax, find_contours
 
 
 def sea_integrand(model: NumericModel, kx, ky, gauge=None, field=(1.0, 0.0)) -> np.ndarray:
-    """(Omega^m, s^int,m_x, s^int,m_y, s^int,m_z) at arrays of k from numeric eigenvectors (Eqs. 43,
-    57 as sums over states, :mod:`.bands`): shape S + (2 band, 4). The cross-check of
-    :func:`lower_band_integrand`, which :func:`fermi_sea` integrates."""
+    """(Omega^m, s^int,m_O for O = s_x, s_y, s_z, *model.operators) at arrays of k from numeric
+    eigenvectors (Eqs. 43, 57 as sums over states, :mod:`.bands`): shape S + (2 band, 1 + n_op).
+    The cross-check of :func:`lower_band_integrand`, which :func:`fermi_sea` integrates."""
     bd = band_data(model, kx, ky, gauge)
-    sint = bd.intrinsic_spin(field)                           # S + (3, 2)
+    sint = bd.intrinsic_operator(field)                       # S + (n_op, 2)
     return np.concatenate([bd.berry_curvature[..., None], np.swapaxes(sint, -1, -2)], axis=-1)
 
 
@@ -63,7 +67,8 @@ def _triple_terms(u, a, b):
 
 
 def lower_band_integrand(model: NumericModel, kx, ky, field=(1.0, 0.0)):
-    """(Omega^-, s^int,-_x,y,z) at arrays of k, and the rounding scale of each: two arrays S + (4,).
+    """(Omega^-, s^int,-_O for every O of the stack) at arrays of k, and the rounding scale of each:
+    two arrays S + (1 + n_op,) (n_op = 3 + len(model.operators); 4 components for the spin alone).
 
     Two bands, H = d_0 + d.sigma, A = a_0 + a.sigma, B = b_0 + b.sigma: with the projectors
     P_-+ = (1 -+ d^.sigma)/2, <-|A|+><+|B|-> = Tr(P_- A P_+ B) and Im Tr(P_- A P_+ B) = -d^.(a x b)
@@ -71,9 +76,11 @@ def lower_band_integrand(model: NumericModel, kx, ky, field=(1.0, 0.0)):
     So the sums over states of Eq. 43 and Eq. 57 (with T of Eq. 56 and R' of Eq. 39, gap 2|d|) are
 
         Omega^-    = -2 Im <-|dxH|+><+|dyH|->/(2|d|)^2         = d^.(d_x d x d_y d)/(2|d|^2)
-        s^int,-_a  = -2 e Im <-|S_a|+><+|E.dH|->/(2|d|)^2      = e d^.(s_a x E.dd)/(2|d|^2)
+        s^int,-_O  = -2 e Im <-|O|+><+|E.dH|->/(2|d|)^2        = e d^.(o x E.dd)/(2|d|^2)
 
-    (s_a: the Pauli vector of the model's spin operator S_a; hbar cancels between T and R'). The
+    (o(k): the Pauli vector of O(k) = o_0 + o.sigma at the same k, the spin operators' constant
+    s_a or a k-dependent operator's (a spin current, a model file's observable): the identity is
+    pointwise, so o_0 drops out and o may vary with k; hbar cancels between T_O and R'). The
     triple product is free of the cancellation that limits the eigenvector form (Omega ~ M/k^3 out
     of products of size 1/k^2 at a small gap M; :func:`sea_integrand` there is rounding noise
     eps k/M in relative terms), and it is exactly 0 where d_z = 0 makes d, a, b coplanar. The upper
@@ -94,20 +101,24 @@ def lower_band_integrand(model: NumericModel, kx, ky, field=(1.0, 0.0)):
             "where only one band is filled; the intrinsic terms are singular there")
     dhat = d / norm[..., None]
     de = field[0] * dx + field[1] * dy
-    spin = np.stack([_bloch(np.asarray(s, complex)) for s in model.spin])          # (3, 3)
+    ops = _bloch(operator_stack(model, kx, ky))                                      # S + (n_op, 3)
     den = 2 * norm**2
     omega = np.einsum("...i,...i->...", dhat, np.cross(dx, dy)) / den
-    cross = np.stack([np.cross(sv, de) for sv in spin])                              # (3,) + S + (3,)
-    sint = model.e * np.einsum("...i,a...i->...a", dhat, cross) / den[..., None]
+    cross = np.cross(ops, de[..., None, :])                                          # S + (n_op, 3)
+    sint = model.e * np.einsum("...i,...ai->...a", dhat, cross) / den[..., None]
     x = np.concatenate([omega[..., None], sint], axis=-1)
     size = np.concatenate([(_triple_terms(dhat, dx, dy) / den)[..., None],
-                           model.e * np.stack([_triple_terms(dhat, sv, de) for sv in spin], axis=-1)
+                           model.e * _triple_terms(dhat[..., None, :], ops, de[..., None, :])
                            / den[..., None]], axis=-1)
     return x, size
 
 
 #: region II runs over k = K e^s, 0 <= s <= _S_MAX (k up to ~1e21 K): see fermi_sea
 _S_MAX = 48.0
+
+#: a sea component whose density per unit s at k = K e^_S_MAX exceeds this fraction of its region-I
+#: size does not converge (a convergent one decays like e^-s there: ~1e-21 of it)
+_DIVERGENT = 1e-8
 
 #: an angular sum of terms of size |x| is known to no better than about this many eps times sum |x|
 _ROUNDING = 64 * np.finfo(float).eps
@@ -148,12 +159,15 @@ def _open_intervals(model, eF, theta, K, contours):
 
 def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | None = None,
               epsrel: float = 1e-12, field=(1.0, 0.0)) -> dict:
-    """sum_m int d^2k/(2pi)^2 X^m n_FD for X = (Omega, s^int) on an n_theta angle grid.
+    """sum_m int d^2k/(2pi)^2 X^m n_FD for X = (Omega, s^int_O) on an n_theta angle grid (Eqs. 57, 72).
 
-    Returns {"sigma_int": (e^2/hbar) sum Omega n_FD, "spin_int": (3,), "error": quad estimate (4,),
-    "size": integrals of the summand sizes (sea_integrand) over region I, the scale for error
-    control, "K": K}.
+    Returns {"sigma_int": (e^2/hbar) sum Omega n_FD, "operator_int": (n_op,) the intrinsic piece of
+    every operator of the stack (s_x, s_y, s_z, *model.operators), "spin_int": its first three,
+    "error": quad estimate (1 + n_op,), "size": integrals of the summand sizes (sea_integrand) over
+    region I, the scale for error control, "K": K, "divergent": indices into the stack whose sea
+    piece diverges (NaN in "operator_int")}.
     """
+    ncomp = 1 + 3 + len(model.operators)
     if kmax is None:
         kmax = auto_kmax(model, eF)
     theta = angle_grid(n_theta, 0.5 * 2 * np.pi / n_theta)   # offset: avoid theta = 0 exactly
@@ -165,7 +179,7 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     cos, sin = np.cos(theta), np.sin(theta)
 
     def region1(t, absolute=False):
-        total = np.zeros(4)
+        total = np.zeros(ncomp)
         for a, b in intervals:
             k = a + (b - a) * t
             x, bound = lower_band_integrand(model, k * cos, k * sin, field)
@@ -184,6 +198,7 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     bands_far = [0] if filled_far[0].sum() == 1 else []
 
     unresolved = {"density": 0.0, "k": np.inf}
+    keep = np.ones(ncomp)             # 0 for a component whose sea piece diverges (see below)
 
     # an offset that is an irrational fraction of the spacing: no grid of the nested family falls
     # exactly on a symmetry ray (where, e.g., the warping term of an anisotropic model vanishes)
@@ -199,7 +214,7 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
         # trapezoid sums estimates the angular error (anisotropic models develop angular structure
         # that sharpens with k, e.g. hexagonal warping: ridges of width ~ v/(lam k^2) on rays)
         if not bands_far:
-            return np.zeros(4)
+            return np.zeros(ncomp)
         k = K * np.exp(s)
         jac = k * k / (2 * np.pi)           # d^2k/(2 pi)^2 = k^2 ds dtheta/(2 pi)^2, theta averaged
         n = n_theta
@@ -208,8 +223,8 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
         avg = _drop_rounding((total + mid) / (2 * n), (size + msize) / (2 * n))
         change = np.abs(mid - total) / (2 * n) * jac
         floor = _ROUNDING * (size + msize) / (2 * n) * jac
-        if np.any(change > np.maximum(1e-3 * epsrel * unit, floor)):
-            unresolved["density"] = max(unresolved["density"], float(change.max()))
+        if np.any(keep * change > np.maximum(1e-3 * epsrel * unit, floor)):
+            unresolved["density"] = max(unresolved["density"], float((keep * change).max()))
             unresolved["k"] = min(unresolved["k"], float(k))
         return jac * avg
 
@@ -223,18 +238,27 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     # tolerance relative to that size, never below its rounding level (_ROUNDING); asking for more
     # makes the adaptive rule subdivide rounding noise without end
     epsabs = max(1e-3 * epsrel, _ROUNDING)
-    r1, e1 = quad_vec(lambda t: region1(t) / unit, 0.0, 1.0, epsrel=epsrel, epsabs=epsabs, norm="max",
-                      limit=2000)
-    r2, e2 = quad_vec(lambda s: region2(s) / unit, 0.0, _S_MAX, epsrel=epsrel, epsabs=epsabs,
+    # an operator that grows with k (kx^2 sx on a Dirac cone) can have a sea piece that does not
+    # decay where the lower band alone is filled to k = oo: its density per unit s at the far end
+    # is then not small against its region-I size. It is left out of the integration (the
+    # max-norm error control would otherwise be set by a number ~ e^48) and reported as NaN.
+    divergent = np.abs(region2(_S_MAX)) > _DIVERGENT * unit
+    keep[divergent] = 0.0
+    unresolved.update(density=0.0, k=np.inf)
+    r1, e1 = quad_vec(lambda t: keep * region1(t) / unit, 0.0, 1.0, epsrel=epsrel, epsabs=epsabs,
+                      norm="max", limit=2000)
+    r2, e2 = quad_vec(lambda s: keep * region2(s) / unit, 0.0, _S_MAX, epsrel=epsrel, epsabs=epsabs,
                       norm="max", limit=2000)
     # the part beyond k = K e^S_MAX: the integrand decays at least like e^-s there (X ~ k^-3), so
     # its last value bounds the remainder; it enters the error estimate
-    error = (e1 + e2) * unit + np.abs(region2(_S_MAX))
-    total = (r1 + r2) * unit
+    error = (e1 + e2) * unit + keep * np.abs(region2(_S_MAX))
+    total = np.where(divergent, np.nan, (r1 + r2) * unit)
     e2x = model.e**2 / model.hbar
-    return {"sigma_int": float(e2x * total[0]), "spin_int": total[1:].copy(),
+    return {"sigma_int": float(e2x * total[0]), "operator_int": total[1:].copy(),
+            "spin_int": total[1:4].copy(),
             "size": np.concatenate([[e2x * size[0]], size[1:]]),
             "error": np.concatenate([[e2x * error[0]], error[1:]]), "K": float(K),
+            "divergent": [int(i) - 1 for i in np.flatnonzero(divergent)],
             "filled_beyond_K": bands_far,
             # beyond unresolved_k the angular average is not resolved by 2 n_theta angles; the
             # integrand there is uncertain by about unresolved_error per unit s (k = K e^s)

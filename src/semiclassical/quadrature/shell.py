@@ -62,10 +62,20 @@ class Shell:
         """(n, 2) band velocity of each node's band."""
         return self.data.velocity[np.arange(self.size), :, self.band]
 
-    def own_spin(self) -> np.ndarray:
-        """(n, 3) <m|s_a|m> of each node's band."""
-        s = self.data.spin_band[np.arange(self.size), :, self.band, self.band]
+    def own_operator(self) -> np.ndarray:
+        """(n, n_op) <m|O_a|m> of each node's band, every operator of the stack (s_x, s_y, s_z, then
+        the model's operators; :func:`~semiclassical.quadrature.bands.operator_stack`)."""
+        s = self.data.operator_band[np.arange(self.size), :, self.band, self.band]
         return np.real(s)
+
+    def operator_size(self) -> np.ndarray:
+        """(n, n_op) sum_{m,n} |O^{mn}| at each node: the rounding scale of <m|O|m> (an operator whose
+        diagonal elements vanish by symmetry, j^z_y of the Rashba 2DEG, is known to eps times it)."""
+        return np.abs(self.data.operator_band[np.arange(self.size)]).sum(axis=(-2, -1))
+
+    def own_spin(self) -> np.ndarray:
+        """(n, 3) <m|s_a|m> of each node's band: the first three of :meth:`own_operator`."""
+        return self.own_operator()[:, :3]
 
     def integrate(self, g, f) -> np.ndarray:
         """sum_i w_i g_i f_i (f may carry trailing component axes)."""

@@ -149,13 +149,15 @@ class SkewResult:
     source_size: np.ndarray | None = None    # reading T, magnetic vertices: size of the source's summands
 
     def observable(self, per_node: str, absolute: bool = False) -> np.ndarray:
-        """sum over shells of sum_i w_i g_i O_i for O = 'velocity' (2,) or 'spin' (3,).
+        """sum over shells of sum_i w_i g_i O_i for O = 'velocity' (2,), 'operator' (n_op,: every
+        operator of the stack, Eq. 63 with sigma -> O) or 'spin' (3,: its first three).
 
         ``absolute``: sum of w |g| |O| instead (the size of the integrand, for error control).
         """
         total = 0.0
         for p in self.parts:
-            o = p.shell.own_velocity() if per_node == "velocity" else p.shell.own_spin()
+            o = {"velocity": p.shell.own_velocity, "operator": p.shell.own_operator,
+                 "spin": p.shell.own_spin}[per_node]()
             if absolute:
                 total = total + p.shell.integrate(np.abs(p.g), np.abs(o))
             else:
