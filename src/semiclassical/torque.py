@@ -95,6 +95,9 @@ def add_torque(response, J: float, m) -> None:
             if value[p] is not None and any(errs[c].get(p) for _, c in terms):
                 error[p] = abs(J) * sum(abs(w) * (errs[c].get(p) or 0.0) for w, c in terms)
         response.values[f"torque.{axis}"] = value
+        # a spin-density number the engine's approximation does not fix makes the torque built from it so
+        if any(f"spin_density.{'xyz'[c]}" in response.scheme_dependent for _, c in terms):
+            response.scheme_dependent = (*response.scheme_dependent, f"torque.{axis}")
         if error:
             response.errors[f"torque.{axis}"] = error
 
