@@ -37,9 +37,7 @@ spin-orbit torque of any model) come with later issues and will read it from the
 """
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -48,6 +46,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from . import parsing
 from .disorder import DEFAULT_W, Disorder
 from .errors import SemiclassicalError
+from .toml_text import kind as value_kind
+from .toml_text import nearest, read_toml, toml_literal
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -62,6 +62,10 @@ RESERVED_QUANTITIES = {
     "phi_m": "the azimuth of the magnetization direction (radians; --set phi_m=...)",
     "hbar": "the reduced Planck constant (a constant in Hamiltonian strings; --set hbar=...)",
 }
+
+
+#: a parameter's or an observable's name: a plain identifier
+IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_]*$"
 
 
 def _default_reads(text):
@@ -99,7 +103,7 @@ class ModelSection(_Section):
 
 
 def _parameters_schema(schema: dict) -> None:
-    schema["propertyNames"] = {"pattern": r"^[A-Za-z][A-Za-z0-9_]*$",
+    schema["propertyNames"] = {"pattern": IDENTIFIER,
                                "not": {"enum": sorted(reserved_names() | parsing.RESERVED)}}
     schema["additionalProperties"]["description"] = (
         "a parameter of the Hamiltonian and its numeric default: a real number")
@@ -152,7 +156,7 @@ class DisorderSection(_Section):
 
 
 def _observables_schema(schema: dict) -> None:
-    schema["propertyNames"] = {"pattern": r"^[A-Za-z][A-Za-z0-9_]*$"}
+    schema["propertyNames"] = {"pattern": IDENTIFIER}
     schema["additionalProperties"]["description"] = (
         "a Hermitian 2x2 operator in kx, ky (the Hamiltonian's names and parameters), or a 2x2 list of strings")
 
@@ -236,79 +240,12 @@ def load(path, cls=None):
         from .model import TwoBandModel as cls
     path = Path(path)
     where = str(path)
-    data = _read_toml(path, where)
+    data = read_toml(path, where)
     try:
         spec = ModelFileSpec.model_validate(data)
     except ValidationError as exc:
         raise SemiclassicalError(_explain(exc, data, where)) from None
     return _build(spec, data, path, where, cls)
-
-
-def _read_toml(path: Path, where: str) -> dict:
-    if path.is_dir():
-        raise SemiclassicalError(f"{where}: is a directory, not a model file; give a file such as "
-                                 f"{path / 'ti-surface.toml'}")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SemiclassicalError(f"model file {where!r} not found") from None
-    except OSError as exc:
-        raise SemiclassicalError(f"{where}: cannot read the model file ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SemiclassicalError(f"{where}: not a text file (byte 0x{raw[exc.start]:02x} at offset {exc.start} "
-                                 "is not UTF-8); a model file is TOML text") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = " ".join(str(exc).split())
-        m = re.search(r"at line (\d+)", msg)
-        if m and 0 < int(m.group(1)) <= len(text.splitlines()):
-            line = text.splitlines()[int(m.group(1)) - 1].strip()
-            if line:
-                msg += f": {line[:80]}"
-        if "overwrite a value" in msg or "twice" in msg:
-            msg += " (a key or section given twice?)"
-        raise SemiclassicalError(f"{where}: not valid TOML: {msg}") from None
-
-
-def _nearest(word: str, candidates) -> str | None:
-    candidates = list(candidates)
-    for c in candidates:
-        if c.lower() == word.lower():
-            return c
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    if not close:
-        close = difflib.get_close_matches(word.lower(), [c.lower() for c in candidates], n=1, cutoff=0.6)
-        close = [c for c in candidates if close and c.lower() == close[0]]
-    return close[0] if close else None
-
-
-def _kind(value) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return f"a {type(value).__name__}"
-
-
-def toml_literal(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {toml_literal(v)}" for k, v in value.items()) + "}"
-    return str(value)
 
 
 def _valid_keys(section: str) -> str:
@@ -361,7 +298,7 @@ def _explain_one(err, data: dict, where: str) -> str:
                 hint = f" (did you mean [{owner[0]}] {section}?)" if owner else ""
                 return (f"{where}: key {section!r} is outside any section{hint}; write it under its "
                         f"section header; {_valid_sections()}")
-            near = _nearest(section, list(SECTIONS) + [k[0] for k in NOT_SUPPORTED_YET if len(k) == 1])
+            near = nearest(section, list(SECTIONS) + [k[0] for k in NOT_SUPPORTED_YET if len(k) == 1])
             hint = f" (did you mean [{near}]?)" if near else ""
             return f"{where}: unknown section [{section}]{hint}; {_valid_sections()}"
         # a section that is not a table
@@ -369,13 +306,13 @@ def _explain_one(err, data: dict, where: str) -> str:
             return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
                     f"not an array of tables [[{section}]]")
         return (f"{where}: [{section}] must be a table (a [{section}] header with key = value lines), "
-                f"got {section} = {toml_literal(value)} ({_kind(value)})")
+                f"got {section} = {toml_literal(value)} ({value_kind(value)})")
     key = loc[1]
     if kind == "extra_forbidden":
         if (section, key) in NOT_SUPPORTED_YET:
             return (f"{where}: [{section}] {key} ({NOT_SUPPORTED_YET[(section, key)]}) is known but not "
                     f"supported yet: remove it; {_valid_keys(section)}")
-        near = _nearest(key, _keys(section) + _planned_keys(section))
+        near = nearest(key, _keys(section) + _planned_keys(section))
         if near in _planned_keys(section):
             hint = f" (did you mean {near}? it is known but not supported yet)"
         elif near:
@@ -391,11 +328,11 @@ def _explain_one(err, data: dict, where: str) -> str:
     if section == "model" and key == "hamiltonian":
         value = data[section][key]
         return (f"{where}: [model] hamiltonian must be a string or a 2x2 list of strings "
-                f"(e.g. [[\"M\", \"kx - I*ky\"], [\"kx + I*ky\", \"-M\"]]), got {_short(value)} ({_kind(value)})")
+                f"(e.g. [[\"M\", \"kx - I*ky\"], [\"kx + I*ky\", \"-M\"]]), got {_short(value)} ({value_kind(value)})")
     if section == "disorder" and key == "type":
         value = data[section][key]
         types = list(DisorderSection.model_fields["type"].annotation.__args__)
-        near = _nearest(value, types) if isinstance(value, str) else None
+        near = nearest(value, types) if isinstance(value, str) else None
         hint = f" (did you mean {near}?)" if near else ""
         return (f"{where}: [disorder] type = {toml_literal(value)} is not a disorder type{hint}; supported: "
                 + ", ".join(f'"{t}"' for t in types))
@@ -413,7 +350,7 @@ def _explain_one(err, data: dict, where: str) -> str:
             except ValueError:
                 pass
         what = "a parameter value" if section == "parameters" else f"[{section}] {key}"
-        return (f"{where}: [{section}] {key} = {_short(value)} is {_kind(value)}; {what} must be a real "
+        return (f"{where}: [{section}] {key} = {_short(value)} is {value_kind(value)}; {what} must be a real "
                 f"number{fix}")
     if kind == "finite_number":
         return f"{where}: [{section}] {key} = {_short(value)} must be a finite number"
@@ -423,7 +360,7 @@ def _explain_one(err, data: dict, where: str) -> str:
         return (f"{where}: [{section}] {key} = {_short(value)} must be a positive number"
                 f"{' (W = n_i u0^2 > 0)' if key == 'W' else ''}")
     if kind in ("string_type",):
-        return f"{where}: [{section}] {key} = {_short(value)} is {_kind(value)}; it must be a string"
+        return f"{where}: [{section}] {key} = {_short(value)} is {value_kind(value)}; it must be a string"
     desc = field_info.description if field_info else ""
     return f"{where}: [{section}] {key} = {_short(value)}: {err['msg']}{f' ({desc})' if desc else ''}"
 
@@ -431,6 +368,12 @@ def _explain_one(err, data: dict, where: str) -> str:
 def _short(value) -> str:
     text = toml_literal(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _require_identifier(where: str, section: str, name: str, what: str) -> None:
+    if not re.match(IDENTIFIER, name):
+        raise SemiclassicalError(f"{where}: [{section}] {name!r} is not a plain identifier (letters, digits, "
+                                 f"underscore, starting with a letter); rename the {what}")
 
 
 def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
@@ -444,12 +387,10 @@ def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
         if n in parsing.RESERVED:
             raise SemiclassicalError(f"{where}: [parameters] {n} is a name of the Hamiltonian language "
                                      f"({', '.join(sorted(parsing.RESERVED))}); rename the parameter")
-        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", n):
-            raise SemiclassicalError(f"{where}: [parameters] {n!r} is not a plain identifier (letters, digits, "
-                                     "underscore, starting with a letter); rename the parameter")
+        _require_identifier(where, "parameters", n, "parameter")
     for n in positive:
         if n not in params:
-            near = _nearest(n, params)
+            near = nearest(n, params)
             hint = f" (did you mean {near}?)" if near else ""
             raise SemiclassicalError(f"{where}: [parameters] positive lists {n!r}, which is not a parameter"
                                      f"{hint}; parameters: {', '.join(params) or 'none'}")
@@ -458,7 +399,7 @@ def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
                                      f"give a positive default or remove {n} from positive")
     mag = spec.model.magnetization
     if mag is not None and mag not in params:
-        near = _nearest(mag, params)
+        near = nearest(mag, params)
         hint = f" (did you mean {near}?)" if near else ""
         raise SemiclassicalError(f"{where}: [model] magnetization = \"{mag}\" is not a parameter{hint}; "
                                  f"parameters: {', '.join(params) or 'none'}")
@@ -479,9 +420,7 @@ def _build(spec: ModelFileSpec, data: dict, path: Path, where: str, cls):
         raise SemiclassicalError(f"{where}: [model] hamiltonian: {exc}") from None
     own = dict(spec.observables.model_extra or {})
     for n in own:
-        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", n):
-            raise SemiclassicalError(f"{where}: [observables] {n!r} is not a plain identifier (letters, digits, "
-                                     "underscore, starting with a letter); rename the observable")
+        _require_identifier(where, "observables", n, "observable")
     model.observables = own
     used = {s.name for s in model.matrix.free_symbols}
     for n in own:
