@@ -71,13 +71,10 @@ def main(argv=None):
         lines += ["", "harmonics a_n of cos(2 n theta_m): field-like " + ", ".join(f"{x:.6g}" for x in fl)
                   + "; damping-like " + ", ".join(f"{x:.6g}" for x in dl), ""]
     (out / "torque_angle.md").write_text("\n".join(lines) + "\n")
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not installed: table only", file=sys.stderr)
-        return 0
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
     for ax, (name, rows) in zip(axes, curves.items()):
         th = np.degrees([r[0] for r in rows])
