@@ -242,11 +242,13 @@ def _grad_cartesian(p: Point, expr):
 
 
 def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
-    """V_c = sum_{m'k'} W |O|^2 dr_{k'k} delta(eps' - eps), O = <u^m_k|u^{m'}_{k'}> (Cartesian x, y).
+    """V_c = sum_{m'k'} sum_s w_s |M_s|^2 dr_s delta(eps' - eps), M_s = <u^m_k|V_s|u^{m'}_{k'}> (Cartesian x, y).
 
-    dr = R^{m'm'}_{k'} - R^{mm}_k + (grad_k + grad_k') arg O is the gauge-invariant coordinate
-    shift; |O|^2 (grad arg O) = Im[O* grad O]. Eq. 38 then reads
-    J_E(n_FD)^m_k = (2 pi/hbar)(dn_FD/deps) e E . V_c.
+    Eq. 38 with the vertices of Eq. 6: its second term Im<[(grad_k + grad_k') U^{mm'}_{kk'}] U^{m'm}_{k'k}>
+    puts the gradient on M_s alone ((grad_k + grad_k') U_{k-k'} = 0, V_s constant), so per channel
+    |M_s|^2 dr_s = |M_s|^2 (R^{m'm'}_{k'} - R^{mm}_k) + Im[M_s* (grad_k + grad_k') M_s], gauge invariant
+    (docs/magnetic_impurities.md, section 3). Scalar disorder is the one channel (W, 1), M = O = <u_k|u_k'>.
+    Eq. 38 then reads J_E(n_FD)^m_k = (2 pi/hbar)(dn_FD/deps) e E . V_c.
     """
     p, m = c.point, c.band
     R_k = p.cartesian(bs.berry_connection(m, m, p))
@@ -255,18 +257,17 @@ def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = 
         # k' gets symbols of its own even on the same circle, so that d/dk acts on one point only
         q = Point(c2.tag + "q") if c2 is c else c2.point
         mp = c2.band
-        O = bs.overlap(m, p, mp, q)
-        Oc = conj_in(O, (p.u, q.u))
-        w = corr.strength(p, q)
         R_q = q.cartesian(bs.berry_connection(mp, mp, q))
-        gp, gq = _grad_cartesian(p, O), _grad_cartesian(q, O)
-        for i in range(2):
-            grad = sp.expand(Oc * (gp[i] + gq[i]))
-            im = (grad - conj_in(grad, (p.u, q.u))) / (2 * sp.I)
-            term = w * (O * Oc * (R_q[i] - R_k[i]) + im)
-            # averaged before q takes the circle's radius symbols: a kernel harmonic W_l(k_p, k_q)
-            # must see the radius of q's own circle
-            total[i] += c2.rho * same_circle(corr.average(full_angles(term, p, q), q), q, c2.point)
+        for w, M in corr.elements(bs, m, p, mp, q):
+            Mc = conj_in(M, (p.u, q.u))
+            gp, gq = _grad_cartesian(p, M), _grad_cartesian(q, M)
+            for i in range(2):
+                grad = sp.expand(Mc * (gp[i] + gq[i]))
+                im = (grad - conj_in(grad, (p.u, q.u))) / (2 * sp.I)
+                term = w * (M * Mc * (R_q[i] - R_k[i]) + im)
+                # averaged before q takes the circle's radius symbols: a kernel harmonic W_l(k_p, k_q)
+                # must see the radius of q's own circle
+                total[i] += c2.rho * same_circle(corr.average(full_angles(term, p, q), q), q, c2.point)
     return tuple(sp.expand(t) for t in total)
 
 
