@@ -62,9 +62,9 @@ class Correlator:
     def dressed(self, bs: BlochSystem, band, p: Point) -> sp.Matrix:
         """sum_s w_s V_s |u^band_p><u^band_p| V_s: the projector of one state as a Gaussian pair of
         vertices sees it (the self-energy and rung factors of the golden rule, docs/magnetic_impurities.md
-        section 4; scalar white noise: W |u><u|)."""
+        section 4). Scalar disorder: |u><u|, the strength of the pair (:attr:`strength`) kept apart."""
         ket, bra = bs.spinor(band, p), bs.bra(band, p)
-        channels = self.channels if self.channels is not None else ((W, sp.eye(2)),)
+        channels = self.channels if self.channels is not None else ((1, sp.eye(2)),)
         return sum(((w * V * ket * bra * V).applyfunc(sp.expand) for w, V in channels), sp.zeros(2, 2))
 
     def vertex_weights(self):

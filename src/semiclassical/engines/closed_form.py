@@ -56,7 +56,8 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     ``values`` holds eF and every parameter (hbar included). Keys: ``sigma_yx`` (intrinsic,
     extrinsic, side_jump, skew, total; drude of sigma_xx), ``spin_density.x|y`` (edelstein, the W^0
     pieces, total), ``circles``. ``disorder``: the correlator whose harmonics W_l(n, k_a, k_b) the
-    closed forms of a correlated derivation hold (:meth:`Disorder.harmonic`). ``operators``: observable
+    closed forms of a correlated derivation hold (:meth:`Disorder.harmonic`), or whose W_m a magnetic
+    one holds (W_m = 0 for scalar disorder: the scalar forms exactly). ``operators``: observable
     key -> (operator O(kx, ky), name of its 1/W piece) of the operator-valued observables, each under
     its own path with the pieces of Eq. 63 (sigma -> O).
     """
@@ -71,8 +72,9 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     num.update(D.numeric_circle_values(sc, values))
     num.update({W: W_value, e: e_value, hbar: values.get("hbar", 1.0)})
     if D.magnetic:
-        if disorder is None or not disorder.is_magnetic:
-            raise ValueError("a magnetic derivation needs the magnetic disorder whose W_m it holds")
+        # the forms hold W_m; scalar disorder is their W_m = 0 (exactly the scalar forms)
+        if disorder is None:
+            raise ValueError("a magnetic derivation needs the disorder whose W_m it holds")
         num[W_m] = disorder.W_m
 
     def harmonics(expr):
