@@ -51,14 +51,6 @@ class Correlator:
         return sp.expand(sum((w * vertex_element(bs, a, p, V, b, q) * vertex_element(bs, c, q, V, d, p)
                               for w, V in self.channels), sp.Integer(0)))
 
-    def elements(self, bs: BlochSystem, a, p: Point, b, q: Point):
-        """((weight_s, M_s), ...) with M_s = <u^a_p|V_s|u^b_q>: the correlator of one pair is
-        sum_s weight_s M_s(a p, b q) M_s(c q, d p). Scalar disorder: the one channel
-        (strength(p, q), <u^a_p|u^b_q>), exactly the expression of Eq. 10."""
-        if self.channels is None:
-            return ((self.strength(p, q), bs.overlap(a, p, b, q)),)
-        return tuple((w, vertex_element(bs, a, p, V, b, q)) for w, V in self.channels)
-
     def dressed(self, bs: BlochSystem, band, p: Point) -> sp.Matrix:
         """sum_s w_s V_s |u^band_p><u^band_p| V_s: the projector of one state as a Gaussian pair of
         vertices sees it (the self-energy and rung factors of the golden rule, docs/magnetic_impurities.md
