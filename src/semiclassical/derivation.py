@@ -15,7 +15,7 @@ import sympy as sp
 
 from . import response, store
 from .bloch import BlochSystem, Gauge
-from .disorder import WHITE_NOISE, correlated_correlator
+from .disorder import WHITE_NOISE, correlated_correlator, magnetic_correlator
 from .errors import SemiclassicalError
 from .fermi import Shell, circle_values, eF, fermi_surface, match_radius, radius_expressions
 from .model import TwoBandModel, e, k
@@ -61,17 +61,23 @@ class Derivation:
     #: closed forms for a q-dependent scalar correlator W c(|k - k'|), in the harmonics W_l of its
     #: shape (:func:`disorder.kernel_average`); False: white noise (the paper's Eq. 10)
     correlated: bool = False
+    #: magnetic impurities V = u0 + u_m n.sigma with moments "z", "random" or "random-z": closed forms
+    #: in W and W_m (Eq. 6 with matrix vertices, :func:`disorder.magnetic_correlator`); None: scalar
+    magnetic: str | None = None
 
     def __post_init__(self):
         from .skew import DEFAULT_READING, READINGS, check_reading
 
         self.skew_reading = check_reading(self.skew_reading or DEFAULT_READING)
-        if self.correlated and READINGS[self.skew_reading].mirrors:
+        if (self.correlated or self.magnetic) and READINGS[self.skew_reading].mirrors:
             raise SemiclassicalError(f"skew reading {self.skew_reading!r} (the paper's route, mirror shells) is "
-                                     "derived for white noise only; use the golden rule (reading T) for "
-                                     "correlated disorder")
+                                     "derived for scalar white noise only; use the golden rule (reading T) for "
+                                     f"{'magnetic' if self.magnetic else 'correlated'} disorder")
+        if self.correlated and self.magnetic:
+            raise SemiclassicalError("magnetic impurities are point-like: no correlated magnetic derivation")
         self.bs = BlochSystem(self.model, self.gauge)
-        self.corr = correlated_correlator() if self.correlated else WHITE_NOISE
+        self.corr = (magnetic_correlator(self.magnetic) if self.magnetic
+                     else correlated_correlator() if self.correlated else WHITE_NOISE)
         self._cache: dict = {}
 
     # ------------------------------------------------------------------ scenario

@@ -23,7 +23,7 @@ import sympy as sp
 
 from .bloch import BlochSystem, Point
 from .errors import SemiclassicalError
-from .fermi import W
+from .fermi import W, W_m
 from .model import angular_average, laurent_coefficients
 
 
@@ -40,10 +40,34 @@ class Correlator:
     strength: Callable[[Point, Point], sp.Expr] = lambda p, q: W
     name: str = "white-noise"
     correlated: bool = False
+    #: magnetic impurities: independent white-noise channels ((w_s, V_s), ...), V_s a Hermitian 2x2
+    #: vertex (docs/magnetic_impurities.md, section 2); None: scalar disorder (``strength``, Eq. 10)
+    channels: tuple | None = None
 
     def __call__(self, bs: BlochSystem, a, p: Point, b, q: Point, c, d):
-        """<U^{ab}_{pq} U^{cd}_{qp}> (Eq. 6)."""
-        return self.strength(p, q) * bs.overlap(a, p, b, q) * bs.overlap(c, q, d, p)
+        """<U^{ab}_{pq} U^{cd}_{qp}> (Eq. 6); with channels sum_s w_s <a_p|V_s|b_q><c_q|V_s|d_p>."""
+        if self.channels is None:
+            return self.strength(p, q) * bs.overlap(a, p, b, q) * bs.overlap(c, q, d, p)
+        return sp.expand(sum((w * vertex_element(bs, a, p, V, b, q) * vertex_element(bs, c, q, V, d, p)
+                              for w, V in self.channels), sp.Integer(0)))
+
+    def dressed(self, bs: BlochSystem, band, p: Point) -> sp.Matrix:
+        """sum_s w_s V_s |u^band_p><u^band_p| V_s: the projector of one state as a Gaussian pair of
+        vertices sees it (the self-energy and rung factors of the golden rule, docs/magnetic_impurities.md
+        section 4). Scalar disorder: |u><u|, the strength of the pair (:attr:`strength`) kept apart."""
+        ket, bra = bs.spinor(band, p), bs.bra(band, p)
+        channels = self.channels if self.channels is not None else ((1, sp.eye(2)),)
+        return sum(((w * V * ket * bra * V).applyfunc(sp.expand) for w, V in channels), sp.zeros(2, 2))
+
+    def vertex_weights(self):
+        """The 4x4 weights w_ab over (1, sx, sy, sz) of the channels, sum_s w_s e_s e_s^T with
+        V_s = sum_a (e_s)_a Gamma_a (SymPy, in W and W_m): what Disorder.vertex_weights gives in numbers."""
+        gammas = (sp.eye(2), *_PAULI)
+        out = sp.zeros(4, 4)
+        for w, V in self.channels if self.channels is not None else ((W, sp.eye(2)),):
+            e = [sp.expand((G * V).trace() / 2) for G in gammas]
+            out += w * sp.Matrix(4, 4, lambda i, j: e[i] * e[j])
+        return out.applyfunc(sp.expand)
 
     def average(self, expr, q: Point):
         """<expr>_{theta_q}: the exact angular average over the point q (kernels included)."""
@@ -51,6 +75,36 @@ class Correlator:
 
 
 WHITE_NOISE = Correlator()
+
+# ------------------------------------------------------------------ magnetic vertices, symbolically
+_PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]]))
+
+
+def vertex_element(bs: BlochSystem, a, p: Point, V: sp.Matrix, b, q: Point):
+    """<u^a_p|V|u^b_q> for a constant 2x2 vertex V: a Laurent polynomial in u_p, u_q like the overlap."""
+    return sp.expand((bs.bra(a, p) * V * bs.spinor(b, q))[0])
+
+
+#: moment distributions with closed forms: the channels (w_s, V_s) of the weights of
+#: Disorder.vertex_weights (docs/magnetic_impurities.md, sections 1-2), covariant under rotations about z
+_CHANNELS = {
+    # w = v v^T, v = (sqrt(W), 0, 0, sqrt(W_m)): one channel, cross terms sqrt(W W_m)
+    "z": ((sp.Integer(1), sp.sqrt(W) * sp.eye(2) + sp.sqrt(W_m) * _PAULI[2]),),
+    "random": ((W, sp.eye(2)), *((W_m / 3, P) for P in _PAULI)),
+    "random-z": ((W, sp.eye(2)), (W_m, _PAULI[2])),
+}
+
+
+def magnetic_correlator(moments: str) -> Correlator:
+    """The correlator of point impurities V = u0 + u_m n.sigma (Eq. 6 with matrix vertices) as channels,
+    in the symbols W and W_m; named per moment distribution (the persistent store keys by the name).
+    Moments along x break rotational covariance about z: no closed form (the numerical engines answer)."""
+    if moments not in _CHANNELS:
+        why = ("in-plane moments break the rotational covariance the closed forms rest on"
+               if moments == "x" else "unknown moment distribution")
+        raise SemiclassicalError(f"no closed form for magnetic moments {moments!r} ({why}); closed forms take "
+                                 + ", ".join(f'"{m}"' for m in _CHANNELS) + "; the numerical engines take every one")
+    return Correlator(name=f"magnetic-{moments}", channels=_CHANNELS[moments])
 
 # ------------------------------------------------------------------ a q-dependent kernel, symbolically
 #: W_l(n, k_a, k_b) = (1/2pi) int dphi c(|k_a - k_b|) cos(n phi), phi the angle between k_a and k_b:

@@ -25,6 +25,8 @@ from .parsing import hbar
 
 eF = sp.Symbol("eF", real=True)
 W = sp.Symbol("W", positive=True)
+#: the magnetic-impurity strength W_m = n_i u_m^2 (docs/magnetic_impurities.md)
+W_m = sp.Symbol("W_m", positive=True)
 
 
 @dataclass(frozen=True)

@@ -241,29 +241,42 @@ def _grad_cartesian(p: Point, expr):
     return p.cartesian((p.d_dk(expr), p.d_dtheta(expr) / p.k))
 
 
-def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
-    """V_c = sum_{m'k'} W |O|^2 dr_{k'k} delta(eps' - eps), O = <u^m_k|u^{m'}_{k'}> (Cartesian x, y).
+def _grad_entries(p: Point, vec: sp.Matrix):
+    """Cartesian gradient (x, y) at p of each entry of a spinor or bra."""
+    parts = [_grad_cartesian(p, x) for x in vec]
+    return tuple(sp.Matrix(vec.shape[0], vec.shape[1], [g[i] for g in parts]) for i in range(2))
 
-    dr = R^{m'm'}_{k'} - R^{mm}_k + (grad_k + grad_k') arg O is the gauge-invariant coordinate
-    shift; |O|^2 (grad arg O) = Im[O* grad O]. Eq. 38 then reads
-    J_E(n_FD)^m_k = (2 pi/hbar)(dn_FD/deps) e E . V_c.
+
+def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
+    """V_c = sum_{m'k'} sum_s w_s |M_s|^2 dr_s delta(eps' - eps), M_s = <u^m_k|V_s|u^{m'}_{k'}> (Cartesian x, y).
+
+    Eq. 38 with the vertices of Eq. 6: its second term Im<[(grad_k + grad_k') U^{mm'}_{kk'}] U^{m'm}_{k'k}>
+    puts the gradient on M_s alone ((grad_k + grad_k') U_{k-k'} = 0, V_s constant), so per channel
+    |M_s|^2 dr_s = |M_s|^2 (R^{m'm'}_{k'} - R^{mm}_k) + Im[M_s* (grad_k + grad_k') M_s], gauge invariant
+    (docs/magnetic_impurities.md, section 3). The channel sums are dressed projectors D(x) =
+    sum_s w_s V_s |x><x| V_s (:meth:`Correlator.dressed`): sum_s w_s M_s* grad_k M_s = <grad u_k|D(u_k')|u_k>,
+    sum_s w_s M_s* grad_k' M_s = <u_k'|D(u_k)|grad u_k'>, sum_s w_s |M_s|^2 = <u_k'|D(u_k)|u_k'>. Scalar
+    disorder is the one channel V = 1 (D = P, times W(k - k')): |O|^2 dr with O = <u_k|u_k'>.
+    Eq. 38 then reads J_E(n_FD)^m_k = (2 pi/hbar)(dn_FD/deps) e E . V_c.
     """
     p, m = c.point, c.band
     R_k = p.cartesian(bs.berry_connection(m, m, p))
+    ket_p, bra_p, D_p = bs.spinor(m, p), bs.bra(m, p), corr.dressed(bs, m, p)
+    grad_bra_p = _grad_entries(p, bra_p)
     total = [sp.Integer(0), sp.Integer(0)]
     for c2 in shell.circles:
         # k' gets symbols of its own even on the same circle, so that d/dk acts on one point only
         q = Point(c2.tag + "q") if c2 is c else c2.point
         mp = c2.band
-        O = bs.overlap(m, p, mp, q)
-        Oc = conj_in(O, (p.u, q.u))
-        w = corr.strength(p, q)
         R_q = q.cartesian(bs.berry_connection(mp, mp, q))
-        gp, gq = _grad_cartesian(p, O), _grad_cartesian(q, O)
+        ket_q, bra_q, D_q = bs.spinor(mp, q), bs.bra(mp, q), corr.dressed(bs, mp, q)
+        grad_ket_q = _grad_entries(q, ket_q)
+        w = corr.strength(p, q) if corr.channels is None else 1
+        weight = sp.expand((bra_q * D_p * ket_q)[0])             # sum_s w_s |M_s|^2 (/ W(k - k'))
         for i in range(2):
-            grad = sp.expand(Oc * (gp[i] + gq[i]))
+            grad = sp.expand((grad_bra_p[i] * D_q * ket_p)[0] + (bra_q * D_p * grad_ket_q[i])[0])
             im = (grad - conj_in(grad, (p.u, q.u))) / (2 * sp.I)
-            term = w * (O * Oc * (R_q[i] - R_k[i]) + im)
+            term = w * (weight * (R_q[i] - R_k[i]) + im)
             # averaged before q takes the circle's radius symbols: a kernel harmonic W_l(k_p, k_q)
             # must see the radius of q's own circle
             total[i] += c2.rho * same_circle(corr.average(full_angles(term, p, q), q), q, c2.point)

@@ -14,7 +14,7 @@ import sympy as sp
 from ..derivation import Derivation, sea_integral, singly_filled_intervals
 from ..disorder import Disorder, W_l
 from ..errors import SemiclassicalError
-from ..fermi import W
+from ..fermi import W, W_m
 from ..fermi_scan import touching_radii
 from ..model import e
 from ..observables import W0_PIECES, operator_matrix
@@ -28,15 +28,24 @@ __all__ = ["ClosedForm", "derivation_for", "closed_form_tree"]
 _DERIVATIONS: dict = {}
 
 
-def derivation_for(model, skew_reading: str, values: dict | None = None, correlated: bool = False) -> Derivation:
-    """One cached :class:`Derivation` per (model object, skew reading, white or correlated disorder);
-    with ``values``, of the sign case of ``model`` at those values (:meth:`TwoBandModel.sign_case`:
-    each sign pattern of the parameters, and each parameter set to zero, is derived once)."""
+def derivation_for(model, skew_reading: str, values: dict | None = None, correlated: bool = False,
+                   magnetic: str | None = None) -> Derivation:
+    """One cached :class:`Derivation` per (model object, skew reading, disorder class: white, correlated or
+    magnetic with its moments); with ``values``, of the sign case of ``model`` at those values
+    (:meth:`TwoBandModel.sign_case`: each sign pattern of the parameters, and each parameter set to zero,
+    is derived once). ``magnetic``: the moments of magnetic impurities (None: scalar disorder); a caller
+    that passes ``correlated=not disorder.is_white_noise`` for the model's own disorder (chain, check)
+    gets the magnetic derivation when that disorder is magnetic."""
+    own = getattr(model, "disorder", None)
+    if magnetic is None and correlated and own is not None and own.is_magnetic:
+        magnetic, correlated = own.moments, False
+    magnetic = magnetic or None
     if values is not None:
         model = model.sign_case(values)
-    key = (id(model), skew_reading, correlated)
+    key = (id(model), skew_reading, correlated, magnetic)
     if key not in _DERIVATIONS:
-        _DERIVATIONS[key] = (model, Derivation(model, skew_reading=skew_reading, correlated=correlated))
+        _DERIVATIONS[key] = (model, Derivation(model, skew_reading=skew_reading, correlated=correlated,
+                                               magnetic=magnetic))
     return _DERIVATIONS[key][1]
 
 
@@ -47,7 +56,8 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     ``values`` holds eF and every parameter (hbar included). Keys: ``sigma_yx`` (intrinsic,
     extrinsic, side_jump, skew, total; drude of sigma_xx), ``spin_density.x|y`` (edelstein, the W^0
     pieces, total), ``circles``. ``disorder``: the correlator whose harmonics W_l(n, k_a, k_b) the
-    closed forms of a correlated derivation hold (:meth:`Disorder.harmonic`). ``operators``: observable
+    closed forms of a correlated derivation hold (:meth:`Disorder.harmonic`), or whose W_m a magnetic
+    one holds (W_m = 0 for scalar disorder: the scalar forms exactly). ``operators``: observable
     key -> (operator O(kx, ky), name of its 1/W piece) of the operator-valued observables, each under
     its own path with the pieces of Eq. 63 (sigma -> O).
     """
@@ -61,6 +71,11 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
     num = {D.model.symbols[n]: v for n, v in values.items() if n in D.model.symbols}
     num.update(D.numeric_circle_values(sc, values))
     num.update({W: W_value, e: e_value, hbar: values.get("hbar", 1.0)})
+    if D.magnetic:
+        # the forms hold W_m; scalar disorder is their W_m = 0 (exactly the scalar forms)
+        if disorder is None:
+            raise ValueError("a magnetic derivation needs the disorder whose W_m it holds")
+        num[W_m] = disorder.W_m
 
     def harmonics(expr):
         # the kernel harmonics W_l(n, k_a, k_b) of the correlated closed forms, as numbers
@@ -150,15 +165,20 @@ class ClosedForm(Engine):
     title = "closed form"
     relative_tolerance = 1e-12     # exact expressions; rounding and the one radial integral (1e-12)
     correlated_disorder = True     # closed forms in the harmonics W_l of the correlator's shape
+    magnetic_disorder = True       # closed forms in W, W_m for moments "z", "random", "random-z"
 
     def unavailable(self, problem: Problem) -> str | None:
         why = super().unavailable(problem)
         if why:
             return why
         model = problem.model
-        if problem.disorder.kind != "white-noise" and problem.skew_reading != "T":
-            return (f"skew reading {problem.skew_reading!r} (the paper's route) is derived for white noise only; "
-                    "the golden rule (reading T) takes correlated disorder")
+        d = problem.disorder
+        if (d.kind != "white-noise" or d.is_magnetic) and problem.skew_reading != "T":
+            return (f"skew reading {problem.skew_reading!r} (the paper's route) is derived for scalar white noise "
+                    "only; the golden rule (reading T) takes correlated and magnetic disorder")
+        if d.is_magnetic and d.moments == "x":
+            return ("magnetic moments along x break the rotational covariance the closed forms rest on; the "
+                    "numbers are from the numerical engines")
         if not model.is_covariant:
             return f"the model is not rotationally covariant ({model.why_not_covariant})"
         cov = model.covariance
@@ -173,8 +193,10 @@ class ClosedForm(Engine):
         return None
 
     def evaluate(self, problem: Problem) -> Response:
+        d = problem.disorder
         return self.evaluate_with(derivation_for(problem.model, problem.skew_reading, problem.values,
-                                                 correlated=not problem.disorder.is_white_noise), problem)
+                                                 correlated=not (d.is_white_noise or d.is_magnetic),
+                                                 magnetic=d.moments if d.is_magnetic else ""), problem)
 
     def evaluate_with(self, D: Derivation, problem: Problem) -> Response:
         """:meth:`evaluate` with a given derivation (its gauge and skew reading)."""

@@ -52,6 +52,8 @@ def golden_rule_driving(bs, shell, g, corr):
     q = k_a - k_b (W for white noise), Delta_a = eps^{b_a} - eps^{bbar_a} at k_a. Each sum over a
     Fermi circle is rho_c times an angular average; j and q get angle variables of their own.
     """
+    if corr.channels is not None:
+        return _vertex_driving(bs, shell, g, corr)
     out = {}
     for t in shell.circles:
         p = t.point
@@ -83,4 +85,53 @@ def golden_rule_driving(bs, shell, g, corr):
                         f"angular average in the golden-rule skew rate failed ({str(exc)[:200]}): the "
                         "disorder correlator must be a polynomial in the angles") from None
         out[(FERMI, t.tag)] = sp.expand(4 * sp.pi**2 / hbar * total)
+    return out
+
+
+def _sandwich(bs, left, pl, D, right, pr):
+    """<u^left_pl| D |u^right_pr> for a 2x2 matrix D."""
+    return sp.expand((bs.bra(left, pl) * D * bs.spinor(right, pr))[0])
+
+
+def _vertex_driving(bs, shell, g, corr):
+    """J_sk of reading T with magnetic vertices (docs/magnetic_impurities.md, section 4; Eq. 35).
+
+    The two Gaussian pairs of each fourth-order term carry independent channel sums, so every pair
+    is a dressed projector D(x) = sum_s w_s V_s |x><x| V_s (:meth:`Correlator.dressed`; scalar: W P_x)
+    and the rate i -> j through a third Fermi-shell state q is (2 pi/hbar) 2 pi Im Z(i, j; q),
+
+        Z = <i|D(j)|ibar><ibar|D(q)|i>/Delta_i + <jbar|D(i)|j><j|D(q)|jbar>/Delta_j
+            - <qbar|D(i)|q><q|D(j)|qbar>/Delta_q                      (pieces A^a, A^b, A^c).
+
+    The Pancharatnam collapse (|ibar><ibar| = 1 - P_i between plain overlaps) is not available with
+    V_s in between, so the rate is kept as it stands and J_sk(l) = -(1/2) sum_{j, q}
+    [rate(j -> l) - rate(l -> j)] (g_j + g_l): the antisymmetric part, in and out (the quadrature
+    engine's b_i). For W_m = 0 it equals the Omega form exactly (tests/test_magnetic_closed_form.py).
+    """
+    out = {}
+    for t in shell.circles:
+        p, b = t.point, t.band
+        total = sp.Integer(0)
+        for cj in shell.circles:
+            j, bj = Point(cj.point.tag, "j"), cj.band
+            gj = moved(g[cj.tag], cj.point, j)
+            Dl, Dj = corr.dressed(bs, b, p), corr.dressed(bs, bj, j)
+            inner = sp.Integer(0)
+            for cq in shell.circles:
+                q, bq = Point(cq.point.tag, "q"), cq.band
+                Dq = corr.dressed(bs, bq, q)
+                gap = {x: energy_gap(c, c.band, OTHER[c.band]) for x, c in (("l", t), ("j", cj), ("q", cq))}
+
+                def z(i, bi, Di, gi, jj, bjj, Dk, gk):
+                    """Z(i -> jj; q) of the docstring."""
+                    return (_sandwich(bs, bi, i, Dk, OTHER[bi], i) * _sandwich(bs, OTHER[bi], i, Dq, bi, i) / gi
+                            + _sandwich(bs, OTHER[bjj], jj, Di, bjj, jj) * _sandwich(bs, bjj, jj, Dq, OTHER[bjj], jj) / gk
+                            - _sandwich(bs, OTHER[bq], q, Di, bq, q) * _sandwich(bs, bq, q, Dk, OTHER[bq], q) / gap["q"])
+
+                # rate(j -> l) - rate(l -> j), averaged over q first (g does not depend on it)
+                diff = z(j, bj, Dj, gap["j"], p, b, Dl, gap["l"]) - z(p, b, Dl, gap["l"], j, bj, Dj, gap["j"])
+                inner += cq.rho * corr.average(full_angles(diff, p, j, q), q)
+            im = imag_part(sp.expand(inner), (p, j))
+            total += cj.rho * corr.average(sp.expand(im * (gj + g[t.tag])), j)
+        out[(FERMI, t.tag)] = sp.expand(-sp.Rational(1, 2) * (2 * sp.pi / hbar) * 2 * sp.pi * total)
     return out
