@@ -60,30 +60,35 @@ def expansion(expr, energy: sp.Symbol = eF, order: int = 2, temperature: sp.Symb
     return expr + sum(temperature ** (2 * n) * coefficient(expr, energy, 2 * n) for n in range(1, order // 2 + 1))
 
 
-def results(D, scenario, values: dict, order: int = 2, keys=None) -> list[Result]:
-    """The T^order coefficient of each piece as a `derive` result (key ``<piece key>.T2``, ``.T4``).
+def results(D, scenario, values: dict, orders=(2,), keys=None) -> list[Result]:
+    """The T^n coefficient (n in ``orders``) of each piece as a `derive` result (key ``<piece key>.T2``,
+    ``.T4``).
 
-    Differentiated on the form explicit in eF (:meth:`Derivation.explicit`); a piece that cannot be made
-    explicit (several coupled circles, whose forms hold harmonics of n^(-1); a radius without a closed
-    form) is returned with its note and no expression.
+    Differentiated on the form explicit in eF (:meth:`Derivation.explicit`, made once per piece); a piece
+    that cannot be made explicit (several coupled circles, whose forms hold harmonics of n^(-1); a
+    radius without a closed form) is returned with its note and no expression.
     """
     lead, sk = D.leading(scenario), D.skew(scenario)
     out = []
     for key in keys or PIECE_KEYS:
         where, name = PIECE_KEYS[key]
         source = lead if where == "leading" else sk
-        r = Result(f"Sommerfeld T^{order} coefficient of {key}", f"c_{order // 2} X_0^{{({order})}}", None,
-                   "docs/temperature.md", order="T^%d" % order, key=f"{key}.T{order}")
         if name not in source:
             continue
+        X0, why = None, ""
         if source.get("harmonics"):
-            r.notes.append("in the harmonics of n^(-1) (several coupled circles): no explicit eF form to differentiate")
+            why = "in the harmonics of n^(-1) (several coupled circles): no explicit eF form to differentiate"
         else:
             try:
                 X0 = D.explicit(source[name], scenario, values)
             except SemiclassicalError as exc:     # a radius with no closed form: said, not raised
-                r.notes.append(f"not explicit in eF ({exc}); the circle form has no eF to differentiate")
+                why = f"not explicit in eF ({exc}); the circle form has no eF to differentiate"
+        for n in orders:
+            r = Result(f"Sommerfeld T^{n} coefficient of {key}", f"c_{n // 2} X_0^{{({n})}}", None,
+                       "docs/temperature.md", order=f"T^{n}", key=f"{key}.T{n}")
+            if X0 is None:
+                r.notes.append(why)
             else:
-                r.expr = r.explicit = sp.factor(sp.cancel(coefficient(X0, eF, order)))
-        out.append(r)
+                r.expr = r.explicit = sp.factor(sp.cancel(coefficient(X0, eF, n)))
+            out.append(r)
     return out

@@ -21,7 +21,8 @@ engine (``convolve``, called by :class:`~.base.Engine` for any problem with T > 
 * adaptive: each piece is integrated with n and n + 2 nodes, the difference is its error estimate, and
   the piece with the largest estimate is split at its weighted median until the sum is below
   ``rtol`` times the size of each observable (the largest magnitude among its W^0 pieces, as in
-  :mod:`.compare`);
+  :mod:`.compare`) plus NOISE_MARGIN times the engine's own errors at the nodes (no rule resolves
+  numbers below their noise: Kubo's W -> 0 extrapolation, the quadrature's angular sums);
 * the error of each number is that estimate plus the weighted engine errors at the nodes plus the tail.
 
 One engine object answers every node; the closed form's :class:`~semiclassical.derivation.Derivation`
@@ -43,7 +44,7 @@ from ..errors import SemiclassicalError
 from .problem import Problem
 from .result import Response
 
-__all__ = ["WINDOW", "RTOL", "MAX_CALLS", "window_rule", "band_features", "thermal_average", "convolve"]
+__all__ = ["WINDOW", "RTOL", "MAX_CALLS", "NOISE_MARGIN", "window_rule", "band_features", "thermal_average", "convolve"]
 
 #: the window |eps - mu| <= WINDOW T; outside it the weight is below e^-WINDOW = 4e-18
 WINDOW = 40.0
@@ -51,6 +52,8 @@ WINDOW = 40.0
 RTOL = 1e-9
 #: at most this many engine calls per point; a point that needs more says so in its doubts
 MAX_CALLS = 400
+#: the two rules' difference is accepted down to this many times the engines' own (weighted) errors
+NOISE_MARGIN = 4.0
 #: nodes of the two rules on a piece, by the weight the piece carries
 _ORDERS = ((1e-3, (5, 7)), (1e-9, (2, 3)), (0.0, (1, 2)))
 
@@ -208,6 +211,9 @@ def thermal_average(X, mu: float, T: float, features=(), *, rtol: float = RTOL, 
     converged = True
     while True:
         tolerance, size = tol(pieces)
+        # two rules cannot agree better than the engine's own numbers (Kubo's W -> 0 extrapolation,
+        # the quadrature's angular sums): NOISE_MARGIN times their weighted error is resolved enough
+        tolerance = tolerance + NOISE_MARGIN * np.sum([p["node_err"] for p in pieces], axis=0)
         est = np.sum([p["est"] for p in pieces], axis=0)
         if np.all(est <= tolerance):
             break
