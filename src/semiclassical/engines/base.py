@@ -6,6 +6,7 @@ way Kwant's solvers share one interface above their factorize/solve step.
 """
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 
 from .problem import Problem
@@ -31,6 +32,12 @@ class Engine(ABC):
     #: whether the engine evaluates magnetic (spin-dependent) impurity vertices
     magnetic_disorder: bool = False
 
+    def __init_subclass__(cls, **kwargs):
+        # every engine answers at T > 0 through the one thermal wrapper (engines/thermal.py)
+        super().__init_subclass__(**kwargs)
+        if "evaluate" in cls.__dict__:
+            cls.evaluate = _at_temperature(cls.__dict__["evaluate"])
+
     def unavailable(self, problem: Problem) -> str | None:
         """Why this engine cannot answer ``problem`` (None when it can)."""
         d = problem.disorder
@@ -43,6 +50,18 @@ class Engine(ABC):
     @abstractmethod
     def evaluate(self, problem: Problem) -> Response:
         """Every registered observable of ``problem`` that the engine computes, piece by piece."""
+
+
+def _at_temperature(evaluate):
+    """``evaluate`` at T = 0; at T > 0 the thermal convolution of its T = 0 answers (docs/temperature.md)."""
+    @functools.wraps(evaluate)
+    def wrapper(self, problem: Problem) -> Response:
+        if problem.T > 0:
+            from .thermal import convolve
+
+            return convolve(self, problem, lambda p: evaluate(self, p))
+        return evaluate(self, problem)
+    return wrapper
 
 
 ENGINES: dict[str, Engine] = {}

@@ -200,6 +200,10 @@ class ClosedForm(Engine):
 
     def evaluate_with(self, D: Derivation, problem: Problem) -> Response:
         """:meth:`evaluate` with a given derivation (its gauge and skew reading)."""
+        if problem.T > 0:     # the thermal convolution of this derivation's T = 0 numbers (engines/thermal.py)
+            from .thermal import convolve
+
+            return convolve(self, problem, lambda p: self.evaluate_with(D, p))
         model = D.model
         ops = {key: (operator_matrix(problem.observable(key), model), problem.observable(key).leading)
                for key in problem.operator_observables}

@@ -145,7 +145,7 @@ class Comparison:
         """The ``evaluate --json`` map (docs/design.md section 4): closed-form maps at the top level,
         one map per other engine, ``agreement``."""
         p = self.problem
-        out = {"model": p.model.name, "parameters": p.parameters, "disorder": {**p.disorder.to_json(), "description": p.disorder.describe()},
+        out = {"model": p.model.name, "T": p.T, "parameters": p.parameters, "disorder": {**p.disorder.to_json(), "description": p.disorder.describe()},
                "skew_reading": p.skew_reading}
         closed = self.responses.get("closed_form")
         if closed is not None:

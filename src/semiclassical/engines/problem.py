@@ -55,11 +55,14 @@ class Problem:
     #: the magnetization direction m of a model with an exchange term J m.sigma (``theta_m``,
     #: ``phi_m``; :mod:`semiclassical.torque`): the torque J m x <sigma> of every engine uses it
     magnetization_direction: tuple = (0.0, 0.0, 1.0)
+    #: temperature (k_B = 1, energy units of eF; eF is then the chemical potential): T > 0 makes every
+    #: engine answer through :mod:`semiclassical.engines.thermal` (docs/temperature.md)
+    T: float = 0.0
 
     @classmethod
     def at(cls, model: TwoBandModel, sets: dict, *, skew_reading: str = "T",
            observables_: tuple[str, ...] | None = None) -> "Problem":
-        """The problem of ``model`` at the point ``sets`` (NAME -> value; eF, W, e, hbar and parameters).
+        """The problem of ``model`` at the point ``sets`` (NAME -> value; eF, W, e, hbar, T and parameters).
 
         ``W`` given here overrides the model's disorder strength; ``e`` defaults to 1, ``hbar`` to 1.
         ``observables_``: keys of the registry or ``observables.<name>`` of the model's own; by default
@@ -86,6 +89,9 @@ class Problem:
                     f"{name} = {v:g} is outside the accepted magnitudes {VALUE_RANGE[0]:g} to {VALUE_RANGE[1]:g} "
                     "(or 0): the engines square and multiply values in double precision; use units in which "
                     "the values are of order 1")
+        T = float(sets.pop("T", 0.0))    # not a model parameter (a reserved name: modelfile.RESERVED_QUANTITIES)
+        if T < 0:
+            raise SemiclassicalError(f"T = {T:g} is negative: the temperature (k_B = 1, in the units of eF) is >= 0")
         values = model.resolve_values(sets)
         if "eF" not in values:
             raise SemiclassicalError("the Fermi energy is missing: add --set eF=VALUE")
@@ -107,7 +113,7 @@ class Problem:
             observables.get(key, model)
         model.sign_case(values)   # a parameter at zero that makes H singular or k-independent: one clear line
         m = torque.direction(angles.get("theta_m", 0.0), angles.get("phi_m", 0.0))
-        return cls(model, values, disorder, e, tuple(observables_), skew_reading, m)
+        return cls(model, values, disorder, e, tuple(observables_), skew_reading, m, T)
 
     @property
     def eF(self) -> float:
@@ -119,9 +125,9 @@ class Problem:
 
     @property
     def parameters(self) -> dict:
-        """Every value used (parameters, hbar, eF) plus W and e (and the magnetization angles when
+        """Every value used (parameters, hbar, eF) plus W, e and T (and the magnetization angles when
         tilted): the ``parameters`` echo of the JSON."""
-        out = {**self.values, "W": self.W, "e": self.e}
+        out = {**self.values, "W": self.W, "e": self.e, "T": self.T}
         mx, my, mz = self.magnetization_direction
         if (mx, my, mz) != (0.0, 0.0, 1.0):
             out.update(theta_m=math.acos(max(-1.0, min(1.0, mz))), phi_m=math.atan2(my, mx))
