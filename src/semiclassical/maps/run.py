@@ -144,7 +144,7 @@ def run_map(spec: MapSpec, out, *, workers: int | None = None, scheduler: str | 
     ref = ModelRef.of(spec.model)
     cache = PointCache(out, _context(ref, spec))
     points = [{**spec.sets, **p} for p in grid_points(list(spec.axes))]
-    computed, seconds, parallel = {}, {}, "one process"
+    computed, seconds, parallel = dict.fromkeys(spec.engines, 0), {}, "one process"
     blocks = None
     engines = list(spec.engines)
     if "closed_form" in engines and vectorize:
