@@ -78,30 +78,30 @@ def _arrays(model, points):
 
 
 def _classify(D, arr, n):
-    """Per point: a hashable class (circles as (band, vsign, branch), bands filled at k = 0)."""
+    """Per point, one row of small integers (vectorized): for each closed-form radius branch of each
+    band 0 (not a circle) or 2 + sign of the band velocity there; then 1/0 for each band filled at k = 0.
+    Points with equal rows share a Fermi-circle scenario; ``branches`` names the columns."""
     cov = D.model.covariance
-    params = [s for name, s in D.model.symbols.items()]
+    params = list(D.model.symbols.values())
     pvals = [arr[name] for name in D.model.symbols]
-    args = (eF_sym, *params)
-    labels = [[] for _ in range(n)]
+    codes, branches = [], []
     for band in (1, -1):
         energy = cov.d0 + band * cov.dnorm
         eps = _fn(energy, (k_sym, *params))
         slope = _fn(sp.diff(energy, k_sym), (k_sym, *params))
-        for j, cand in enumerate(radius_expressions(D.bs, band)):
+        for cand in radius_expressions(D.bs, band):
             with np.errstate(all="ignore"):
-                kc = _fn(cand, args)(arr["eF"].astype(complex), *(p.astype(complex) for p in pvals))
+                kc = _fn(cand, (eF_sym, *params))(arr["eF"].astype(complex), *(p.astype(complex) for p in pvals))
                 kr = kc.real
                 ok = (np.abs(kc.imag) <= 1e-10 * (1 + np.abs(kr))) & (kr > 0)
                 ok &= np.abs(_real(eps(kr, *pvals)) - arr["eF"]) <= 1e-8 * (1 + np.abs(arr["eF"]))
-                vs = np.sign(_real(slope(kr, *pvals)))
-            for i in np.nonzero(ok)[0]:
-                labels[i].append((float(kr[i]), band, int(vs[i]), j))
-        at0 = _real(eps(np.zeros(n), *pvals)) < arr["eF"]
-        for i in range(n):
-            labels[i].append(("filled0", band, bool(at0[i])))
-    return [tuple(sorted((x[1:] for x in lab if x[0] != "filled0"))) + tuple(x for x in lab if x[0] == "filled0")
-            for lab in labels]
+                vs = np.nan_to_num(np.sign(_real(slope(kr, *pvals))))
+            codes.append(np.where(ok, 2 + vs, 0).astype(np.int8))
+            branches.append(band)
+        with np.errstate(all="ignore"):
+            codes.append((_real(eps(np.zeros(n), *pvals)) < arr["eF"]).astype(np.int8))
+        branches.append(None)
+    return np.stack(codes, axis=1), branches
 
 
 class ClosedBlocks:
@@ -134,8 +134,11 @@ class ClosedBlocks:
         return {"values": values, "meta": {"circles": circles}}
 
 
-def closed_form_arrays(model, D, sc, arr, observables, operators):
-    """{(key, piece): array} of the closed forms of scenario ``sc`` at the points of ``arr``."""
+def closed_form_arrays(model, D, sc, arr, observables, operators, sea_pieces: bool = True):
+    """{(key, piece): array} of the closed forms of scenario ``sc`` at the points of ``arr``.
+
+    ``sea_pieces=False`` leaves the per-point Fermi-sea quadratures out (NaN, and NaN totals of
+    those observables): the vectorized part alone, as the benchmark times it."""
     rep = {n: float(a[0]) for n, a in arr.items()}
     subs = D.circle_substitution(sc, rep)
     pargs = (eF_sym, *D.model.symbols.values())
@@ -167,13 +170,18 @@ def closed_form_arrays(model, D, sc, arr, observables, operators):
     args, funcs = D.intrinsic_spin_functions()
     sizes = D.intrinsic_spin_sizes()[-1]
     n = len(arr["eF"])
-    point = [[arr[a.name][i] if a.name in arr else None for a in args[1:]] for i in range(n)]
-    # each point's own radii bound its singly filled intervals (the class fixes only their order)
-    radii = [_radii(D, sc, arr, j) for j in range(len(sc.circles))]
-    intervals = [singly_filled_intervals(dataclasses.replace(sc, circles=tuple(
-        (b, s, float(radii[j][i])) for j, (b, s, _) in enumerate(sc.circles)))) for i in range(n)]
+    if not sea_pieces:
+        point = intervals = None
+    else:
+        point = [[arr[a.name][i] if a.name in arr else None for a in args[1:]] for i in range(n)]
+        # each point's own radii bound its singly filled intervals (the class fixes only their order)
+        radii = [_radii(D, sc, arr, j) for j in range(len(sc.circles))]
+        intervals = [singly_filled_intervals(dataclasses.replace(sc, circles=tuple(
+            (b, s, float(radii[j][i])) for j, (b, s, _) in enumerate(sc.circles)))) for i in range(n)]
 
     def sea(f, g):      # per point: adaptive radial quadrature (not vectorized; see module docstring)
+        if not sea_pieces:
+            return np.full(n, np.nan)
         return np.array([sum(sea_integral(lambda x: float(np.real(f(x, *point[i]))), lo, hi,
                                           size=lambda x: float(np.real(g(x, *point[i]))))
                              for lo, hi in intervals[i]) for i in range(n)])
@@ -225,13 +233,16 @@ def closed_form_columns(ref, spec, points, cache):
     for i, s in enumerate(map(tuple, signs)):
         by_sign.setdefault(s, []).append(i)
     for s, idx in by_sign.items():
+        idx = np.asarray(idx)
         D0 = derivation_for(model, spec.skew_reading, points[idx[0]])
-        sub = {nm: a[idx] for nm, a in arr.items()}
-        for i, c in zip(idx, _classify(D0, sub, len(idx))):
-            groups.setdefault((s, c), []).append(i)
+        codes, branches = _classify(D0, {nm: a[idx] for nm, a in arr.items()}, len(idx))
+        rows, inverse = np.unique(codes, axis=0, return_inverse=True)
+        for r, row in enumerate(rows):
+            circles = sorted((b, int(c) - 2) for b, c in zip(branches, row) if b is not None and c)
+            groups[(s, r)] = (idx[np.asarray(inverse).ravel() == r], circles)
     columns: dict = {}
     results = []
-    for (s, c), idx in groups.items():
+    for idx, circles in groups.values():
         sub = {nm: a[idx] for nm, a in arr.items()}
         gpoints = [points[i] for i in idx]
         key = cache.block_key("closed_form", gpoints, [])
@@ -239,8 +250,7 @@ def closed_form_columns(ref, spec, points, cache):
             problem = problem_at(ref, gpoints[0], spec.skew_reading)
             D = derivation_for(model, spec.skew_reading, problem.values)
             sc = D.scenario(problem.values)
-            spec_c = [x for x in c if x[0] != "filled0"]
-            if sorted(sc.spec) != sorted((b, v) for b, v, _ in spec_c):
+            if sorted(sc.spec) != circles:
                 raise ValueError("the classification disagrees with the exact scenario")
         except (SemiclassicalError, ValueError):
             for i in idx:       # that class point by point, through the engine itself
