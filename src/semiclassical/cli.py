@@ -5,6 +5,8 @@
     semiclassical check MODEL KEY "EXPRESSION" [--set eF=X] [--json]
     semiclassical schema
     semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--engines ...] [--kubo]
+    semiclassical map MODEL --grid NAME=START:STOP:N ... [--set ...] [--engines ...] [--workers N]
+                      [--scheduler ADDRESS] --out DIR
 
 Exit status: 0 numbers printed and every engine agrees; 2 bad input (one line on stderr, never a
 traceback); 3 numbers printed but two engines disagree on one of them (each named on stderr);
@@ -318,6 +320,29 @@ def _sweep(args, model, sets, engines):
     return 0 if all(p.agree for p in points) else EXIT_DISAGREE
 
 
+# ------------------------------------------------------------------------------ map
+def cmd_map(args):
+    """A parameter map (:mod:`semiclassical.maps`, docs/maps.md): DIR/map.csv, map.json, figures/."""
+    from .maps import MapSpec, parse_axis, run_map
+
+    axes = tuple(parse_axis(g) for g in args.grid or [])
+    spec = MapSpec(args.model, axes, _parse_sets(args.set), _engines(args), args.skew_reading)
+    if args.workers is not None and args.workers < 0:
+        raise SemiclassicalError(f"--workers {args.workers}: give 0 (one process) or a positive number")
+    try:
+        result = run_map(spec, args.out, workers=args.workers, scheduler=args.scheduler,
+                         progress=not args.quiet, figures=not args.no_figures)
+    except KeyboardInterrupt:
+        print(f"semiclassical: interrupted; the finished points are stored in {Path(args.out) / 'cache'}: "
+              "rerun the same command to compute only the missing ones", file=sys.stderr)
+        return 130
+    done = ", ".join(f"{e} {n}" for e, n in result.computed.items()) or "none"
+    _progress(f"map of {result.points} points ({result.parallel}); computed now: {done}; the rest from the "
+              f"cache; {result.seconds['total']:.1f} s; wrote {Path(args.out) / 'map.csv'}, map.json"
+              + (f" and {len(result.files) - 2} figures" if len(result.files) > 2 else ""))
+    return 0
+
+
 # ------------------------------------------------------------------------------ schema
 def cmd_schema(args):
     """The JSON Schema of the model file (semiclassical.modelfile), on stdout."""
@@ -386,6 +411,25 @@ def build_parser():
                         "quadrature error of each number), 'scheme_dependent' and 'meta' (its own split "
                         "fermi_surface/ladder/fermi_sea, the W values used). About 1 s for covariant models, "
                         "1-40 s for anisotropic ones (2D k integration; warped-dirac ~35 s)")
+    mp = sub.add_parser("map", help="a parameter map: every engine on a grid, cached and resumable (docs/maps.md)")
+    mp.add_argument("model")
+    mp.add_argument("--grid", action="append", metavar="NAME=START:STOP:N", required=True,
+                    help="one grid axis: N evenly spaced values of NAME (repeat for a 2D or larger grid)")
+    mp.add_argument("--set", action="append", metavar="NAME=VALUE", help="fixed values at every point")
+    mp.add_argument("--engines", metavar="NAME,...",
+                    help="closed, quadrature, kubo (default closed,quadrature); the closed form runs vectorized "
+                         "in this process, the numerical engines on Dask workers")
+    mp.add_argument("--kubo", action="store_true", help="also the Kubo-Streda engine (as in evaluate)")
+    mp.add_argument("--skew-reading", choices=tuple(READINGS), default=DEFAULT_READING, help=reading_help())
+    mp.add_argument("--workers", type=int, metavar="N",
+                    help="local Dask worker processes (default: every core; 0: everything in this process)")
+    mp.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                    help="run on an existing Dask cluster instead of a local one")
+    mp.add_argument("--out", metavar="DIR", required=True,
+                    help="writes DIR/map.csv, DIR/map.json, DIR/figures/; the point cache is DIR/cache "
+                         "(a rerun computes only what is missing there)")
+    mp.add_argument("--no-figures", action="store_true", help="skip DIR/figures/")
+    mp.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("schema", help="print the JSON Schema of the model file (for editors and validators)")
     return ap
 
@@ -396,7 +440,7 @@ def main(argv=None):
     except SystemExit as exc:   # usage error (one line already printed) or --help
         return exc.code
     handler = {"reproduce": cmd_reproduce, "derive": cmd_derive, "check": cmd_check,
-               "evaluate": cmd_evaluate, "schema": cmd_schema}[args.command]
+               "evaluate": cmd_evaluate, "map": cmd_map, "schema": cmd_schema}[args.command]
     try:
         with warnings.catch_warnings():
             # numerical warnings (overflow in a trial step, an integrator's remark) are not for the
