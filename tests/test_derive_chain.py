@@ -35,6 +35,26 @@ def test_every_step_is_there(ti_chain):
     assert "band +, electron-like" in label
 
 
+def test_sommerfeld_coefficients_are_in_the_chain(ti_chain):
+    """derive gives each piece's T^2 coefficient (pi^2/6) X_0''(eF) (issue 16): checked against a central
+    second difference of the closed-form engine in eF (step 1e-3: truncation ~1e-7 relative, round-off
+    ~1e-16/1e-6 = 1e-10; tolerance 1e-5)."""
+    import math
+
+    model, _, [(_, results)] = ti_chain
+    by_key = {r.key: r for r in results}
+    for piece in ("intrinsic", "side_jump", "skew"):
+        c2 = by_key[f"sigma_yx.{piece}.T2"].expr
+        at = {s: POINT[s.name] for s in c2.free_symbols if s.name in POINT and s.name != "eF"}
+        at.update({s: 1.0 for s in c2.free_symbols if s.name == "e"})
+        h = 1e-3
+        f = [ClosedForm().evaluate(Problem.at(model, {**POINT, "eF": POINT["eF"] + j * h})).value("sigma_yx", piece)
+             for j in (-1, 0, 1)]
+        fd = math.pi ** 2 / 6 * (f[0] - 2 * f[1] + f[2]) / h ** 2
+        got = float(c2.xreplace(at).xreplace({s: POINT["eF"] for s in c2.free_symbols if s.name == "eF"}))
+        assert got == pytest.approx(fd, rel=1e-5, abs=1e-9), piece
+
+
 def test_explicit_forms_are_the_closed_form_numbers(ti_chain):
     """The explicit forms of `derive`, evaluated at the point, are the closed-form engine's numbers."""
     model, _, [(_, results)] = ti_chain

@@ -123,3 +123,18 @@ def test_antidamping_spin_density_needs_spin_dependent_scattering():
     quad = get_engine("quadrature").evaluate(
         _problem(RASHBA_TWO, Disorder("white-noise", W, W_m=W / 2, moments="random"))).values
     assert magnetic["spin_density.x"]["total"] == pytest.approx(quad["spin_density.x"]["total"], rel=1e-8)
+
+
+def test_check_reads_the_magnetic_strength(tmp_path):
+    """`check` of a model with magnetic impurities: the user writes W_m; the random points draw W_m
+    independently of W, so a hand form that confuses the two (random-z: 1/tau ~ W + W_m) is different."""
+    from semiclassical.check import check
+    from semiclassical.model import TwoBandModel
+
+    path = tmp_path / "ti-mag.toml"
+    path.write_text('[model]\nhamiltonian = "hbar*v*(kx*sy - ky*sx) + M*sz"\n[parameters]\nv = 1.0\nM = 0.5\n'
+                    '[disorder]\ntype = "white-noise"\nW = 0.01\nW_m = 0.004\nmoments = "random-z"\n')
+    model = TwoBandModel.from_toml(path)
+    hand = "hbar/(pi*rho_1*(C_1**2 + 1)*(W + W_m))"
+    assert check(model, "tau[1]", hand, {"eF": 1.2}).verdict == "equal"
+    assert check(model, "tau[1]", hand.replace("W_m", "W"), {"eF": 1.2}).verdict == "different"

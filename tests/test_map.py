@@ -63,7 +63,7 @@ def test_interrupted_map_resumes_with_only_the_missing_points_and_reruns_byte_fo
     assert res.computed == {"quadrature": 2}            # only the two missing points
     assert len(_log_lines(out)) == 4
     rows = _rows(out)
-    assert rows[0][:2] == ["eF", "quadrature.sigma_yx.drude"] and "quadrature.error.sigma_yx.total" in rows[0]
+    assert rows[0][:3] == ["eF", "T", "quadrature.sigma_yx.drude"] and "quadrature.error.sigma_yx.total" in rows[0]
     assert [float(r[0]) for r in rows[1:]] == [0.8, 1.2, 1.6, 2.0]
     first = {p: (out / p).read_bytes() for p in ("map.csv", "map.json", "figures/sigma_yx.png")}
     again = run_map(_spec(), out, workers=0, progress=False)
@@ -119,3 +119,19 @@ def test_serial_equals_parallel_and_a_killed_worker_loses_and_duplicates_no_poin
         for x, y in zip(rs, rd):
             if x != y:
                 assert abs(float(x) - float(y)) <= 1e-12 * max(1.0, abs(float(y)))
+
+
+def test_map_at_finite_temperature_is_evaluate_at_that_temperature(tmp_path, capsys):
+    """T on the grid (or --set): the map's closed form is the thermal convolution of evaluate, not the
+    T = 0 value (the vectorized T = 0 path must not answer a T > 0 point)."""
+    import json
+
+    assert main(["map", "ti-surface", "--grid", "T=0:0.05:2", "--set", "eF=1", "--engines", "closed",
+                 "--out", str(tmp_path / "m"), "--quiet", "--no-figures"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "ti-surface", "--set", "eF=1", "--set", "T=0.05", "--engines", "closed_form", "--json"]) == 0
+    want = json.loads(capsys.readouterr().out)["sigma_yx"]["total"]
+    head, cold, warm = _rows(tmp_path / "m")
+    col = head.index("sigma_yx.total")
+    assert float(warm[col]) == want
+    assert abs(float(cold[col]) - want) > 1e-4      # the T^2 shift at T = 0.05 is ~8e-4 here

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 
 import sympy as sp
 
-from . import kinetic, observables
+from . import kinetic, observables, sommerfeld
 from .bloch import BlochSystem, Point
 from .derivation import Derivation, Scenario
 from .errors import SemiclassicalError
@@ -417,5 +417,7 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
                 r.expr = r.map(lambda x: normal_form(x, budget))
             if explicit:
                 explicit_within(D, r, sc, point, budget)
+        if explicit:   # the T^2 Sommerfeld coefficient of each piece, from its form explicit in eF (issue 16)
+            rs += sommerfeld.results(D, sc, point)
         scenarios.append((f"eF = {energy:.6g}: {scenario_label(sc)}", rs))
     return geometry(D.bs), scenarios

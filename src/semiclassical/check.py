@@ -94,13 +94,15 @@ def _pick(results, key):
     raise SemiclassicalError(f"unknown key {base!r} for this model and scenario; valid keys: {valid}")
 
 
-def _names(model, sc, geometry: bool) -> dict:
-    from .fermi import W, eF
+def _names(model, sc, geometry: bool, magnetic: bool = False) -> dict:
+    from .fermi import W, W_m, eF
     from .model import e, k, u
     from .parsing import hbar
 
     names = {n: s for n, s in model.parameters.items()}
     names.update({"eF": eF, "W": W, "e": e, "hbar": hbar})
+    if magnetic:   # a magnetic derivation's forms hold W_m = n_i u_m^2 besides W (docs/magnetic_impurities.md)
+        names["W_m"] = W_m
     if geometry:
         names.update({"k": k, "u": u})
     for c in sc.shell.circles:
@@ -144,7 +146,7 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
           skew_reading: str = "T", budget: float = chain.DEFAULT_BUDGET) -> Verdict:
     """Compare the user's ``expression`` with the derived result ``key`` (see module docstring)."""
     from .engines.closed_form import derivation_for
-    from .fermi import W
+    from .fermi import W, W_m
     from .model import e, k, u
     from .parsing import hbar, parse_scalar
 
@@ -168,7 +170,7 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
 
     # a correlated derivation's forms hold the kernel harmonics W_l(n, k_a, k_b): the user may write them
     functions = {"W_l": (W_l, 3)} if D.correlated else None
-    yours = parse_scalar(expression, _names(model, sc, geometry), "expression", functions)
+    yours = parse_scalar(expression, _names(model, sc, geometry, bool(D.magnetic)), "expression", functions)
     disorder = model.disorder if D.correlated else None
 
     rng = np.random.default_rng(seed)
@@ -180,6 +182,8 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
 
         num.update({eF: vals["eF"], W: rng.uniform(0.01, 0.1), e: rng.uniform(0.7, 1.4), hbar: vals["hbar"],
                     u: np.exp(1j * rng.uniform(0, 2 * np.pi))})
+        if D.magnetic:   # W_m independent of W: a form that confuses the two disagrees at these points
+            num[W_m] = num[W] * rng.uniform(0.2, 2.0)
         if geometry:
             # a generic point's k; in a scenario result k is only ever the variable of a sea integral
             num[k] = rng.uniform(0.3, 2.0)
@@ -187,7 +191,7 @@ def check(model, key: str, expression: str, values: dict | None = None, *, n_poi
             num[c.point.u] = np.exp(1j * rng.uniform(0, 2 * np.pi))
         a, b = _value(derived, num, disorder), _value(yours, num, disorder)
         pts.append({"values": {s.name: (v if not isinstance(v, complex) else str(v)) for s, v in num.items()
-                               if s in (eF, W, e, hbar) or s.name in model.parameters},
+                               if s in (eF, W, W_m, e, hbar) or s.name in model.parameters},
                     "derived": a, "yours": b, "_num": num})
     verdict = _judge(result.key if not _split_key(key)[1] else key, pts, derived, yours, results, budget)
     verdict.scenario = chain.scenario_label(sc)

@@ -29,11 +29,10 @@ import numpy as np
 
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
-from .bubbles import OBSERVABLES
 from .contour import fermi_points
 from .engine import KuboSettings, kubo_response
-from .fermi_sea import _operators, _pair_trace
 from .linalg2 import bands
+from .operators import Operators, pair_trace
 from .radial import RadialOptions, radial_rule
 
 __all__ = ["fermi_sea_thermal", "kubo_response_thermal", "BREAK_OFFSETS"]
@@ -65,14 +64,15 @@ def _sea(model: NumericModel, mu: float, T: float, n_theta: int, opts: RadialOpt
             continue
     k_ref = max([float(b.max()) for b in breaks if b.size], default=1.0)
     fac = (2 * np.pi / n_theta) / (2 * np.pi) ** 2
-    out = np.zeros(len(OBSERVABLES))
+    ops = Operators(model)
+    out = np.zeros(len(ops))
     for j, th in enumerate(theta):
         ks = sorted({float(b[j, r]) for b in breaks for r in range(b.shape[1])})
         k, w = radial_rule(k_ref, breaks=ks, opts=opts)
         kx, ky = k * np.cos(th), k * np.sin(th)
         e, proj = bands(model.h(kx, ky))
-        obs, jx = _operators(model, kx, ky)
-        im = _pair_trace(proj, obs, jx)
+        obs, jx = ops.at(kx, ky)
+        im = pair_trace(proj, obs, jx)
         gap = e[:, 0] - e[:, 1]
         x0, x1 = (e[:, 0] - mu) / T, (e[:, 1] - mu) / T
         kernel = 2.0 * (_fermi(x0) - _fermi(x1)) / gap**2 + (_window(x0) + _window(x1)) / (T * gap)
@@ -82,7 +82,7 @@ def _sea(model: NumericModel, mu: float, T: float, n_theta: int, opts: RadialOpt
 
 def fermi_sea_thermal(model: NumericModel, mu: float, T: float, n_theta: int = 16,
                       opts: RadialOptions = RadialOptions()) -> tuple[np.ndarray, np.ndarray]:
-    """K^II at (T, mu) for A = (j_x, j_y, s_x, s_y, s_z, n), B = j_x (module docstring), and its error
+    """K^II at (T, mu) for every A of :class:`.operators.Operators` (j_x, j_y, s_x, s_y, s_z, n, then the model's operators), B = j_x (module docstring), and its error
     estimate (n_theta against 2 n_theta angles, the radial rules against 1.5 times as many nodes)."""
     if not (math.isfinite(T) and T > 0):
         raise SemiclassicalError(f"T = {T} must be positive and finite")
@@ -102,7 +102,7 @@ def kubo_response_thermal(model: NumericModel, mu: float, T: float, W: float = 1
     from ..engines.thermal import thermal_average
 
     t0 = time.perf_counter()
-    rows = [OBSERVABLES.index(o) for o in _LABELS]
+    rows = [Operators(model).index(o) for o in _LABELS]
 
     def pick(r, path):
         for p in path:

@@ -201,7 +201,8 @@ def _write(out, spec, ref, points, cache, blocks, figures):
                    for r in [cache.load(e, p)] if r is not None}
         if blocks is not None:
             records = {"closed_form": blocks.record(i), **records}
-        row = {n: p[n] for n in names}
+        # T is a column as in evaluate's JSON (the temperature of the point, 0 unless set or on the grid)
+        row = {n: p[n] for n in names} | {"T": p.get("T", 0.0)}
         row.update(output.row_of(records))
         columns.update(dict.fromkeys(row))
         rows.append(row)

@@ -220,6 +220,8 @@ def closed_form_columns(ref, spec, points, cache):
     rep = problem_at(ref, points[0], spec.skew_reading)
     if not rep.disorder.is_white_noise or spec.skew_reading != "T":
         return None
+    if any(p.get("T", 0.0) for p in points):
+        return None                     # T > 0: the thermal convolution of the per-point engine (engines/thermal.py)
     arr = _arrays(model, points)
     if "W" not in points[0]:
         arr["W"] = np.full(len(points), rep.W)
