@@ -24,6 +24,8 @@ import sympy as sp
 
 from .model import TwoBandModel, conj_in, hbar, k, u
 
+__all__ = ["BANDS", "Point", "Gauge", "BlochSystem"]
+
 BANDS = (+1, -1)
 
 

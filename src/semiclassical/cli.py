@@ -30,6 +30,9 @@ from . import observables
 from .errors import SemiclassicalError
 from .skew.readings import DEFAULT_READING, READINGS, reading_help
 
+__all__ = ["TEXT_SETTINGS", "cmd_reproduce", "cmd_derive", "EXIT_NOT_EQUAL", "cmd_check", "EXIT_DISAGREE",
+           "cmd_evaluate", "cmd_map", "cmd_schema", "build_parser", "main"]
+
 
 def _parse_sets(items):
     out = {}

@@ -21,6 +21,9 @@ from .fermi import Shell, circle_values, eF, fermi_surface, match_radius, radius
 from .model import TwoBandModel, e, k
 from .parsing import hbar
 
+__all__ = ["EXPLICIT_SHORT", "Scenario", "Derivation", "with_defaults", "singly_filled_intervals",
+           "SEA_DECADES", "sea_integral"]
+
 #: an explicit closed form with at most this many operations after cancel/factor is kept as it is
 EXPLICIT_SHORT = 40
 

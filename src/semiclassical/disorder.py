@@ -26,6 +26,10 @@ from .errors import SemiclassicalError
 from .fermi import W, W_m
 from .model import angular_average, laurent_coefficients
 
+__all__ = ["Correlator", "WHITE_NOISE", "vertex_element", "magnetic_correlator", "W_l", "kernel",
+           "kernel_harmonic", "correlated_correlator", "kernel_average", "DEFAULT_W", "q", "SHAPES",
+           "SUPPORTED_KINDS", "SHAPE_PARAMETERS", "MOMENTS", "Disorder"]
+
 
 @dataclass(frozen=True)
 class Correlator:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["Erratum", "ERRATA", "markdown", "latex_items"]
+
 
 @dataclass(frozen=True)
 class Erratum:

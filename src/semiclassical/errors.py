@@ -5,6 +5,8 @@ Every problem with user input (a Hamiltonian, a parameter, a Fermi level) is rai
 command line prints that line and exits non-zero, never a traceback (docs/design.md section 4).
 """
 
+__all__ = ["SemiclassicalError"]
+
 
 class SemiclassicalError(ValueError):
     """Bad input or a request the theory cannot answer; the message is one line."""

@@ -23,6 +23,9 @@ from .bloch import BlochSystem, Point
 from .model import k
 from .parsing import hbar
 
+__all__ = ["eF", "W", "W_m", "Circle", "Shell", "fermi_average", "radial_functions", "fermi_surface",
+           "find_circles", "circle_values", "radius_expressions", "match_radius"]
+
 eF = sp.Symbol("eF", real=True)
 W = sp.Symbol("W", positive=True)
 #: the magnetic-impurity strength W_m = n_i u_m^2 (docs/magnetic_impurities.md)

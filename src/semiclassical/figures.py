@@ -17,6 +17,9 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
+__all__ = ["FIGURE_POINT", "MARKER_RATIOS", "X_RANGE", "SIGMA_PIECES", "SPIN_PIECES", "COLORS", "STYLES",
+           "markers", "sigma_figure", "spin_figure", "make_figures"]
+
 #: parameter point of the figures (only eF/M matters in the units used)
 FIGURE_POINT = {"v": 1.0, "M": 0.5, "hbar": 1.0, "e": 1.0, "W": 0.05}
 #: eF/M of the quadrature (and Kubo) markers

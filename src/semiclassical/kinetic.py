@@ -18,6 +18,11 @@ from .fermi import Circle, Shell
 from .model import conj_in, e, laurent_coefficients
 from .parsing import hbar
 
+__all__ = ["OTHER", "full_angles", "same_circle", "scattering_weight", "collision_matrix", "scattering_rate",
+           "solve_on_shell", "series", "leading_distribution", "interband_correction", "extrinsic_velocity",
+           "extrinsic_spin", "intrinsic_spin", "leading_placeholders", "side_jump_rate",
+           "side_jump_distribution"]
+
 OTHER = {+1: -1, -1: +1}
 
 

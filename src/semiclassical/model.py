@@ -25,6 +25,9 @@ from . import parsing
 from .errors import SemiclassicalError
 from .parsing import PAULI, hbar, k, kx, ky
 
+__all__ = ["u", "e", "conj", "conj_in", "laurent_harmonics", "laurent_coefficients", "angular_average",
+           "Covariance", "TwoBandModel", "pauli_matrices"]
+
 if TYPE_CHECKING:
     from .disorder import Disorder
 

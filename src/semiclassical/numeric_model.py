@@ -16,6 +16,8 @@ from typing import Callable
 
 import numpy as np
 
+__all__ = ["PAULI", "ArrayFn", "NumericModel"]
+
 PAULI = np.array(
     [[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex
 )

@@ -13,6 +13,8 @@ from .fermi import W, eF
 from .model import e, k
 from .parsing import PAULI, hbar, kx, ky
 
+__all__ = ["v", "M", "xi", "lam_k", "xi_k", "rho", "tau", "S_F", "theta", "S_k", "H68", "printed"]
+
 v = sp.Symbol("v", positive=True)
 M = sp.Symbol("M", positive=True)
 xi = M / eF

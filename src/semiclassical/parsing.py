@@ -15,6 +15,9 @@ import sympy as sp
 
 from .errors import SemiclassicalError
 
+__all__ = ["k", "hbar", "PAULI", "RESERVED", "MAX_DEGREE", "MAX_EXPONENT", "MAX_DEPTH", "MAX_LENGTH",
+           "parameter_symbol", "namespace", "parse_expression", "parse_hamiltonian", "parse_scalar"]
+
 #: Momentum symbols. Real; k = sqrt(kx^2 + ky^2) is positive.
 kx, ky = sp.symbols("k_x k_y", real=True)
 k = sp.Symbol("k", positive=True)

@@ -20,6 +20,9 @@ import sympy as sp
 
 from . import errata
 
+__all__ = ["SYMBOLS", "INTRO", "INTRO_TEX", "LATEX_NAMES", "tex_escape", "tex_text", "markdown", "PREAMBLE",
+           "latex", "write", "tex_engine", "compile_pdf", "compile_or_explain"]
+
 #: LaTeX symbol of each row's quantity (falls back to the escaped text)
 SYMBOLS = {
     "68": r"H", "69": r"\epsilon^{\pm}_{\mathbf k},\ |u^{\pm}_{\mathbf k}\rangle",

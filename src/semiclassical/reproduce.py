@@ -25,6 +25,9 @@ import sympy as sp
 from . import paper
 from .fermi import eF
 
+__all__ = ["QUADRATURE_BASE", "QUADRATURE_RATIOS", "QUADRATURE_POINTS", "NOT_CHECKED", "compare", "steps",
+           "table", "quadrature_data", "quadrature_column"]
+
 #: parameter points of the quadrature column: hbar, v, e != 1 so that every power is tested
 QUADRATURE_BASE = {"v": 1.3, "M": 0.5, "hbar": 0.8, "e": 1.1, "W": 0.05}
 QUADRATURE_RATIOS = (1.2, 2.0, 4.0)      # eF/M

@@ -15,6 +15,9 @@ from .fermi import Shell
 from .model import angular_average, e, k, laurent_coefficients, laurent_harmonics
 from .parsing import PAULI, hbar
 
+__all__ = ["band_velocity_cartesian", "azimuthal_flux_function", "intrinsic_hall",
+           "intrinsic_spin_density_integrand", "operator_pieces", "leading_order"]
+
 
 def _fs_sum(shell: Shell, per_circle):
     """sum_c rho_c <X_c g_c>: per_circle(c) returns the pair (X_c, g_c) of Laurent polynomials in u_c.

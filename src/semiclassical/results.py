@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+__all__ = ["symbol_names", "DISPLAY_MAX_CHARS", "FULL", "Result"]
+
 # Point symbols print as the physics they stand for (bloch.Point).
 _PRETTY = {"C": r"\cos\alpha", "S": r"\sin\alpha", "ap": r"\alpha'", "dd": r"|d|",
            "d0p": r"d_0'", "ddp": r"|d|'", "ch": r"\cos\tfrac{\alpha}{2}", "sh": r"\sin\tfrac{\alpha}{2}",

@@ -46,6 +46,8 @@ from .linalg2 import SIGMA, bands, dagger, inv2
 from .operators import Operators
 from .radial import RadialOptions, radial_rule, windows_for
 
+__all__ = ["Bubbles", "surface_grid", "fermi_surface_bubbles"]
+
 
 @dataclass
 class Bubbles:

@@ -20,6 +20,8 @@ from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .linalg2 import bands, energies
 
+__all__ = ["SEARCH_GRID", "ray_hamiltonian", "FermiPoints", "fermi_points"]
+
 #: radial search grid (model units): k = 0 plus a geometric grid over 14 decades. Bands of a
 #: continuum model are smooth in k, so a sign change of eps_n - eF between two grid points
 #: (ratio 1.011) brackets a Fermi radius; bisection then refines it to machine precision.

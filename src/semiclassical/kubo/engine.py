@@ -51,6 +51,8 @@ from .kernel import CorrelatedKernel
 from .self_energy import gamma_matrix, real_part_per_w
 from .streda import fermi_surface_term
 
+__all__ = ["PIECES", "KuboSettings", "kubo_response", "kubo_clean_limit"]
+
 #: K^I pieces extrapolated separately: undressed bubbles and the ladder vertex correction.
 PIECES = ("bare", "ladder")
 _CURRENTS = ("j_x", "j_y")

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["laurent_fit", "extrapolate", "noise_amplification"]
+
 
 def laurent_fit(ws, values, order=None):
     """(a_{-1}, a_0) from exact polynomial interpolation of W X(W) through all points."""

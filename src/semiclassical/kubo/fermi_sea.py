@@ -23,6 +23,8 @@ from .linalg2 import bands
 from .operators import Operators, pair_trace
 from .radial import RadialOptions, radial_rule
 
+__all__ = ["fermi_sea_clean"]
+
 
 def fermi_sea_clean(model: NumericModel, eF: float, fp: FermiPoints, k_ref: float,
                     opts: RadialOptions = RadialOptions(), upper=None, ops: Operators | None = None):

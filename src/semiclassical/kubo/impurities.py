@@ -33,6 +33,8 @@ import numpy as np
 
 from .linalg2 import SIGMA
 
+__all__ = ["rung_matrix", "apply_rung"]
+
 
 def rung_matrix(disorder) -> np.ndarray | None:
     """T of (M3), 4x4 real, per unit W (w_ab / W of the disorder); None for scalar disorder (T = 1),

@@ -52,6 +52,8 @@ from .contour import fermi_points, ray_hamiltonian
 from .linalg2 import SIGMA, bands
 from .radial import RadialOptions, gauss_legendre
 
+__all__ = ["rotation", "covariance_winding", "VertexBasis", "PER_PANEL", "vertex_basis", "CorrelatedKernel"]
+
 #: z-basis of the Pauli components (x_0, x_x, x_y, x_z): columns are eigenvectors of a rotation of
 #: (x_x, x_y) by an angle a, with eigenvalues e^{i n_p a}, n_p = (0, J, -J, 0) (module docstring)
 _V = np.array([[1, 0, 0, 0], [0, 1, 1, 0], [0, -1j, 1j, 0], [0, 0, 0, 1]]) / np.array([1, 2 ** .5, 2 ** .5, 1])

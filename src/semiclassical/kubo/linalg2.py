@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["SIGMA", "inv2", "dagger", "bands", "energies"]
+
 #: sigma_0 (identity), sigma_x, sigma_y, sigma_z: the basis in which k-independent vertices
 #: and self-energies are expanded (X = sum_a x_a sigma_a, x_a = Tr[sigma_a X]/2).
 SIGMA = np.array(

@@ -24,6 +24,9 @@ from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .linalg2 import SIGMA, bands, dagger, inv2
 
+__all__ = ["BASE", "LABELS", "current_operators", "Operators", "pair_trace", "check_sea_tail",
+           "ladder_cutoff_slope"]
+
 #: the operators every evaluation computes, in this order; the problem's operator observables follow
 BASE = ("j_x", "j_y", "s_x", "s_y", "s_z", "n")
 #: nested-result labels of the base operators (the observables' dotted paths; n is not reported)

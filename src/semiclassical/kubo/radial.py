@@ -22,6 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
+__all__ = ["gauss_legendre", "RadialOptions", "radial_rule", "windows_for"]
+
 
 @lru_cache(maxsize=None)
 def gauss_legendre(n: int):

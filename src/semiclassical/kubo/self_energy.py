@@ -24,6 +24,8 @@ from .contour import FermiPoints, fermi_points, ray_hamiltonian
 from .linalg2 import bands, inv2
 from .radial import gauss_legendre
 
+__all__ = ["gamma_matrix", "real_part_per_w", "born_self_energy"]
+
 
 def gamma_matrix(model: NumericModel, eF: float, n_theta: int = 16, tol: float = 1e-14):
     """Gamma/W = pi sum_n int d^2k/(2pi)^2 delta(eF - eps_n) P_n (Gamma = -Im Sigma^R, per unit W).

@@ -31,6 +31,8 @@ import numpy as np
 
 from .operators import BASE
 
+__all__ = ["ladder_coefficients", "conserving_ladder", "fermi_surface_term"]
+
 
 def ladder_coefficients(K: np.ndarray, S: np.ndarray, W: float) -> np.ndarray:
     """c (4,) with C = sum_b c_b sigma_b = W int G^R (J + C) G^A: the plain ladder solve."""

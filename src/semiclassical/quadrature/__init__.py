@@ -25,7 +25,8 @@ section 3. Inputs for the built-in models: ``semiclassical.catalogue.numeric_mod
 from .bands import BandData, band_data
 from .contours import Contour, find_contours
 from .gauge import RandomGauge
-from .response import convergence_table, evaluate, fermi_surface_terms
+from .convergence import convergence_table
+from .response import evaluate, fermi_surface_terms
 from .sea import fermi_sea
 from .shell import Shell, ShellFactory, build_shell
 

@@ -36,6 +36,8 @@ from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .gauge import RandomGauge
 
+__all__ = ["BandData", "band_energies", "radial_slope", "band_data", "operator_stack"]
+
 #: smallest admissible direct gap relative to the energy scale at the same k
 _DEGENERACY_TOL = 1e-10
 

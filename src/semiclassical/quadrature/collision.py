@@ -69,6 +69,9 @@ from ..errors import SemiclassicalError
 from .shell import Shell, ShellFactory
 from .vertices import Channel, apply, pair_sum
 
+__all__ = ["block_overlaps", "own_overlaps", "j0_matrix", "J0Solver", "CollisionResult", "MARKOV_FORMS",
+           "collision"]
+
 
 def block_overlaps(a: Shell, b: Shell, vertex: np.ndarray | None = None) -> np.ndarray:
     """Q[i, m, j, n] = <u^m_{k_i}|V|u^n_{k_j}> for all band pairs, shape (n_a, 2, n_b, 2).

@@ -23,6 +23,8 @@ from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .bands import band_energies, radial_slope
 
+__all__ = ["Contour", "angle_grid", "auto_kmax", "radial_grid", "find_contours"]
+
 _EPS = np.finfo(float).eps
 
 

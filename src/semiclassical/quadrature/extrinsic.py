@@ -24,6 +24,8 @@ from .collision import block_overlaps
 from .shell import Shell
 from .vertices import Channel, pair_sum
 
+__all__ = ["extrinsic_dressing", "extrinsic_velocity", "extrinsic_operator", "extrinsic_spin"]
+
 
 def extrinsic_dressing(shell: Shell, X: np.ndarray, W: float, hbar: float, *, with_size: bool = False,
                        kernel: np.ndarray | None = None, vertices: list[Channel] | None = None):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["RandomGauge"]
+
 
 class RandomGauge:
     """exp(i chi_m(k)) for the two bands; ``seed=None`` leaves numpy's own gauge untouched."""

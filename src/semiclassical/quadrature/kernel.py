@@ -22,6 +22,8 @@ import numpy as np
 from ..errors import SemiclassicalError
 from .shell import Shell
 
+__all__ = ["resolve_disorder", "shell_kernel", "kernel_or_ones", "uniform_value"]
+
 if TYPE_CHECKING:       # the quadrature package stays SymPy-free at import (disorder imports SymPy)
     from ..disorder import Disorder
 

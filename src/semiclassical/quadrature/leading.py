@@ -16,6 +16,8 @@ import numpy as np
 from .collision import J0Solver
 from .shell import Shell
 
+__all__ = ["leading_distribution", "transport_times"]
+
 
 def leading_distribution(solver: J0Solver, e: float, field=(1.0, 0.0)) -> np.ndarray:
     """g of n^(-1) = delta(eps - eF) g at the Fermi-shell nodes (Eq. 27), shape (n,)."""

@@ -56,6 +56,9 @@ from .shell import ShellFactory
 from .vertices import vertex_channels
 from .subleading import DEFAULT_SKEW_READING
 
+__all__ = ["W0_PIECES", "STATEMENT", "operator_groups", "fermi_surface_terms", "rounding_floors",
+           "zero_rounding_noise", "converge_fermi_surface", "converge_sea", "evaluate"]
+
 W0_PIECES = ("extrinsic", "side_jump", "skew")
 STATEMENT = ("computed from H(k) and dH/dk alone: numeric eigenvectors in a random k-dependent gauge, "
              "delta functions resolved on numerically found contours, Boltzmann equations solved as "
@@ -476,25 +479,3 @@ def _sea_errors(sea_res, groups: dict) -> dict:
     out.update({k: float(err[1 + sl.start] + change * size[1 + sl.start]) for k, sl in groups.items() if k != "spin"})
     return out
 
-
-def convergence_table(model: NumericModel, eF: float, W: float, n_values=(8, 16, 32, 64, 128), *,
-                      gauge_seed: int | None = 0, kmax: float | None = None, sea: bool = False,
-                      skew_reading: str = DEFAULT_SKEW_READING, disorder=None) -> list[dict]:
-    """One row per angle count N: every piece of sigma_yx, sigma_xx, <s> at that N (no adaptivity).
-
-    Shows the spectral convergence of the periodic trapezoid rule for anisotropic models. Each row
-    also records ``n_nodes`` (Fermi-contour nodes) and ``skew_reading`` (default "T").
-    """
-    rows = []
-    for n in n_values:
-        res = evaluate(model, eF, W, n_theta=int(n), gauge_seed=gauge_seed, kmax=kmax, sea=sea,
-                       skew_reading=skew_reading, disorder=disorder)
-        row = {"n_theta": int(n), "n_nodes": res["meta"]["n_nodes"], "skew_reading": skew_reading}
-        for name in ("sigma_yx", "sigma_xx"):
-            for key, val in res[name].items():
-                row[f"{name}.{key}"] = val
-        for comp, mp in res["spin_density"].items():
-            for key, val in mp.items():
-                row[f"spin_{comp}.{key}"] = val
-        rows.append(row)
-    return rows

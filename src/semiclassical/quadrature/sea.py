@@ -42,6 +42,8 @@ from ..numeric_model import NumericModel
 from .bands import _DEGENERACY_TOL, band_data, band_energies, operator_stack
 from .contours import angle_grid, auto_kmax, find_contours
 
+__all__ = ["sea_integrand", "lower_band_integrand", "fermi_sea"]
+
 
 def sea_integrand(model: NumericModel, kx, ky, gauge=None, field=(1.0, 0.0)) -> np.ndarray:
     """(Omega^m, s^int,m_O for O = s_x, s_y, s_z, *model.operators) at arrays of k from numeric

@@ -21,6 +21,8 @@ from .bands import BandData, band_data
 from .contours import Contour, find_contours
 from .gauge import RandomGauge
 
+__all__ = ["Shell", "build_shell", "ShellFactory"]
+
 
 @dataclass
 class Shell:

@@ -85,6 +85,10 @@ from .kernel import uniform_value
 from .shell import Shell, ShellFactory
 from .vertices import Channel, apply, dressed_projector, pair_sum
 
+__all__ = ["DEFAULT_SKEW_READING", "side_jump_source", "side_jump_distribution", "ShellDistribution",
+           "SkewResult", "anomalous_driving", "off_diagonal_density", "golden_rule_rates",
+           "golden_rule_source", "skew_scattering"]
+
 #: the reading names, notes and validator are the toolkit's one registry (semiclassical.skew.readings,
 #: SymPy-free); the physics of each reading below is this engine's own
 DEFAULT_SKEW_READING = DEFAULT_READING

@@ -25,6 +25,9 @@ import numpy as np
 
 from ..errors import SemiclassicalError
 
+__all__ = ["PAULI", "Channel", "vertex_channels", "channels_from_weights", "apply", "pair_sum",
+           "dressed_projector"]
+
 if TYPE_CHECKING:       # the quadrature package stays SymPy-free at import (disorder imports SymPy)
     from ..disorder import Disorder
 
