@@ -66,7 +66,9 @@ def test_explicit_forms_are_the_closed_form_numbers(ti_chain):
     checked = 0
     for r in results:
         key = r.key
-        if r.explicit is None or r.is_vector or not key.startswith(("sigma_yx.", "spin_density.", "sigma_xx.")):
+        # the .T2 Sommerfeld coefficients have their own test (test_sommerfeld_coefficients_are_in_the_chain)
+        if r.explicit is None or r.is_vector or not key.startswith(("sigma_yx.", "spin_density.", "sigma_xx.")) \
+                or key.endswith(".T2"):
             continue
         obs, piece = key.rsplit(".", 1)
         x = complex(sp.sympify(r.explicit).xreplace(subs).evalf())

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import signal
 import threading
+import time
 import weakref
 from contextlib import contextmanager
 
@@ -355,13 +356,23 @@ def time_limit(seconds: float):
             frame = frame.f_back
         raise BudgetExceeded
 
+    # an alarm already set by the caller (an outer budget, pytest-timeout's signal method) is put back
+    # when the block is left, with the time it had left, and wins if it is due first
     old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
+    start = time.monotonic()
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
+    if outer and outer < seconds:
+        signal.signal(signal.SIGALRM, old)
+        signal.setitimer(signal.ITIMER_REAL, outer)
+        old = None
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        if old is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+            if outer:
+                signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget: float = DEFAULT_BUDGET):
@@ -418,6 +429,6 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
             if explicit:
                 explicit_within(D, r, sc, point, budget)
         if explicit:   # the T^2 Sommerfeld coefficient of each piece, from its form explicit in eF (issue 16)
-            rs += sommerfeld.results(D, sc, point)
+            rs += sommerfeld.results(D, sc, point, budget=budget)
         scenarios.append((f"eF = {energy:.6g}: {scenario_label(sc)}", rs))
     return geometry(D.bs), scenarios

@@ -39,7 +39,8 @@ class Result:
 
     ``expr`` is a SymPy expression (or a tuple for vectors: polar (k, theta) components unless
     ``components`` says otherwise); ``equation`` is the paper's equation number it corresponds to;
-    ``order`` its order in the disorder strength W (e.g. "W^0", "1/W", "W").
+    ``order`` its order in the disorder strength W (e.g. "W^0", "1/W", "W"). ``expr`` None: not
+    derived (a time budget, no explicit form to differentiate), and ``notes`` say why.
     """
 
     name: str
@@ -81,6 +82,8 @@ class Result:
     def latex(self, expr=None) -> str:
         """``symbol = expr`` in LaTeX (``expr``: the explicit form, say; default the circle form)."""
         expr = self.expr if expr is None else expr
+        if expr is None:
+            return rf"{self.symbol}\ \text{{(not derived: {'; '.join(self.notes) or 'see the notes'})}}"
 
         def one(x):
             return sp.latex(x, symbol_names=symbol_names(x))
@@ -95,6 +98,8 @@ class Result:
 
     def text(self, expr=None) -> str:
         expr = self.expr if expr is None else expr
+        if expr is None:
+            return f"(not derived: {'; '.join(self.notes) or 'see the notes'})"
         if isinstance(expr, (tuple, list)):
             return "; ".join(f"{c}: {sp.sstr(x)}" for c, x in zip(self._components(expr), expr))
         return sp.sstr(expr)
@@ -112,12 +117,16 @@ class Result:
         return out
 
     def free_symbols(self):
+        if self.expr is None:
+            return set()
         exprs = self.expr if self.is_vector else (self.expr,)
         return set().union(*(sp.sympify(x).free_symbols for x in exprs))
 
     def to_json(self, scenario: str = ""):
         """The JSON record of `derive --json`: ``expr``/``explicit`` are strings sympify reads back."""
         def strings(x):
+            if x is None:
+                return None
             return [sp.sstr(y) for y in x] if isinstance(x, (tuple, list)) else sp.sstr(x)
 
         big = self.size() > DISPLAY_MAX_CHARS and not FULL[0]
@@ -128,6 +137,8 @@ class Result:
             out["latex_note"] = f"form of {self.size()} characters: LaTeX with --full"
         if self.is_vector:
             out["components"] = list(self._components(self.expr))
+        if self.notes:
+            out["notes"] = list(self.notes)
         if self.definitions:
             out["defined_in"] = {s.name: "n_leading.harmonics" for s in self.definitions}
         if self.explicit is not None:

@@ -60,14 +60,18 @@ def expansion(expr, energy: sp.Symbol = eF, order: int = 2, temperature: sp.Symb
     return expr + sum(temperature ** (2 * n) * coefficient(expr, energy, 2 * n) for n in range(1, order // 2 + 1))
 
 
-def results(D, scenario, values: dict, orders=(2,), keys=None) -> list[Result]:
+def results(D, scenario, values: dict, orders=(2,), keys=None, budget: float | None = None) -> list[Result]:
     """The T^n coefficient (n in ``orders``) of each piece as a `derive` result (key ``<piece key>.T2``,
     ``.T4``).
 
     Differentiated on the form explicit in eF (:meth:`Derivation.explicit`, made once per piece); a piece
     that cannot be made explicit (several coupled circles, whose forms hold harmonics of n^(-1); a
-    radius without a closed form) is returned with its note and no expression.
+    radius without a closed form) is returned with its note and no expression. ``budget`` (seconds, the
+    `derive --budget` of each explicit form) bounds making one piece explicit and differentiating it:
+    past it the coefficient is returned with a note (a two-circle skew form can take minutes).
     """
+    from .chain import BudgetExceeded, time_limit
+
     lead, sk = D.leading(scenario), D.skew(scenario)
     out = []
     for key in keys or PIECE_KEYS:
@@ -75,20 +79,24 @@ def results(D, scenario, values: dict, orders=(2,), keys=None) -> list[Result]:
         source = lead if where == "leading" else sk
         if name not in source:
             continue
-        X0, why = None, ""
+        coefficients, why = {}, ""
         if source.get("harmonics"):
             why = "in the harmonics of n^(-1) (several coupled circles): no explicit eF form to differentiate"
         else:
             try:
-                X0 = D.explicit(source[name], scenario, values)
+                with time_limit(budget):
+                    X0 = D.explicit(source[name], scenario, values)
+                    coefficients = {n: sp.factor(sp.cancel(coefficient(X0, eF, n))) for n in orders}
             except SemiclassicalError as exc:     # a radius with no closed form: said, not raised
                 why = f"not explicit in eF ({exc}); the circle form has no eF to differentiate"
+            except BudgetExceeded:
+                why = f"not differentiated within the {budget:g} s budget (--budget)"
         for n in orders:
             r = Result(f"Sommerfeld T^{n} coefficient of {key}", f"c_{n // 2} X_0^{{({n})}}", None,
                        "docs/temperature.md", order=f"T^{n}", key=f"{key}.T{n}")
-            if X0 is None:
-                r.notes.append(why)
+            if n in coefficients:
+                r.expr = r.explicit = coefficients[n]
             else:
-                r.expr = r.explicit = sp.factor(sp.cancel(coefficient(X0, eF, n)))
+                r.notes.append(why)
             out.append(r)
     return out
