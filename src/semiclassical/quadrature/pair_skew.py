@@ -122,6 +122,8 @@ def _inner_pv(model, eF, term, ui, uj, oij, band, kq, theta, Qx, Qy, sgn, radii)
             num_p, det_p, dd = _numerators(model, eF, term, ui, uj, oij, band, kq, kq * pk[0], kq * pk[1],
                                            Qx[:, None], Qy[:, None], sgn)
         r = np.where(okp, num_p / np.where(okp, dd, 1.0), 0.0)
+        # absent poles (|x| >= 1) get r = 0; park them midway between inner nodes so 0 x cot stays 0
+        tp = np.where(okp, tp, theta[0] + np.pi / theta.size)
         cot = 0.5 / np.tan(0.5 * (theta[None, None, :] - tp[:, :, None]))
         f = f - np.einsum("jp,jpt->jt", r, cot)
     return f.sum(axis=1) * (2 * np.pi / theta.size)
