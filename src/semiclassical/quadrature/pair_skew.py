@@ -3,29 +3,35 @@
 The golden-rule rate l -> j with T = U + U G0 U + U G0 U G0 U, G0 = (eF - H0 + i0)^-1, has at order
 W^2 three pairings besides the non-crossing ones of :func:`.subleading.golden_rule_rates`: in
 2 Re<T1* T3> the crossed pair (13)(24) and in <T2* T2> the crossed pair (U_a G0 U_b)*(U_b G0 U_a).
-Their antisymmetric part (docs/pair_skew.md, Eq. P5) is
+Their antisymmetric part (docs/pair_skew.md, Eq. P5), written with projectors (gauge free), is
 
-    w^pair_{j<-l} = (2 pi/hbar) 2 pi W^2 sum_q w_q Im[ <l|j><j|q><q|P(k_q + k_l - k_j)|l>
-                                                    + <l|j><j|P(k_q + k_j - k_l)|q><q|l>
-                                                    - <l|q><q|j><j|P(k_l + k_j - k_q)|l> ],
+    w^pair_{j<-l} = (2 pi/hbar) 2 pi W^2 sum_q w_q Im Tr[ P_l P_j P_q R(k_q + k_l - k_j)
+                                                       + P_l P_j R(k_q + k_j - k_l) P_q
+                                                       - P_l P_q P_j R(k_l + k_j - k_q) ],
 
-q on the Fermi shell, P(K) = PV (eF - H(K))^-1 the principal-value resolvent at an off-shell
-momentum. The only singularities are the simple poles of P along the q circle, where the shifted
-momentum K(theta_q) crosses a Fermi circle; they are removed analytically (Eq. P7): with
-F(theta) = N(theta)/det(theta) and residues r_p = N(theta_p)/det'(theta_p),
-    PV int F dtheta = int [F - sum_p r_p cot((theta - theta_p)/2)/2] dtheta,
-because PV int_0^{2 pi} cot((theta - theta_p)/2) dtheta = 0; the remainder is smooth and periodic,
-integrated by the trapezoid rule on a grid offset by half a step from the shell's (the poles of
-same-circle terms sit exactly on shell angles, hence midway between inner nodes).
-det'(theta) comes from Jacobi's formula with dH/dk (no finite differences).
+q on the Fermi shell, R(K) = PV (eF - H(K))^-1 = adj(eF - H(K))/D(K), D = det(eF - H(K)).
 
-Isotropy (rotational covariance) is used for speed only: the rate, a gauge-invariant scalar, depends
-on (circle of l, circle of j, theta_j - theta_l); it is computed for l at the first angle of each
-circle and rotated. Models whose contours are not circles are refused.
+Inner (q) integral, exact up to the FFT of a smooth function (Eq. P7). On a circle of radius k_q,
+|K|^2 = s(theta) = A + B cos(theta - phi0), and for an isotropic model D depends on |K|^2 only.
+Its zeros are the Fermi radii, s_f = k_f^2, so 1/D(s) = sum_f 1/(D'_f (s - s_f)) + Rg(s) with Rg
+smooth (identically zero when D is a polynomial in s whose roots are all Fermi radii: massive
+Dirac, Rashba ferromagnet). With the numerator N(psi) = sum_n c_n e^{i n psi} (FFT),
+    PV int dpsi e^{i n psi}/(a + B cos psi) = 2 pi z^|n| / (sgn(a) sqrt(a^2 - B^2))   (|a| > B,
+        z = (-a + sgn(a) sqrt(a^2 - B^2))/B),
+                                            = (2 pi/B) sin(|n| psi0)/sin(psi0)        (|a| < B,
+        a = -B cos psi0, the Glauert integral: the principal value, both poles inside),
+and the smooth remainder N Rg goes to the trapezoid rule. No pole is approached numerically.
 
-The driving term and its response reuse the engine: b = source of the antisymmetric rate acting on
-the leading g (:func:`.subleading.rate_source`), g_pair = J0^-1(-b) (:class:`.collision.J0Solver`),
-sigma_yx^pair = -e sum w g_pair v_y, <s_a>^pair = sum w g_pair s_a (Eq. 52, 63 with n -> n^pair).
+Outer integral (Eq. P8): the rate from (circle a, angle 0) to (circle b, angle phi), omega_ab(phi),
+is integrated against 1 and e^{-i phi} over [0, 2 pi] split at its singular angles (phi = 0, pi, and
+the tangencies |Q(phi)| = k_q +- k_f, where omega has 1/sqrt(phi - phi_t) edges on one side), with
+Gauss-Legendre on each piece after phi = phi_L + (phi_R - phi_L) sin^2(pi t/2), which makes those
+edges smooth. For an isotropic model the leading g is a pure first harmonic on each circle,
+g_c(theta) = Re[G_c e^{i theta}], and the driving term of Eq. 35 needs only the moments
+Omega_ab(n) = int dphi/(2 pi) omega_ab(phi) e^{-i n phi}, n = 0, 1:
+    b(c, theta) = -sum_c' W_c' { Re[G_c' Omega_c'c(1) e^{i theta}] - g_c(theta) Omega_cc'(0) },
+W_c = the circle's density of states (sum of its node weights). Then the engine: g_pair = J0^-1(-b)
+(:class:`.collision.J0Solver`), sigma_yx^pair = -e sum w g_pair v_y, <s_a>^pair = sum w g_pair s_a.
 Order W^0: rate ~ W^2, J0 ~ W, g ~ 1/W (docs/pair_skew.md, section 3).
 """
 from __future__ import annotations
@@ -40,15 +46,37 @@ from .collision import J0Solver
 from .gauge import RandomGauge
 from .leading import leading_distribution
 from .shell import Shell, ShellFactory
-from .subleading import rate_source
 
-__all__ = ["pair_rates", "pair_skew_terms", "pair_skew_response"]
+__all__ = ["Circle", "fermi_circles", "pv_kernel", "pair_rate", "rate_moments", "pair_skew_terms",
+           "pair_skew_response"]
 
-_CHUNK = 64          # j states per vectorized block (memory ~ chunk x n_inner x 2 x 2 complex)
+#: |s - s_f| below this (relative to s_f) is bridged by interpolation in the remainder Rg (cancellation)
+_NEAR_POLE = 1e-6
+
+
+class Circle:
+    """One Fermi circle: band, radius k, density of states W (sum of node weights), and the data of
+    its pole in 1/D(s): s_f = k^2, D'_f = dD/ds there (Jacobi's formula with dH/dk)."""
+
+    def __init__(self, model: NumericModel, eF: float, band: int, k: float, dos: float):
+        self.band, self.k, self.dos = int(band), float(k), float(dos)
+        self.s = self.k**2
+        adj, _ = _resolvent(model, eF, np.array([self.k]), np.array([0.0]))
+        hx, _ = model.dh(np.array([self.k]), np.array([0.0]))
+        # dD/dk along x = Tr[adj d(eF - H)/dk] = -Tr[adj H_x]; dD/ds = (dD/dk)/(2k)
+        self.dds = float(-np.real(np.einsum("...ab,...ba->...", adj, hx))[0] / (2 * self.k))
+
+
+def fermi_circles(model: NumericModel, shell: Shell) -> list[Circle]:
+    """The shell's contours as :class:`Circle` s; refuses contours that are not circles."""
+    if not all(ct.is_circle for ct in shell.contours):
+        raise SemiclassicalError("pair skew scattering is implemented for isotropic models (circular Fermi "
+                                 "contours) only")
+    return [Circle(model, shell.energy, ct.band, ct.k[0], ct.weight.sum()) for ct in shell.contours]
 
 
 def _resolvent(model: NumericModel, eF: float, kx, ky):
-    """adj(eF - H(K)) and det(eF - H(K)) (real), K arrays of any shape: P(K) = adj/det off the shell."""
+    """adj(eF - H(K)) and det(eF - H(K)) (real) at arrays K: R(K) = adj/det off the shell."""
     a = eF * np.eye(2) - model.h(kx, ky)
     adj = np.empty_like(a)
     adj[..., 0, 0], adj[..., 1, 1] = a[..., 1, 1], a[..., 0, 0]
@@ -57,151 +85,181 @@ def _resolvent(model: NumericModel, eF: float, kx, ky):
     return adj, det
 
 
-def _ddet(model: NumericModel, adj, kx, ky, dkx, dky):
-    """d det(eF - H(K(theta)))/d theta = Tr[adj dA], dA = -(H_x dKx + H_y dKy) (Jacobi's formula)."""
-    hx, hy = model.dh(kx, ky)
-    da = -(hx * dkx[..., None, None] + hy * dky[..., None, None])
-    return np.real(np.einsum("...ab,...ba->...", adj, da))
-
-
 def _projector(model: NumericModel, band: int, kx, ky):
-    """|q><q| of ``band`` at K: gauge free (an eigenvector and its conjugate)."""
+    """P = |u><u| of ``band`` at K (gauge free)."""
     _, vec = model.eigh(kx, ky)
     u = vec[..., :, band]
     return u[..., :, None] * np.conj(u)[..., None, :]
 
 
-def _numerators(model, eF, term, ui, uj, oij, band, kq, kx, ky, Qx, Qy, sgn):
-    """(N, det, det') of one term at angles theta (shape (nj, m)): K = sgn k_q e(theta) + Q.
+def pv_kernel(n: np.ndarray, a: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """PV int_0^{2 pi} e^{i n psi}/(a + B cos psi) dpsi for n >= 0, B > 0 (module docstring).
 
-    term 0: <i|j><j|Pi adj|i>,  term 1: <i|j><j|adj Pi|i>,  term 2: <j|adj|i><i|Pi|j>
-    (the three crossed pieces of Eq. P5 with P = adj/det; ``oij`` = <i|j>).
+    ``n`` (m,), ``a`` and ``B`` (..., 1): result (..., m). |a| = B exactly (tangency) is not finite.
     """
-    Kx, Ky = sgn * kx + Qx, sgn * ky + Qy
-    adj, det = _resolvent(model, eF, Kx, Ky)
-    pi = _projector(model, band, kx, ky)
-    bi, bj = np.conj(ui), np.conj(uj)            # bras <i| (orb,), <j| (nj, orb)
-    pi = np.broadcast_to(pi, adj.shape)
-    if term == 0:
-        num = oij[:, None] * np.einsum("jo,jmop,jmpr,r->jm", bj, pi, adj, ui, optimize=True)
-    elif term == 1:
-        num = oij[:, None] * np.einsum("jo,jmop,jmpr,r->jm", bj, adj, pi, ui, optimize=True)
-    else:
-        num = (np.einsum("jo,jmop,p->jm", bj, adj, ui, optimize=True)
-               * np.einsum("o,jmop,jp->jm", bi, pi, uj, optimize=True))
-    ddet = _ddet(model, adj, Kx, Ky, -sgn * ky, sgn * kx)
-    return num, det, ddet
+    n = np.asarray(n)
+    out = np.empty(np.broadcast(n, a, B).shape)
+    inside = np.broadcast_to(np.abs(a) < B, out.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        psi0 = np.arccos(np.clip(-a / B, -1.0, 1.0))
+        s0 = np.sin(psi0)
+        # sin(n psi0)/sin(psi0) -> n cos(n psi0)/cos(psi0) at psi0 = 0, pi (tangency from inside)
+        ratio = np.where(s0 > 1e-12, np.sin(n * psi0) / np.where(s0 > 1e-12, s0, 1.0),
+                         n * np.cos(n * psi0) / np.cos(psi0))
+        glauert = (2 * np.pi / B) * ratio
+        root = np.sqrt(np.maximum(a * a - B * B, 0.0))
+        sg = np.sign(a)
+        z = (-a + sg * root) / B
+        poisson = 2 * np.pi * z**n / (sg * root)
+    out[...] = np.where(inside, glauert, poisson)
+    return out
 
 
-def _inner_pv(model, eF, term, ui, uj, oij, band, kq, theta, Qx, Qy, sgn, radii):
-    """PV int_0^2pi dtheta N/det for every j (rows), the poles subtracted (module docstring)."""
-    c, s = np.cos(theta), np.sin(theta)
-    nj = Qx.size
-    kx = np.broadcast_to(kq * c, (nj, theta.size))
-    ky = np.broadcast_to(kq * s, (nj, theta.size))
-    num, det, _ = _numerators(model, eF, term, ui, uj, oij, band, kq, kx, ky, Qx[:, None], Qy[:, None], sgn)
-    f = num / det
-    # poles: |sgn k_q e + Q|^2 = k_f^2  <=>  cos(theta - phi) = (k_f^2 - k_q^2 - Q^2)/(2 sgn k_q |Q|)
-    qabs = np.hypot(Qx, Qy)
-    phi = np.arctan2(Qy, Qx)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x = (radii[None, :] ** 2 - kq**2 - qabs[:, None] ** 2) / (2 * sgn * kq * qabs[:, None])
-    ok = np.abs(x) < 1.0
-    ac = np.arccos(np.clip(x, -1.0, 1.0))
-    tp = np.concatenate([phi[:, None] + ac, phi[:, None] - ac], axis=1)      # (nj, 2 nf)
-    okp = np.concatenate([ok, ok], axis=1)
-    if np.any(okp):
-        pk = np.cos(tp), np.sin(tp)
-        num_p, det_p, dd = _numerators(model, eF, term, ui, uj, oij, band, kq, kq * pk[0], kq * pk[1],
-                                       Qx[:, None], Qy[:, None], sgn)
-        # Newton-polish the pole on det itself (radii are numeric roots)
-        for _ in range(2):
-            step = np.where(okp, det_p / np.where(okp, dd, 1.0), 0.0)
-            tp = tp - step
-            pk = np.cos(tp), np.sin(tp)
-            num_p, det_p, dd = _numerators(model, eF, term, ui, uj, oij, band, kq, kq * pk[0], kq * pk[1],
-                                           Qx[:, None], Qy[:, None], sgn)
-        r = np.where(okp, num_p / np.where(okp, dd, 1.0), 0.0)
-        # absent poles (|x| >= 1) get r = 0; park them midway between inner nodes so 0 x cot stays 0
-        tp = np.where(okp, tp, theta[0] + np.pi / theta.size)
-        cot = 0.5 / np.tan(0.5 * (theta[None, None, :] - tp[:, :, None]))
-        f = f - np.einsum("jp,jpt->jt", r, cot)
-    return f.sum(axis=1) * (2 * np.pi / theta.size)
+def _remainder(model: NumericModel, eF: float, s: np.ndarray, circles: list[Circle]) -> np.ndarray:
+    """Rg(s) = 1/D(s) - sum_f 1/(D'_f (s - s_f)): smooth; near a pole bridged linearly (cancellation)."""
+    def raw(x):
+        _, d = _resolvent(model, eF, np.sqrt(np.maximum(x, 0.0)), np.zeros_like(x))
+        out = 1.0 / d
+        for c in circles:
+            out = out - 1.0 / (c.dds * (x - c.s))
+        return out
+
+    out = np.empty_like(s)
+    near = np.zeros(s.shape, bool)
+    for c in circles:
+        near |= np.abs(s - c.s) < _NEAR_POLE * c.s
+    out[~near] = raw(s[~near])
+    for c in circles:
+        sel = near & (np.abs(s - c.s) < _NEAR_POLE * c.s)
+        if np.any(sel):
+            h = 2 * _NEAR_POLE * c.s
+            lo, hi = raw(np.array([c.s - h])), raw(np.array([c.s + h]))
+            out[sel] = lo + (hi - lo) * (s[sel] - (c.s - h)) / (2 * h)
+    return out
 
 
-def pair_rates(shell: Shell, model: NumericModel, W: float, hbar: float, n_inner: int | None = None):
-    """R[j, i]: antisymmetric pair-skew rate i -> j (per unit weight w_j), Eq. P5, shape (n, n).
-
-    Also returns the asymmetry max|R + R^T|/max|R| (exact antisymmetry is an identity of Eq. P5; its
-    violation measures the inner quadrature error).
-    """
-    if not all(ct.is_circle for ct in shell.contours):
-        raise SemiclassicalError("pair skew scattering is implemented for isotropic models (circular Fermi "
-                                 "contours) only")
-    n, N = shell.size, shell.n_theta
-    M = N if n_inner is None else int(n_inner)
-    eF = shell.energy
-    theta0 = shell.contours[0].theta[0]
-    # inner grid offset by half a shell step: same-circle poles sit on shell angles
-    theta_in = theta0 + np.pi / N + 2 * np.pi * np.arange(M) / M if M == N else \
-        theta0 + np.pi / M + 2 * np.pi * np.arange(M) / M
-    radii = np.array([ct.k[0] for ct in shell.contours])
-    kx, ky = shell.k * np.cos(shell.theta), shell.k * np.sin(shell.theta)
-    u = shell.own
-    R = np.zeros((n, n))
-    node = np.zeros((len(shell.contours), N), int)         # node[c, m]: index of angle m on circle c
-    node[shell.contour_id, shell.theta_index] = np.arange(n)
-    pre = (2 * np.pi / hbar) * 2 * np.pi * W**2
-    for ci, ct in enumerate(shell.contours):
-        i = int(node[ci, 0])
-        ui = u[i]
-        row = np.zeros(n, complex)
-        for start in range(0, n, _CHUNK):
-            js = np.arange(start, min(start + _CHUNK, n))
-            uj = u[js]
-            oij = np.conj(ui) @ uj.T                           # <i|j>
-            acc = np.zeros(js.size, complex)
-            for cq, cqt in enumerate(shell.contours):
-                wq = cqt.weight[0] * N / (2 * np.pi)          # sum_q w_q F = wq int dtheta F
-                kq, bq = cqt.k[0], cqt.band
-                for term, (Qx, Qy, sgn, sign) in enumerate((
-                        (kx[i] - kx[js], ky[i] - ky[js], 1.0, 1.0),
-                        (kx[js] - kx[i], ky[js] - ky[i], 1.0, 1.0),
-                        (kx[i] + kx[js], ky[i] + ky[js], -1.0, -1.0))):
-                    # Q = 0 (term 0, 1: j = i; term 2: backscattering on one circle) makes every q a
-                    # pole; the antisymmetric rate vanishes there by symmetry (docs/pair_skew.md, 4)
-                    live = np.hypot(Qx, Qy) > 1e-9 * max(kq, 1e-300)
-                    if not np.any(live):
-                        continue
-                    val = _inner_pv(model, eF, term, ui, uj[live], oij[live], bq, kq, theta_in,
-                                    Qx[live], Qy[live], sgn, radii)
-                    acc[live] += sign * wq * val
-            row[js] = acc
-        R_row = pre * np.imag(row)
-        # rotate: R[(c_j, m_j), (c_i, m_i)] = R_row[(c_j, m_j - m_i)]
-        for m in range(N):
-            R[:, node[ci, m]] = R_row[node[shell.contour_id, (shell.theta_index - m) % N]]
-    scale = max(np.abs(R).max(), 1e-300)
-    return R, float(np.abs(R + R.T).max() / scale)
+def pair_rate(model: NumericModel, eF: float, circles: list[Circle], a: int, b: int, phi: np.ndarray,
+              W: float, n_inner: int = 64) -> np.ndarray:
+    """omega_ab(phi): antisymmetric pair-skew rate from (circle a, angle 0) to (circle b, angle phi),
+    per unit weight of the final state (Eq. P5), at an array of angles ``phi``; shape (n_phi,)."""
+    hbar = float(model.hbar)
+    phi = np.asarray(phi, float)
+    ca, cb = circles[a], circles[b]
+    kix, kiy = ca.k, 0.0
+    kjx, kjy = cb.k * np.cos(phi), cb.k * np.sin(phi)
+    pl = _projector(model, ca.band, np.array(kix), np.array(kiy))             # (2, 2)
+    pj = _projector(model, cb.band, kjx, kjy)                                 # (nphi, 2, 2)
+    plj = np.einsum("ab,jbc->jac", pl, pj)                                    # P_l P_j
+    psi = 2 * np.pi * np.arange(n_inner) / n_inner
+    nabs = np.minimum(np.arange(n_inner), n_inner - np.arange(n_inner))       # |n| of the FFT bins
+    acc = np.zeros(phi.shape)
+    for cq in circles:
+        for term, (Qx, Qy, sgn, sign) in enumerate(((kix - kjx, kiy - kjy, 1.0, 1.0),
+                                                    (kjx - kix, kjy - kiy, 1.0, 1.0),
+                                                    (kix + kjx, kiy + kjy, -1.0, -1.0))):
+            qabs = np.hypot(Qx, Qy)
+            # K = sgn k_q e(theta) + Q, |K|^2 = A + B cos(theta - phi0), B = 2 k_q |Q| >= 0
+            phi0 = np.arctan2(Qy, Qx) + (np.pi if sgn < 0 else 0.0)
+            A, Bm = cq.k**2 + qabs**2, 2 * cq.k * qabs
+            theta = phi0[:, None] + psi[None, :]
+            qx, qy = cq.k * np.cos(theta), cq.k * np.sin(theta)
+            Kx, Ky = sgn * qx + Qx[:, None], sgn * qy + Qy[:, None]
+            adj, _ = _resolvent(model, eF, Kx, Ky)
+            pq = _projector(model, cq.band, qx, qy)
+            if term == 0:
+                num = np.einsum("jab,jmbc,jmca->jm", plj, pq, adj, optimize=True)
+            elif term == 1:
+                num = np.einsum("jab,jmbc,jmca->jm", plj, adj, pq, optimize=True)
+            else:
+                num = np.einsum("ab,jmbc,jcd,jmda->jm", pl, pq, pj, adj, optimize=True)
+            coef = np.fft.fft(num, axis=1) / n_inner                           # N = sum_n c_n e^{i n psi}
+            val = np.zeros(phi.shape, complex)
+            for cf in circles:
+                ker = pv_kernel(nabs[None, :], (A - cf.s)[:, None], Bm[:, None])
+                val += np.sum(coef * ker, axis=1) / cf.dds
+            s = A[:, None] + Bm[:, None] * np.cos(psi)[None, :]
+            val += (2 * np.pi / n_inner) * np.sum(num * _remainder(model, eF, s, circles), axis=1)
+            acc += sign * cq.dos / (2 * np.pi) * np.imag(val)
+    return (2 * np.pi / hbar) * 2 * np.pi * W**2 * acc
 
 
-def pair_skew_terms(model: NumericModel, eF: float, W: float, n_theta: int, *,
-                    gauge: RandomGauge | None = None, field=(1.0, 0.0), n_inner: int | None = None) -> dict:
-    """sigma_yx^pair, <s>^pair at one resolution (n_theta shell angles, n_inner inner angles)."""
+def _breakpoints(circles: list[Circle], a: int, b: int) -> np.ndarray:
+    """Singular angles of omega_ab in [0, 2 pi]: 0, pi, and |Q(phi)| = k_q + k_f or |k_q - k_f|."""
+    ka, kb = circles[a].k, circles[b].k
+    pts = [0.0, np.pi, 2 * np.pi]
+    radii = [c.k for c in circles]
+    for kq in radii:
+        for kf in radii:
+            for qt in (kq + kf, abs(kq - kf)):
+                for sg in (1.0, -1.0):       # |k_a e0 -+ k_b e(phi)|^2 = ka^2 + kb^2 -+ 2 ka kb cos(phi)
+                    x = sg * (ka**2 + kb**2 - qt**2) / (2 * ka * kb)
+                    if abs(x) <= 1.0:
+                        t = np.arccos(x)
+                        pts += [t, 2 * np.pi - t]
+    pts = np.array(pts)
+    # a tangency at forward or backward scattering (|x| = 1 up to rounding) is the point 0 or pi itself
+    for anchor in (0.0, np.pi, 2 * np.pi):
+        pts[np.abs(pts - anchor) < 1e-6] = anchor
+    pts = np.unique(pts)
+    return pts[np.concatenate([[True], np.diff(pts) > 1e-12])]
+
+
+def rate_moments(model: NumericModel, eF: float, circles: list[Circle], W: float, n_gauss: int = 24,
+                 n_inner: int = 64) -> np.ndarray:
+    """Omega[a, b, n] = int dphi/(2 pi) omega_ab(phi) e^{-i n phi}, n = 0, 1 (complex), Eq. P8."""
+    nc = len(circles)
+    out = np.zeros((nc, nc, 2), complex)
+    t, wt = np.polynomial.legendre.leggauss(n_gauss)
+    t, wt = 0.5 * (t + 1.0), 0.5 * wt                                          # on [0, 1]
+    # phi = L + (R - L) sin^2(pi t/2): dphi = (R - L)(pi/2) sin(pi t) dt, smooth at sqrt edges
+    for a in range(nc):
+        for b in range(nc):
+            bp = _breakpoints(circles, a, b)
+            L, R = bp[:-1, None], bp[1:, None]
+            phi = (L + (R - L) * np.sin(0.5 * np.pi * t) ** 2).ravel()
+            jac = ((R - L) * 0.5 * np.pi * np.sin(np.pi * t) * wt).ravel()
+            om = pair_rate(model, eF, circles, a, b, phi, W, n_inner)
+            if a == b:
+                # one circle: omega_aa(phi) = -omega_aa(-phi) exactly (antisymmetry + isotropy), so only
+                # the sine moment survives; its 1/phi edges at 0, pi would leave rounding in the others
+                out[a, b, 1] = -1j * np.sum(jac * om * np.sin(phi)) / (2 * np.pi)
+                continue
+            for n in (0, 1):
+                out[a, b, n] = np.sum(jac * om * np.exp(-1j * n * phi)) / (2 * np.pi)
+    return out
+
+
+def pair_skew_terms(model: NumericModel, eF: float, W: float, *, n_gauss: int = 24, n_inner: int = 64,
+                    n_theta: int = 32, gauge: RandomGauge | None = None, field=(1.0, 0.0)) -> dict:
+    """sigma^pair (2,) and <s>^pair (3,) per unit field at one resolution (n_gauss Gauss nodes per
+    outer piece, n_inner FFT angles), on a shell of n_theta angles (exact for first harmonics)."""
     hbar, e = float(model.hbar), float(model.e)
-    factory = ShellFactory(model, n_theta, gauge=gauge, theta0=np.pi / (7.0 * n_theta))
-    shell = factory.get(eF)
+    shell = ShellFactory(model, n_theta, gauge=gauge).get(eF)
     if shell.size == 0:
-        return {"current": np.zeros(2), "spin": np.zeros(3), "asymmetry": 0.0, "shell": shell}
+        return {"current": np.zeros(2), "spin": np.zeros(3), "harmonic_residual": 0.0}
+    circles = fermi_circles(model, shell)
     solver = J0Solver(shell, W, hbar)
     g = leading_distribution(solver, e, field)
-    R, asym = pair_rates(shell, model, W, hbar, n_inner)
-    b = rate_source(R, shell.weight, g)
+    # G_c of g_c(theta) = Re[G_c e^{i theta}], and how far g is from a pure first harmonic
+    G = np.zeros(len(circles), complex)
+    resid = 0.0
+    for c in range(len(circles)):
+        sel = shell.contour_id == c
+        G[c] = 2 * np.mean(g[sel] * np.exp(-1j * shell.theta[sel]))
+        fit = np.real(G[c] * np.exp(1j * shell.theta[sel]))
+        resid = max(resid, float(np.max(np.abs(g[sel] - fit)) / max(np.max(np.abs(g)), 1e-300)))
+    om = rate_moments(model, eF, circles, W, n_gauss, n_inner)
+    b = np.zeros(shell.size)
+    for c in range(len(circles)):
+        sel = shell.contour_id == c
+        th = shell.theta[sel]
+        for c2, circ in enumerate(circles):
+            b[sel] -= circ.dos * (np.real(G[c2] * om[c2, c, 1] * np.exp(1j * th)) - g[sel] * np.real(om[c, c2, 0]))
     g_pair = solver.solve(-b)
-    cur = -e * shell.integrate(g_pair, shell.own_velocity())
-    spin = shell.integrate(g_pair, shell.own_spin())
-    return {"current": cur, "spin": spin, "asymmetry": asym, "shell": shell, "g_pair": g_pair,
-            "source": b, "rates": R, "removed": solver.last_removed / max(solver.last_magnitude, 1e-300)}
+    return {"current": -e * shell.integrate(g_pair, shell.own_velocity()),
+            "spin": shell.integrate(g_pair, shell.own_spin()), "harmonic_residual": resid,
+            "moments": om, "circles": [(c.band, c.k, c.dos) for c in circles],
+            "removed": solver.last_removed / max(solver.last_magnitude, 1e-300)}
 
 
 def _observables(r: dict) -> np.ndarray:
@@ -209,31 +267,30 @@ def _observables(r: dict) -> np.ndarray:
     return np.array([r["current"][1], r["spin"][0], r["spin"][1]])
 
 
-def pair_skew_response(model: NumericModel, eF: float, W: float = 1.0, *, n_theta: int = 64,
-                       gauge_seed: int | None = 0) -> dict:
+def pair_skew_response(model: NumericModel, eF: float, W: float = 1.0, *, n_gauss: int = 24,
+                       n_inner: int = 64, gauge_seed: int | None = 0) -> dict:
     """The W^0 pair-skew pieces of sigma_yx and <sigma_x,y> per unit E_x (docs/pair_skew.md, Eq. P9).
 
-    Resolutions N, 2N, 4N (N = ``n_theta``). The error of one resolution is c/N to high accuracy
-    (docs/pair_skew.md, section 5: the antisymmetric rate has an odd 1/angle singularity at forward
-    and backward scattering on one circle, whose excluded node costs the trapezoid rule one order),
-    so the result is the Richardson value 2 x(4N) - x(2N) and ``error`` the largest change of that
-    value from the (N, 2N) pair: an upper estimate (it is the error of the coarser pair).
-    ``meta``: raw values per resolution, timing, the antisymmetry check of the rates.
+    Computed at (n_gauss, n_inner) and at twice both; the finer is returned and ``error`` is the
+    largest change (sigma_yx, <s_x>, <s_y>), floored at 1e-13 of the result's size (rounding).
+    ``meta``: both resolutions, timing, the circles, how far g is from one harmonic.
     """
     t0 = time.perf_counter()
     gauge = RandomGauge(gauge_seed)
-    ns = [n_theta, 2 * n_theta, 4 * n_theta]
-    runs = [pair_skew_terms(model, eF, W, n, gauge=gauge) for n in ns]
-    x = [_observables(r) for r in runs]
-    rich_coarse, rich = 2 * x[1] - x[0], 2 * x[2] - x[1]
-    err = float(np.max(np.abs(rich - rich_coarse)))
-    return {"sigma_yx": float(rich[0]),
-            "spin_density": {"x": float(rich[1]), "y": float(rich[2])},
+    coarse = pair_skew_terms(model, eF, W, n_gauss=n_gauss, n_inner=n_inner, gauge=gauge)
+    fine = pair_skew_terms(model, eF, W, n_gauss=2 * n_gauss, n_inner=2 * n_inner, gauge=gauge)
+    x0, x1 = _observables(coarse), _observables(fine)
+    err = float(max(np.max(np.abs(x1 - x0)), 1e-13 * np.max(np.abs(x1))))
+    if fine["harmonic_residual"] > 1e-8:
+        raise SemiclassicalError(f"leading distribution is not one angular harmonic (residual "
+                                 f"{fine['harmonic_residual']:.1e}): the model is not isotropic")
+    return {"sigma_yx": float(x1[0]),
+            "spin_density": {"x": float(x1[1]), "y": float(x1[2])},
             "error": err,
-            "meta": {"n_theta": ns, "eF": float(eF), "W": float(W),
-                     "raw": [{"n_theta": n, "sigma_yx": float(v[0]), "spin_density": {"x": float(v[1]), "y": float(v[2])}}
-                             for n, v in zip(ns, x)],
-                     "richardson_coarse": {"sigma_yx": float(rich_coarse[0])},
-                     "asymmetry": max(r["asymmetry"] for r in runs), "seconds": time.perf_counter() - t0,
-                     "principal_value": "poles of P(K) subtracted analytically (cot kernel), trapezoid on the "
-                                        "smooth remainder, inner grid offset by half a step"}}
+            "meta": {"eF": float(eF), "W": float(W), "n_gauss": [n_gauss, 2 * n_gauss],
+                     "n_inner": [n_inner, 2 * n_inner],
+                     "coarse": {"sigma_yx": float(x0[0]), "spin_density": {"x": float(x0[1]), "y": float(x0[2])}},
+                     "circles": fine.get("circles", []), "harmonic_residual": fine["harmonic_residual"],
+                     "seconds": time.perf_counter() - t0,
+                     "principal_value": "exact: poles of 1/D(|K|^2) in partial fractions, Glauert/Poisson "
+                                        "kernels on the FFT of the numerator; smooth remainder by trapezoid"}}
