@@ -115,6 +115,55 @@ def pv_kernel(n: np.ndarray, a: np.ndarray, B: np.ndarray) -> np.ndarray:
     return out
 
 
+def _complex_kernel(n: np.ndarray, a: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """int_0^{2 pi} e^{i n psi}/(a + B cos psi) dpsi for complex a (no pole on the path), n >= 0:
+    4 pi z^n/(B (z - 1/z)), z the root of w^2 + (2a/B) w + 1 inside the unit circle (residues)."""
+    root = np.sqrt(a * a - B * B + 0j)
+    z1, z2 = (-a + root) / B, (-a - root) / B
+    z = np.where(np.abs(z1) < np.abs(z2), z1, z2)
+    return 4 * np.pi * z**n / (B * (z - 1 / z))
+
+
+class Poles:
+    """1/D(s) = sum_r 1/(D'_r (s - s_r)) + Rg(s) on s = |K|^2 >= 0 (module docstring).
+
+    When D(s) is a polynomial in s (every catalogue model: d0, d_z, |d_perp|^2 polynomials in k^2)
+    its roots are all poles: the Fermi radii (real, replaced by the contours' own values) and the
+    others (negative or complex, e.g. the other band's root when only one band is occupied); Rg = 0,
+    ``exact`` is True. Otherwise only the Fermi poles are taken and Rg goes to the trapezoid rule.
+    """
+
+    def __init__(self, model: NumericModel, eF: float, circles: list[Circle], smax: float):
+        self.real = [(c.s, c.dds) for c in circles]
+        self.complex: list[tuple[complex, complex]] = []
+        self.exact = False
+        grid = 0.5 * smax * (1 - np.cos(np.pi * (np.arange(41) + 0.5) / 41))      # Chebyshev on [0, smax]
+        _, d = _resolvent(model, eF, np.sqrt(grid), np.zeros_like(grid))
+        x = grid / smax
+        for deg in range(1, 9):
+            coef = np.polynomial.polynomial.polyfit(x, d, deg)
+            if np.max(np.abs(np.polynomial.polynomial.polyval(x, coef) - d)) > 1e-10 * np.max(np.abs(d)):
+                continue
+            roots = np.polynomial.polynomial.polyroots(coef) * smax
+            dcoef = np.polynomial.polynomial.polyder(coef) / smax
+            fermi = [c.s for c in circles]
+            others = []
+            for r in roots:
+                near = [f for f in fermi if abs(r - f) < 1e-6 * smax]
+                if near:
+                    continue
+                if abs(r.imag) < 1e-9 * smax and 0.0 <= r.real <= smax:
+                    return          # a real root in range that is no Fermi circle: keep the safe route
+                others.append((complex(r), complex(np.polynomial.polynomial.polyval(r / smax, dcoef))))
+            if len(others) + len(fermi) != deg:
+                return
+            self.complex, self.exact = others, True
+            return
+
+    def remainder(self, model, eF, s, circles):
+        return np.zeros_like(s) if self.exact else _remainder(model, eF, s, circles)
+
+
 def _remainder(model: NumericModel, eF: float, s: np.ndarray, circles: list[Circle]) -> np.ndarray:
     """Rg(s) = 1/D(s) - sum_f 1/(D'_f (s - s_f)): smooth; near a pole bridged linearly (cancellation)."""
     def raw(x):
@@ -145,6 +194,7 @@ def pair_rate(model: NumericModel, eF: float, circles: list[Circle], a: int, b: 
     hbar = float(model.hbar)
     phi = np.asarray(phi, float)
     ca, cb = circles[a], circles[b]
+    poles = _poles(model, eF, circles)
     kix, kiy = ca.k, 0.0
     kjx, kjy = cb.k * np.cos(phi), cb.k * np.sin(phi)
     pl = _projector(model, ca.band, np.array(kix), np.array(kiy))             # (2, 2)
@@ -174,13 +224,29 @@ def pair_rate(model: NumericModel, eF: float, circles: list[Circle], a: int, b: 
                 num = np.einsum("ab,jmbc,jcd,jmda->jm", pl, pq, pj, adj, optimize=True)
             coef = np.fft.fft(num, axis=1) / n_inner                           # N = sum_n c_n e^{i n psi}
             val = np.zeros(phi.shape, complex)
-            for cf in circles:
-                ker = pv_kernel(nabs[None, :], (A - cf.s)[:, None], Bm[:, None])
-                val += np.sum(coef * ker, axis=1) / cf.dds
-            s = A[:, None] + Bm[:, None] * np.cos(psi)[None, :]
-            val += (2 * np.pi / n_inner) * np.sum(num * _remainder(model, eF, s, circles), axis=1)
+            for sf, dds in poles.real:
+                ker = pv_kernel(nabs[None, :], (A - sf)[:, None], Bm[:, None])
+                val += np.sum(coef * ker, axis=1) / dds
+            for sf, dds in poles.complex:
+                ker = _complex_kernel(nabs[None, :], (A - sf)[:, None], Bm[:, None])
+                val += np.sum(coef * ker, axis=1) / dds
+            if not poles.exact:
+                s = A[:, None] + Bm[:, None] * np.cos(psi)[None, :]
+                val += (2 * np.pi / n_inner) * np.sum(num * _remainder(model, eF, s, circles), axis=1)
             acc += sign * cq.dos / (2 * np.pi) * np.imag(val)
     return (2 * np.pi / hbar) * 2 * np.pi * W**2 * acc
+
+
+def _poles(model: NumericModel, eF: float, circles: list[Circle]) -> Poles:
+    """The :class:`Poles` of 1/D on |K| <= 3 max k_F (|k_q + Q| never exceeds it), cached per call."""
+    key = (id(model), float(eF), tuple(c.k for c in circles))
+    if key not in _POLE_CACHE:
+        _POLE_CACHE.clear()
+        _POLE_CACHE[key] = Poles(model, eF, circles, (3.05 * max(c.k for c in circles)) ** 2)
+    return _POLE_CACHE[key]
+
+
+_POLE_CACHE: dict = {}
 
 
 def _breakpoints(circles: list[Circle], a: int, b: int) -> np.ndarray:
@@ -189,7 +255,9 @@ def _breakpoints(circles: list[Circle], a: int, b: int) -> np.ndarray:
     pts = [0.0, np.pi, 2 * np.pi]
     radii = [c.k for c in circles]
     for kq in radii:
-        for kf in radii:
+        # |Q| = k_q: the shifted circle passes through K = 0, where 1/D feels the poles of D at
+        # s <= 0 (negative or complex roots): analytic there, but sharply peaked; split to resolve it
+        for kf in radii + [0.0]:
             for qt in (kq + kf, abs(kq - kf)):
                 for sg in (1.0, -1.0):       # |k_a e0 -+ k_b e(phi)|^2 = ka^2 + kb^2 -+ 2 ka kb cos(phi)
                     x = sg * (ka**2 + kb**2 - qt**2) / (2 * ka * kb)
