@@ -124,3 +124,47 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def brute_force_rate(model, eF: float, circles, a: int, b: int, phi: float, eta: float, *, L: float,
+                     h: float, W: float = 1.0, chunk: int = 200) -> float:
+    """The antisymmetric crossed rate from its definition, independent of Eq. P5's delta/PV split.
+
+    Finite broadening G^{R/A}(p) = (eF -+ i eta - H(p))^-1 on a Cartesian grid (spacing h, box
+    [-L, L]^2) and the two crossed pairings as printed in docs/pair_skew.md, Eqs. P2-P3:
+        (X_jl - X_lj)/2 = Re[<l|j> int <j|G^R(p) G^R(p + k_l - k_j) - (R -> A)|l>],
+        (D_jl - D_lj)/2 = (1/2) int [conj(<j|G^R(p)|l>) <j|G^R(k_l + k_j - p)|l> - (R -> A)],
+    rate = (2 pi/hbar) W^2 (sum of both). Eq. P5 is its eta -> 0 limit.
+    """
+    import numpy as np
+
+    def green(px, py, s):
+        A = (eF + 1j * s * eta) * np.eye(2) - model.h(px, py)
+        det = A[..., 0, 0] * A[..., 1, 1] - A[..., 0, 1] * A[..., 1, 0]
+        inv = np.empty_like(A)
+        inv[..., 0, 0], inv[..., 1, 1] = A[..., 1, 1], A[..., 0, 0]
+        inv[..., 0, 1], inv[..., 1, 0] = -A[..., 0, 1], -A[..., 1, 0]
+        return inv / det[..., None, None]
+
+    ca, cb = circles[a], circles[b]
+    kl = np.array([ca.k, 0.0])
+    kj = cb.k * np.array([np.cos(phi), np.sin(phi)])
+    ul = np.linalg.eigh(model.h(np.array(kl[0]), np.array(kl[1])))[1][:, ca.band]
+    uj = np.linalg.eigh(model.h(np.array(kj[0]), np.array(kj[1])))[1][:, cb.band]
+    olj = np.vdot(ul, uj)
+    x = np.arange(-L, L + h / 2, h)
+    total = 0.0
+    for start in range(0, x.size, chunk):
+        px, py = np.meshgrid(x[start:start + chunk], x, indexing="ij")
+        acc = 0.0
+        for s in (1, -1):
+            g = green(px, py, s)
+            gs = green(px + kl[0] - kj[0], py + kl[1] - kj[1], s)
+            gd = green(kl[0] + kj[0] - px, kl[1] + kj[1] - py, s)
+            x_part = np.einsum("o,...op,...pr,r->...", np.conj(uj), g, gs, ul)
+            d_part = np.conj(np.einsum("o,...op,p->...", np.conj(uj), g, ul)) * \
+                np.einsum("o,...op,p->...", np.conj(uj), gd, ul)
+            acc = acc + s * (np.real(olj * x_part.sum()) + 0.5 * d_part.sum())
+        total += acc
+    integral = np.real(total) * h * h / (2 * np.pi) ** 2
+    return float((2 * np.pi / float(model.hbar)) * W**2 * integral)
