@@ -15,6 +15,8 @@ form of any model quantity is read. Modules, one job each:
 - :mod:`.subleading`  J_E -> n^sj (Eqs. 37-38); n^sk (Eqs. 31, 33, 35): skew reading "T"
                       (default: golden rule with the fourth-order non-crossing T-matrix, Fermi
                       shell only), or D' -> S' -> J(S') with J static ("C") or rotating ("B")
+- :mod:`.pair_skew`   skew scattering on impurity pairs: the crossed W^2 pairings of the golden rule
+                      (docs/pair_skew.md), white noise, isotropic models
 - :mod:`.sea`         Fermi-sea integrals sigma^int (Eq. 72), <s>^int (Eqs. 57, 91)
 - :mod:`.response`    current (Eq. 52) and spin density (Eq. 63) piece by piece, adaptive accuracy
 

@@ -87,7 +87,7 @@ from .vertices import Channel, apply, dressed_projector, pair_sum
 
 __all__ = ["DEFAULT_SKEW_READING", "side_jump_source", "side_jump_distribution", "ShellDistribution",
            "SkewResult", "anomalous_driving", "off_diagonal_density", "golden_rule_rates",
-           "golden_rule_source", "skew_scattering"]
+           "golden_rule_source", "rate_source", "skew_scattering"]
 
 #: the reading names, notes and validator are the toolkit's one registry (semiclassical.skew.readings,
 #: SymPy-free); the physics of each reading below is this engine's own
@@ -277,6 +277,14 @@ def golden_rule_rates(shell: Shell, W: float, hbar: float, kernel: np.ndarray | 
     return (rates, (2 * np.pi / hbar) * pre * np.abs(z)) if with_size else rates
 
 
+def rate_source(rates: np.ndarray, weight: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Skew source b of J0[n] = -b from a rate matrix (rates[j, i]: rate i -> j per unit w_j) acting
+    on n^(-1) = delta(eps - eF) g: b_i = -sum_j w_j (wa_ij g_j - wa_ji g_i), wa = (R - R^T)/2.
+    Shared by the golden-rule (non-crossing) and the pair-skew (crossed, :mod:`.pair_skew`) rates."""
+    wa = 0.5 * (rates - rates.T)
+    return -(wa @ (weight * g) - g * (wa.T @ weight))
+
+
 def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float,
                        kernel: np.ndarray | None = None,
                        vertices: list[Channel] | None = None, with_size: bool = False) -> tuple:
@@ -288,9 +296,8 @@ def golden_rule_source(shell: Shell, g: np.ndarray, W: float, hbar: float,
     """
     rates = golden_rule_rates(shell, W, hbar, kernel, vertices, with_size)
     rates, size = rates if with_size else (rates, None)
-    wa = 0.5 * (rates - rates.T)
     w = shell.weight
-    b = -(wa @ (w * g) - g * (wa.T @ w))
+    b = rate_source(rates, w, g)
     if not with_size:
         return b, rates
     sym, ag = 0.5 * (size + size.T), np.abs(g)
