@@ -66,7 +66,8 @@ class CrossedSettings:
     """Numerical choices of :func:`crossed_response`.
 
     n_fermi     angles on each Fermi circle (harmonics of the on-shell vertex, Eq. C9; checked);
-    n_angle     trapezoid points in theta_r (exact for harmonics below n_angle; checked);
+    n_angle     trapezoid points in theta_r; None: 2 l_max + 2|J| + 2, one more than the highest
+                harmonic of the integrand (l_max: of Phi, J: of G), so the rule is exact;
     r_window    R0 in units of the longest beat length 2 pi / q_min (q_min the smallest nonzero
                 |k_a - k_b|, or k_min for one circle): the first window radius;
     n_r         number of window radii R0 2^j (Richardson order n_r - 1 in 1/R);
@@ -76,7 +77,7 @@ class CrossedSettings:
     """
 
     n_fermi: int = 64
-    n_angle: int = 32
+    n_angle: int | None = None
     r_window: float = 12.0
     n_r: int = 4
     panel: float = 1.0
@@ -186,20 +187,27 @@ def _radial_grid(r_max, k_max, settings: CrossedSettings, refine=1.0):
     return (0.5 * (lo + hi) + 0.5 * (hi - lo) * x).ravel(), (0.5 * (hi - lo) * w).ravel()
 
 
+def _trace4(a, b, c, d):
+    """Tr[A B C D] over stacks of 2x2 matrices."""
+    ab, cd = a @ b, c @ d
+    return (ab * np.swapaxes(cd, -1, -2)).sum(axis=(-2, -1))
+
+
 def _integrands(pt: _Point, harm_a, harm_j, r, theta):
     """Angle-integrated integrands of X, Psi_R, Psi_A per radius (Eqs. C5, C6), each r dr-ready:
     returns (3, len(r)) complex = r int dtheta_r Tr[...]."""
-    g = pt.green.matrix(r, theta)
-    g_minus = pt.green.matrix(r, theta + np.pi)
+    rad = pt.green.radial(r)
+    g = pt.green.matrix(r, theta, rad=rad)
+    g_minus = pt.green.matrix(r, theta + np.pi, rad=rad)
     ga, ga_minus = dagger(g_minus), dagger(g)          # G^A(r) = G^R(-r)^+, G^A(-r) = G^R(r)^+
     pa_minus = [_phi(h, r, theta + np.pi) for h in harm_a]
     pa = [_phi(h, r, theta) for h in harm_a]
     pjm = _phi(harm_j, r, theta + np.pi)
     out = []
     for pam, pap in zip(pa_minus, pa):
-        x = np.einsum("rtij,rtjk,rtkl,rtli->rt", pam, g, pjm, ga)
-        psr = np.einsum("rtij,rtjk,rtkl,rtli->rt", pap, g_minus, g, pjm)
-        psa = np.einsum("rtij,rtjk,rtkl,rtli->rt", pap, pjm, ga, ga_minus)
+        x = _trace4(pam, g, pjm, ga)
+        psr = _trace4(pap, g_minus, g, pjm)
+        psa = _trace4(pap, pjm, ga, ga_minus)
         out.append(np.stack([x, psr, psa]).mean(axis=-1) * 2 * np.pi * r)
     return out
 
@@ -227,7 +235,10 @@ def _evaluate(pt: _Point, harm_a, harm_j, settings: CrossedSettings, refine=1.0)
     r0 = settings.r_window * 2 * np.pi / q_min
     rs = r0 * 2.0 ** np.arange(settings.n_r)
     r, wr = _radial_grid(rs[-1], k_max, settings, refine)
-    theta = 2 * np.pi * np.arange(int(settings.n_angle * refine)) / int(settings.n_angle * refine)
+    l_max = max(int(np.abs(ell).max()) for h in [*harm_a, harm_j] for _, ell, _ in h)
+    n_angle = settings.n_angle or 2 * l_max + 2 * abs(pt.J) + 2
+    n_angle = int(round(n_angle * refine))
+    theta = 2 * np.pi * np.arange(n_angle) / n_angle
     vals = []
     for block in np.array_split(np.arange(len(r)), max(1, len(r) // 2048)):
         vals.append(_integrands(pt, harm_a, harm_j, r[block], theta))
@@ -269,24 +280,23 @@ def crossed_response(model: NumericModel, eF: float, settings: CrossedSettings |
     fine = _evaluate(pt, harm_a, harm_j, settings, refine=settings.refine)
     blocks, diag = {}, {}
     for key, (b, f) in zip(targets, zip(base, fine)):
-        sums, rs = b
-        sums_f, _ = f
-        lim, err, lim_f = [], [], []
-        for d in range(3):
-            v, e = _richardson(pref * sums[d], rs)
-            vf, _ = _richardson(pref * sums_f[d], rs)
-            lim.append(v)
-            err.append(e)
-            lim_f.append(vf)
-        lim, lim_f, err = np.array(lim), np.array(lim_f), np.array(err)
-        x_val, psi_val = lim[0].real, (lim[1] + lim[2]).real
-        error = float(np.abs(err).sum() + np.abs(lim_f - lim).sum())
-        blocks[key] = {"X": float(x_val), "Psi": float(psi_val), "crossed": float(x_val + psi_val),
-                       "error": error, "Psi_R": float(lim[1].real), "Psi_A": float(lim[2].real)}
-        diag[key] = {"imag": float(abs((lim[0] + lim[1] + lim[2]).imag)),
-                     "window_values": (pref * sums.sum(axis=0)).real.tolist(),
-                     "refined_change": float(np.abs(lim_f - lim).sum()),
-                     "window_error": float(np.abs(err).sum())}
+        (sums, rs), (sums_f, _) = b, f
+        # rows: X, Psi_R, Psi_A, and their sum (extrapolated as one: X and Psi alone can carry
+        # ln R terms that cancel in the sum, docs/crossed_diagrams.md section 5)
+        sums = np.vstack([sums, sums.sum(axis=0)]) * pref
+        sums_f = np.vstack([sums_f, sums_f.sum(axis=0)]) * pref
+        lim, err = np.array([_richardson(v, rs) for v in sums]).T
+        lim_f = np.array([_richardson(v, rs)[0] for v in sums_f])
+        error = np.abs(err) + np.abs(lim_f - lim)
+        psi_err = float(np.abs(_richardson(sums[1] + sums[2], rs)[1]) + np.abs(lim_f[1] + lim_f[2] - lim[1] - lim[2]))
+        blocks[key] = {"X": float(lim[0].real), "Psi": float((lim[1] + lim[2]).real),
+                       "crossed": float(lim[3].real), "error": float(error[3]),
+                       "error_X": float(error[0]), "error_Psi": psi_err,
+                       "Psi_R": float(lim[1].real), "Psi_A": float(lim[2].real)}
+        diag[key] = {"imag": float(abs(lim[3].imag)),
+                     "window_values": sums[3].real.tolist(),
+                     "refined_change": float(abs(lim_f[3] - lim[3])),
+                     "window_error": float(abs(err[3]))}
     return {
         "sigma_yx": blocks["sigma_yx"],
         "spin_density": {"x": blocks["x"], "y": blocks["y"]},

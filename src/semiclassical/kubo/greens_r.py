@@ -15,8 +15,7 @@ residues of the Fermi poles the rotation sweeps: a pole k_F + i0 s (s = sign of 
 there, the i0 of eF + i0) contributes  +i pi k_F N(k_F) H^(1)_m(k_F r)/D'(k_F)  for s > 0 and
 -i pi k_F N(k_F) H^(2)_m(k_F r)/D'(k_F)  for s < 0. phi is half the smallest argument of a complex
 root of D (pi/4 at most), so no complex pole lies in the swept sectors. Beyond r_ray the ray
-integrals are below 1e-15 of the pole terms and are skipped (their size is the exp(-kappa r) of
-the complex poles, kappa their smallest imaginary part; checked at r_ray).
+integrals are below 1e-14 of |G| and are skipped (measured, :meth:`RealSpaceGreen.r_ray`).
 
 Check: the free particle g = 1/(eF - k^2/2m) gives G = -(i m/2) H^(1)_0(k_F r) exactly, the massive
 Dirac cone its closed form (tests/test_kubo_crossed.py).
@@ -114,45 +113,64 @@ class RealSpaceGreen:
     def radial(self, r: np.ndarray, rays: bool = True) -> dict:
         """{(i, j): I_m[g_ij](r)} (Eq. C8) at radii r > 0 (1-D array)."""
         r = np.asarray(r, float)
-        out = {}
-        for key, m in self.m.items():
-            val = np.zeros(r.shape, complex)
-            for p, s, dd in self.poles:
-                res = p * P.polyval(p, self.num[key]) / dd
-                if s > 0:
-                    val += 1j * np.pi * res * hankel1(m, p * r)
-                else:
-                    val -= 1j * np.pi * res * hankel2(m, p * r)
-            out[key] = val
+        out = self._poles(r)
         if rays:
             near = r < self.r_ray()
             if near.any():
-                rr = r[near]
-                for key, m in self.m.items():
-                    out[key][near] += self._rays(key, m, rr)
+                for key, val in self._rays(r[near]).items():
+                    out[key][near] += val
+        return out
+
+    def _poles(self, r):
+        out = {key: np.zeros(r.shape, complex) for key in self.m}
+        for p, s, dd in self.poles:
+            hank = {}
+            for key, m in self.m.items():
+                if m not in hank:
+                    hank[m] = hankel1(m, p * r) if s > 0 else hankel2(m, p * r)
+                res = p * P.polyval(p, self.num[key]) / dd
+                out[key] += (1j * np.pi if s > 0 else -1j * np.pi) * res * hank[m]
         return out
 
     def r_ray(self) -> float:
-        """Radius beyond which the ray integrals are < 1e-15 relative (exp(-kappa r) of complex
-        poles; for a model without complex poles checked directly at 40/k_ref)."""
-        if np.isfinite(self.kappa):
-            return 36.0 / self.kappa
-        return 40.0 / self.k_ref
+        """Radius beyond which the ray integrals of Eq. C8 are below 1e-14 of |G| (measured on a
+        geometric set of radii; they decay like exp(-kappa r), kappa the smallest imaginary part of a
+        complex pole, and vanish identically for radial functions of definite parity without complex
+        poles, e.g. the massive Dirac cone). 0 when they are negligible everywhere."""
+        if not hasattr(self, "_r_ray"):
+            test = np.geomspace(0.01, 200.0, 48) / self.k_ref
+            rays = self._rays(test)
+            poles = self._poles(test)
+            size = sum(np.abs(poles[key] + rays[key]) for key in self.m)
+            big = np.nonzero(sum(np.abs(v) for v in rays.values()) > 1e-14 * size)[0]
+            if not len(big):
+                self._r_ray = 0.0
+            elif big[-1] == len(test) - 1:
+                self._r_ray = np.inf
+            else:
+                self._r_ray = float(test[big[-1] + 1]) * 1.5
+        return self._r_ray
 
-    def _rays(self, key, m, r, chunk=64):
-        out = np.empty(r.shape, complex)
+    def _rays(self, r, chunk=64):
+        """Both ray integrals of Eq. C8 for every entry, at radii r."""
         up = np.exp(1j * self.phi)
+        kp, km = self.t * up, self.t * np.conj(up)
+        gp = {key: (kp * up) * self._g(key, kp) * self.tw for key in self.m}
+        gm = {key: (km * np.conj(up)) * self._g(key, km) * self.tw for key in self.m}
+        out = {key: np.empty(r.shape, complex) for key in self.m}
         for s in range(0, len(r), chunk):
             rr = r[s:s + chunk, None]
-            kp, km = self.t * up, self.t * np.conj(up)
-            f1 = (kp * up) * self._g(key, kp) * hankel1(m, kp * rr)
-            f2 = (km * np.conj(up)) * self._g(key, km) * hankel2(m, km * rr)
-            out[s:s + chunk] = 0.5 * ((f1 + f2) * self.tw).sum(axis=1)
+            hank = {}
+            for key, m in self.m.items():
+                if m not in hank:
+                    hank[m] = (hankel1(m, kp * rr), hankel2(m, km * rr))
+                h1, h2 = hank[m]
+                out[key][s:s + chunk] = 0.5 * (h1 @ gp[key] + h2 @ gm[key])
         return out
 
-    def matrix(self, r: np.ndarray, theta: np.ndarray, rays: bool = True) -> np.ndarray:
-        """G^R_0(r, theta_r) (len(r), len(theta), 2, 2) (Eq. C7)."""
-        rad = self.radial(r, rays)
+    def matrix(self, r: np.ndarray, theta: np.ndarray, rays: bool = True, rad=None) -> np.ndarray:
+        """G^R_0(r, theta_r) (len(r), len(theta), 2, 2) (Eq. C7); ``rad`` reuses :meth:`radial`."""
+        rad = self.radial(r, rays) if rad is None else rad
         out = np.empty((len(r), len(theta), 2, 2), complex)
         for (i, j), m in self.m.items():
             out[:, :, i, j] = (1j ** m) * np.exp(1j * m * theta)[None] * rad[(i, j)][:, None] / (2 * np.pi)
