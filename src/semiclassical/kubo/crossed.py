@@ -138,11 +138,13 @@ class _Point:
     def dressed(self, op):
         """X~ = X + c.sigma at the Fermi points (Eq. C11); op (N, R, 2, 2). Returns (X~, c)."""
         p = self.proj
-        src = self.fp.contour_sum(self.weight[..., None, None] * (p @ op @ p))
-        s = 0.5 * np.einsum("aij,ji->a", SIGMA, src)
+        pop = self.weight[..., None, None] * (p @ op @ p)
+        s = 0.5 * np.einsum("aij,ji->a", SIGMA, self.fp.contour_sum(pop))
+        size = np.abs(self.fp.contour_sum(np.abs(pop))).max()      # the source's rounding scale
+        s = np.where(np.abs(s) <= 1e-13 * size, 0.0, s)   # components that vanish by symmetry
         lmat = self.ladder_map()
         c, *_ = np.linalg.lstsq(np.eye(4) - lmat, s, rcond=1e-10)
-        resid = np.abs((np.eye(4) - lmat) @ c - s).max() / max(np.abs(s).max(), 1e-300)
+        resid = np.abs((np.eye(4) - lmat) @ c - s).max() / size
         if resid > 1e-8:
             raise SemiclassicalError(f"the pinched ladder has no solution for this vertex (residual {resid:.2g})")
         return op + np.einsum("a,aij->ij", c, SIGMA), c

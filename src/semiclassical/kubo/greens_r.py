@@ -65,7 +65,7 @@ class RealSpaceGreen:
     """G^R_0(r) at eF for a covariant model of winding J (module docstring, Eqs. C7-C8)."""
 
     def __init__(self, model: NumericModel, eF: float, J: int, k_ref: float, n_gl: int = 16,
-                 ratio: float = 2 ** 0.25):
+                 ratio: float = 2 ** 0.25, ray_angle: float | None = None):
         self.eF, self.J, self.k_ref = float(eF), int(J), float(k_ref)
         h = _fit_entries(model, k_ref)
         e = np.zeros(1, complex)
@@ -93,6 +93,10 @@ class RealSpaceGreen:
         cplx = roots[~real]
         args = np.abs(np.angle(cplx[cplx.real > 0])) if cplx.size else np.array([])
         self.phi = min(np.pi / 4, 0.5 * args.min()) if args.size else np.pi / 4
+        if ray_angle is not None:   # any angle below that of the first complex pole gives the same G
+            if args.size and ray_angle >= args.min():
+                raise SemiclassicalError(f"ray angle {ray_angle:g} sweeps a complex pole (arg {args.min():g})")
+            self.phi = float(ray_angle)
         self.kappa = float(np.abs(cplx.imag).min()) if cplx.size else np.inf
         # ray nodes t (shared by all r): geometric panels from 1e-8 k_ref to 1e5 k_ref
         x, w = gauss_legendre(n_gl)
