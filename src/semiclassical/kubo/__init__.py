@@ -18,6 +18,8 @@ Public API::
 
     kubo_response(model, eF, W=1.0, settings=None) -> dict
     kubo_clean_limit(model, eF, settings=None)   -> dict   (intrinsic responses, Eq. 72/74/96)
+    crossed_response(model, eF, settings=None)   -> dict   (X and Psi diagrams beyond the NCA, W^0;
+                                                            module ``crossed``, docs/crossed_diagrams.md)
     KuboSettings, RadialOptions                              (numerical choices)
 
 Lower-level steps (one module each): ``contour.fermi_points``, ``self_energy.gamma_matrix`` /
@@ -25,7 +27,9 @@ Lower-level steps (one module each): ``contour.fermi_points``, ``self_energy.gam
 ``fermi_surface_term``, ``fermi_sea.fermi_sea_clean``, ``extrapolation.extrapolate``.
 Inputs: ``semiclassical.catalogue.numeric_model(name, **values)`` for the built-in models.
 """
+from .crossed import CrossedSettings, crossed_response
 from .engine import KuboSettings, kubo_clean_limit, kubo_response
 from .radial import RadialOptions
 
-__all__ = ["KuboSettings", "RadialOptions", "kubo_clean_limit", "kubo_response"]
+__all__ = ["CrossedSettings", "KuboSettings", "RadialOptions", "crossed_response", "kubo_clean_limit",
+           "kubo_response"]
