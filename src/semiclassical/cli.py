@@ -4,7 +4,7 @@
     semiclassical derive MODEL [--set eF=X] [--only KEY,...] [--latex | --json]
     semiclassical check MODEL KEY "EXPRESSION" [--set eF=X] [--json]
     semiclassical schema
-    semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--engines ...] [--kubo]
+    semiclassical evaluate MODEL --set NAME=VALUE ... [--json] [--skew-reading T|C|B] [--engines ...] [--kubo] [--crossed]
     semiclassical map MODEL --grid NAME=START:STOP:N ... [--set ...] [--engines ...] [--workers N]
                       [--scheduler ADDRESS] --out DIR
 
@@ -270,18 +270,18 @@ def cmd_evaluate(args):
     engines = _engines(args)
     if args.sweep:
         return _sweep(args, model, sets, engines)
-    result = _compare(model, sets, args.skew_reading, engines)
+    result = _compare(model, sets, args.skew_reading, engines, args.crossed)
     print(_dump(result.as_dict()) if args.json else str(result))
     _warn(result)
     return 0 if result.agree else EXIT_DISAGREE
 
 
-def _compare(model, sets, skew_reading, engines):
+def _compare(model, sets, skew_reading, engines, crossed=False):
     from .engines import Problem, compare
 
     from .engines.problem import EVALUATE_OBSERVABLES
 
-    problem = Problem.at(model, sets, skew_reading=skew_reading, observables_=(
+    problem = Problem.at(model, sets, skew_reading=skew_reading, crossed=crossed, observables_=(
         *EVALUATE_OBSERVABLES, *(observables.USER_PREFIX + n for n in model.observables)))
     quiet = set(engines) <= {"closed_form", "quadrature"}   # the fast engines report no progress
     return compare(problem, engines, progress=None if quiet else _progress)
@@ -312,7 +312,7 @@ def _sweep(args, model, sets, engines):
         raise SemiclassicalError(f"{name} is both set (--set {name}={sets[name]:g}) and swept (--sweep): keep one")
     points, t0 = [], time.perf_counter()
     for i, x in enumerate(grid):
-        points.append(_compare(model, {**sets, name: float(x)}, args.skew_reading, engines))
+        points.append(_compare(model, {**sets, name: float(x)}, args.skew_reading, engines, args.crossed))
         _warn(points[-1])
         _progress(f"point {i + 1}/{len(grid)} ({name}={x:.6g}) done, {time.perf_counter() - t0:.1f} s")
     if args.json:
@@ -407,6 +407,11 @@ def build_parser():
                    help="engines to run and compare: closed, quadrature, kubo (default closed,quadrature; "
                         "'closed' alone skips the numerical checks). Every number two engines share is "
                         f"compared; a disagreement is a warning and exit status {EXIT_DISAGREE}")
+    e.add_argument("--crossed", action="store_true",
+                   help="also the crossed (pair) contributions beyond the non-crossing approximation (docs/pair_skew.md, "
+                        "docs/crossed_diagrams.md): sigma_yx and spin_density.x gain 'pair_skew' (closed form, quadrature) "
+                        "or 'crossed' (kubo: X and Psi diagrams) and 'total_full' ('total' stays the non-crossing total); "
+                        "white noise, isotropic models, T = 0")
     e.add_argument("--kubo", action="store_true",
                    help="also run the Kubo-Streda (NCA) engine, extrapolated to W -> 0 (same as adding kubo to "
                         "--engines); adds a 'kubo' map shaped like the closed-form maps (pieces the Kubo side "

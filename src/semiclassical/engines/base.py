@@ -31,6 +31,8 @@ class Engine(ABC):
     correlated_disorder: bool = False
     #: whether the engine evaluates magnetic (spin-dependent) impurity vertices
     magnetic_disorder: bool = False
+    #: the name of the engine's crossed (pair) piece with ``Problem.crossed`` (engines/crossed.py)
+    crossed_piece: str = "pair_skew"
 
     def __init_subclass__(cls, **kwargs):
         # every engine answers at T > 0 through the one thermal wrapper (engines/thermal.py)
@@ -51,6 +53,12 @@ class Engine(ABC):
     def evaluate(self, problem: Problem) -> Response:
         """Every registered observable of ``problem`` that the engine computes, piece by piece."""
 
+    def crossed_pieces(self, problem: Problem):
+        """({key: value}, {key: error}) of the crossed piece (default: the semiclassical pair skew)."""
+        from .crossed import pair_skew_pieces
+
+        return pair_skew_pieces(problem)
+
 
 def _at_temperature(evaluate):
     """``evaluate`` at T = 0; at T > 0 the thermal convolution of its T = 0 answers (docs/temperature.md)."""
@@ -60,7 +68,12 @@ def _at_temperature(evaluate):
             from .thermal import convolve
 
             return convolve(self, problem, lambda p: evaluate(self, p))
-        return evaluate(self, problem)
+        response = evaluate(self, problem)
+        if problem.crossed:      # the crossed (pair) pieces, one wrapper for every engine (issue 17)
+            from .crossed import add_crossed
+
+            response = add_crossed(self, problem, response)
+        return response
     return wrapper
 
 

@@ -204,6 +204,13 @@ class ClosedForm(Engine):
             from .thermal import convolve
 
             return convolve(self, problem, lambda p: self.evaluate_with(D, p))
+        if problem.crossed:   # the pair-skew piece (engines/crossed.py), also for callers of evaluate_with
+            from .crossed import add_crossed
+
+            return add_crossed(self, problem, self._evaluate_with(D, problem))
+        return self._evaluate_with(D, problem)
+
+    def _evaluate_with(self, D: Derivation, problem: Problem) -> Response:
         model = D.model
         ops = {key: (operator_matrix(problem.observable(key), model), problem.observable(key).leading)
                for key in problem.operator_observables}

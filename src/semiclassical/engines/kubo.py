@@ -34,6 +34,7 @@ class KuboStreda(Engine):
     #: point impurities u0 + u_m n.sigma: the rung map M on the constant-vertex path (kubo.impurities),
     #: any model and any moments (in-plane "x" ones too: the constant vertex needs no covariance)
     magnetic_disorder = True
+    crossed_piece = "crossed"      # the X and Psi diagrams (engines/crossed.py)
     #: the kernel's angular sums (Gamma(k), the harmonics W_l) must settle to this relative change
     KERNEL_TOL = 1e-9
 
@@ -45,6 +46,11 @@ class KuboStreda(Engine):
             return (f"it takes {d.describe()} for rotationally covariant models only (the ladder is "
                     "solved in angular harmonics)")
         return why
+
+    def crossed_pieces(self, problem: Problem):
+        from .crossed import kubo_crossed_pieces
+
+        return kubo_crossed_pieces(problem)
 
     def evaluate(self, problem: Problem) -> Response:
         from ..kubo import kubo_response

@@ -58,13 +58,16 @@ class Problem:
     #: temperature (k_B = 1, energy units of eF; eF is then the chemical potential): T > 0 makes every
     #: engine answer through :mod:`semiclassical.engines.thermal` (docs/temperature.md)
     T: float = 0.0
+    #: also the crossed (pair) contributions of sigma_yx and <sigma_x> (issue 17, engines/crossed.py)
+    crossed: bool = False
 
     @classmethod
     def at(cls, model: TwoBandModel, sets: dict, *, skew_reading: str = "T",
-           observables_: tuple[str, ...] | None = None) -> "Problem":
+           observables_: tuple[str, ...] | None = None, crossed: bool = False) -> "Problem":
         """The problem of ``model`` at the point ``sets`` (NAME -> value; eF, W, e, hbar, T and parameters).
 
         ``W`` given here overrides the model's disorder strength; ``e`` defaults to 1, ``hbar`` to 1.
+        ``crossed``: also the crossed (pair) pieces (:mod:`.crossed`; white noise, covariant models, T = 0).
         ``observables_``: keys of the registry or ``observables.<name>`` of the model's own; by default
         :data:`DEFAULT_OBSERVABLES` and the model's own observables.
         """
@@ -113,7 +116,13 @@ class Problem:
             observables.get(key, model)
         model.sign_case(values)   # a parameter at zero that makes H singular or k-independent: one clear line
         m = torque.direction(angles.get("theta_m", 0.0), angles.get("phi_m", 0.0))
-        return cls(model, values, disorder, e, tuple(observables_), skew_reading, m, T)
+        if crossed:
+            from .crossed import refusal
+
+            why = refusal(model, disorder, T)
+            if why:
+                raise SemiclassicalError(why)
+        return cls(model, values, disorder, e, tuple(observables_), skew_reading, m, T, crossed)
 
     @property
     def eF(self) -> float:
