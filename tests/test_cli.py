@@ -49,7 +49,7 @@ def test_evaluate_magnetic_moments_from_the_command_line(capsys):
 
 def test_derive_runs(capsys):
     # a short budget per explicit form: what runs is the chain; the explicit forms have their own tests
-    assert main(["derive", "rashba-ferromagnet", "--set", "eF=0.2", "--budget", "0.5", "--json"]) == 0
+    assert main(["derive", "rashba-ferromagnet", "--set", "eF=0.2", "--budget", "0.05", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"]
 
 
