@@ -396,6 +396,20 @@ class Disorder:
         cache[key] = value
         return value
 
+    def harmonic_table(self, orders, ka, kb):
+        """W_l(l, k_a, k_b)/W for l in ``orders`` on the grid ka x kb, shape (len orders, len ka, len kb),
+        where the harmonics are known exactly (the Gaussian, as in :meth:`harmonic`); None for the
+        other shapes (their users integrate c(q) themselves)."""
+        if self.kind != "gaussian":
+            return None
+        import numpy as np
+        from scipy.special import ive
+
+        d2 = self.parameters["d"] ** 2
+        a, b = np.asarray(ka, float)[:, None], np.asarray(kb, float)[None]
+        envelope, x = np.exp(-(a - b) ** 2 * d2 / 2), a * b * d2
+        return np.stack([envelope * ive(n, x) for n in orders])
+
     def check_shape(self, q_max: float, n: int = 2001) -> None:
         """A custom c(q) must be real, finite and non-negative on [0, q_max] (q_max = 2 k_F,max: every
         momentum transfer between Fermi circles); one clear line otherwise."""

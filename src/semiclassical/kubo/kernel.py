@@ -52,7 +52,8 @@ from .contour import fermi_points, ray_hamiltonian
 from .linalg2 import SIGMA, bands
 from .radial import RadialOptions, gauss_legendre
 
-__all__ = ["rotation", "covariance_winding", "VertexBasis", "PER_PANEL", "vertex_basis", "CorrelatedKernel"]
+__all__ = ["rotation", "covariance_winding", "VertexBasis", "PER_PANEL", "vertex_basis", "trapezoid_harmonics",
+           "CorrelatedKernel"]
 
 #: z-basis of the Pauli components (x_0, x_x, x_y, x_z): columns are eigenvectors of a rotation of
 #: (x_x, x_y) by an angle a, with eigenvalues e^{i n_p a}, n_p = (0, J, -J, 0) (module docstring)
@@ -151,6 +152,24 @@ def vertex_basis(shape, k_ref: float, r_max: float, cutoff: float, opts: RadialO
     return VertexBasis(np.array(edges), nodes)
 
 
+def trapezoid_harmonics(shape, k: np.ndarray, keep: int, tol: float = 1e-14, n_max: int = 256):
+    """(W_l(k_i, k_j)/W for l = 0 .. keep, last relative change): the trapezoid rule in phi (exact for
+    a band-limited integrand, geometric for a smooth c(q)) doubled from 64 nodes until the harmonics
+    change by less than ``tol`` relative to W_0's largest value, or ``n_max`` nodes."""
+    kk = k[:, None] ** 2 + k[None] ** 2
+    kp = 2 * k[:, None] * k[None]
+    n, prev = 64, None
+    while True:
+        phi = 2 * np.pi * np.arange(n) / n
+        vals = shape(np.sqrt(np.maximum(kk[..., None] - kp[..., None] * np.cos(phi), 0)))
+        w_l = np.moveaxis(np.fft.rfft(vals, axis=-1).real / n, -1, 0)[:keep + 1]
+        if prev is not None:
+            change = float(np.abs(w_l - prev).max() / (np.abs(w_l[0]).max() + 1e-300))
+            if change <= tol or n >= n_max:
+                return w_l, change
+        prev, n = w_l, 2 * n
+
+
 class CorrelatedKernel:
     """Everything a q-dependent kernel adds at one (model, eF): Gamma(k) (G1), the vertex basis,
     the angular harmonics W_l and the ladder solve (L2). ``shape`` is c(q) = W(q)/W."""
@@ -158,6 +177,7 @@ class CorrelatedKernel:
     def __init__(self, model: NumericModel, eF: float, disorder, k_ref: float, cutoff: float,
                  opts: RadialOptions):
         self.shape = lambda qs: disorder.correlation(qs) / disorder.W
+        self._exact_harmonics = disorder.harmonic_table
         self.model, self.eF = model, eF
         self.winding = covariance_winding(model, k_ref)
         if self.winding is None:
@@ -242,32 +262,35 @@ class CorrelatedKernel:
         (n^2 n_max values). A cusp of c(q) at q = 0 (screened Coulomb) converges only
         algebraically: the last change is reported (``self.phi_change``)."""
         if self._harmonics is None:
-            k = self.basis.nodes.ravel()
-            kk = k[:, None] ** 2 + k[None] ** 2
-            kp = 2 * k[:, None] * k[None]
-            n, prev = 64, None
-            while True:
-                phi = 2 * np.pi * np.arange(n) / n
-                vals = self.shape(np.sqrt(np.maximum(kk[..., None] - kp[..., None] * np.cos(phi), 0)))
-                w_l = np.moveaxis(np.fft.rfft(vals, axis=-1).real / n, -1, 0)[:keep + 1]
-                if prev is not None:
-                    self.phi_change = float(np.abs(w_l - prev).max() / (np.abs(w_l[0]).max() + 1e-300))
-                    if self.phi_change <= tol or n >= n_max:
-                        break
-                prev, n = w_l, 2 * n
-            self._harmonics = w_l
+            self._harmonics, self.phi_change = trapezoid_harmonics(self.shape, self.basis.nodes.ravel(), keep,
+                                                                   tol, n_max)
         return self._harmonics
+
+    def harmonic(self, l: int) -> np.ndarray:
+        """W_l(k_c, k_c')/W (n, n): in closed form where the disorder knows it (the Gaussian's Bessel
+        functions, only the orders the ladder reaches: the trapezoid was 2/3 of a Gaussian point's
+        time; tests/test_kubo_disorder.py checks the two agree), else from :meth:`harmonics`."""
+        k = self.basis.nodes.ravel()
+        exact = self._exact_harmonics((l,), k, k)
+        if exact is not None:
+            self.phi_change = 0.0
+            return exact[0]
+        w_l = self.harmonics()
+        if l >= len(w_l):
+            raise SemiclassicalError(f"kernel harmonic {l} beyond the {len(w_l) - 1} resolved")
+        return w_l[l]
 
     def _modes(self, l: int):
         """W_l = Q diag(lam) Q^T (symmetric), only |lam| > 1e-15 max|W_0|: the kernel's numerical rank
         (a few tens for a Gaussian, 1 for white noise), which makes (L2) small."""
         cache = self._mode_cache
         if l not in cache:
-            w_l = self.harmonics()
-            if l >= len(w_l):
-                raise SemiclassicalError(f"kernel harmonic {l} beyond the {len(w_l) - 1} resolved")
-            lam, q = np.linalg.eigh(w_l[l])
-            keep = np.abs(lam) > 1e-15 * np.abs(w_l[0]).max()
+            w = self.harmonic(l)
+            lam, q = np.linalg.eigh(w)
+            # rank relative to W_0's largest value (W_l <= W_0 pointwise: |cos l phi| <= 1, c >= 0)
+            if "w0_max" not in cache:
+                cache["w0_max"] = float(np.abs(self.harmonic(0)).max())
+            keep = np.abs(lam) > 1e-15 * cache["w0_max"]
             cache[l] = (lam[keep], q[:, keep])
         return cache[l]
 
