@@ -35,6 +35,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .. import observables
 from ..errors import SemiclassicalError
@@ -260,6 +261,15 @@ def kubo_response(model: NumericModel, eF: float, W: float = 1.0,
     Each block: total (W^0), drude/edelstein (1/W piece at W) and its coefficient, and the
     W^0 pieces fermi_surface (bare bubbles), ladder (vertex correction), fermi_sea (sigma^II).
     """
+    # one BLAS thread: the engine's matrices are small (eigh of 2x2 blocks, ladder systems of the
+    # kernel's rank, tens to a few hundred), where threads only add synchronisation; with a second
+    # process on the two cores a Gaussian-kernel point took 5-6 s with OpenBLAS's 2 threads and
+    # 1.9 s with one (benchmarks/disorder_bench.py)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _kubo_response(model, eF, W, settings, disorder)
+
+
+def _kubo_response(model, eF, W, settings, disorder) -> dict:
     settings = settings or KuboSettings()
     if isinstance(eF, bool) or not isinstance(eF, (int, float)) or not math.isfinite(eF):
         raise SemiclassicalError(f"eF must be a finite number, got {eF!r}")
