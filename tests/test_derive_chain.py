@@ -123,6 +123,20 @@ def test_latex_document_is_complete(ti_chain):
     assert r"\epsilon_F" in doc
 
 
+def test_latex_document_says_what_was_not_derived(ti_chain):
+    """A result whose form was not derived (expr None: a T^2 coefficient past its budget) is one
+    sentence of the document, not an internal error (derive --out crashed on it)."""
+    import dataclasses
+
+    model, geometry, scenarios = ti_chain
+    label, results = scenarios[0]
+    missing = dataclasses.replace(results[0], expr=None, explicit=None,
+                                  notes=["not differentiated within the 1 s budget (--budget)"])
+    doc = as_latex_document(model, geometry, [(label, [missing, *results[1:]])])
+    assert "not derived: not differentiated within the 1 s budget (--budget)." in doc
+    assert doc.rstrip().endswith(r"\end{document}")
+
+
 # ----------------------------------------------------------------------------- check
 SKEW = "3*M*e**2*(eF**2 - M**2)**2/(4*pi*hbar*eF*(3*M**2 + eF**2)**2)"     # Eq. 85 with hbar kept
 

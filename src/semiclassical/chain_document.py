@@ -56,6 +56,9 @@ def _latex_result(r: Result) -> list[str]:
     if r.size() > DISPLAY_MAX_CHARS and not FULL[0]:
         return [f"\\paragraph{{{_escape(r.name)}}} (Eq.~{r.equation}): a form of {r.size()} characters, "
                 "printed with \\texttt{--full}."]
+    if r.expr is None:       # not derived (a time budget, nothing to differentiate): say why
+        return [f"\\paragraph{{{_escape(r.name)}}}" + (f" (Eq.~{r.equation})" if r.equation else "")
+                + f" not derived: {_escape('; '.join(r.notes) or 'see the notes')}."]
     exprs = r.expr if r.is_vector else (r.expr,)
     comps = r.components or tuple(str(i) for i in range(len(exprs))) if r.is_vector else ("",)
     out = [f"\\paragraph{{{_escape(r.name)}}}" + (f" (Eq.~{r.equation})" if r.equation else "")
