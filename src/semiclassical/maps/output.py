@@ -101,8 +101,10 @@ def _plottable(columns, grid_names):
 
 
 def write_figures(folder: Path, axes, columns: list[str], rows) -> list[Path]:
-    """Line plots (1D grid: one figure per observable, a line per piece and engine) or heat maps (2D
-    grid: one per column, i.e. per piece and engine) of every column that is not constant."""
+    """Line plots (1D grid: one figure per observable, a line per piece and engine, every piece that
+    is not zero throughout: a constant piece, the intrinsic term over a disorder parameter, is part of
+    the picture) or heat maps (2D grid: one per column, i.e. per piece and engine, of every column
+    that is not constant). Values in the model's units (e, hbar as set): sigma in e^2/hbar."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -113,9 +115,14 @@ def write_figures(folder: Path, axes, columns: list[str], rows) -> list[Path]:
     grid_names = [a.name for a in axes]
     data = np.array([[np.nan if (x is None or isinstance(x, bool)) else float(x) for x in row] for row in rows],
                     float).reshape(len(rows), len(columns))
-    cols = [c for c in _plottable(columns, grid_names)
-            if np.isfinite(data[:, columns.index(c)]).any() and np.nanmax(data[:, columns.index(c)])
-            != np.nanmin(data[:, columns.index(c)])]
+    def shown(c):
+        col = data[:, columns.index(c)]
+        if not np.isfinite(col).any():
+            return False
+        lo, hi = np.nanmin(col), np.nanmax(col)
+        return hi != lo if len(axes) != 1 else (lo != 0 or hi != 0)
+
+    cols = [c for c in _plottable(columns, grid_names) if shown(c)]
     paths = []
     meta = {"Software": "semiclassical map"}     # no date: the same map, the same bytes
     if len(axes) == 1:
@@ -132,6 +139,7 @@ def write_figures(folder: Path, axes, columns: list[str], rows) -> list[Path]:
                 style = {"closed_form": "-", "quadrature": "--", "kubo": ":"}.get(engine, "-.")
                 ax.plot(x, data[:, columns.index(c)], style, label=f"{piece} ({ENGINES[engine].title})")
             ax.set_xlabel(grid_names[0])
+            ax.set_ylabel("e^2/hbar" if obs.startswith("sigma_") else "model units (e, hbar as set)")
             ax.set_title(obs)
             ax.legend(fontsize=7)
             fig.tight_layout()
