@@ -86,7 +86,9 @@ def _client(workers, scheduler):
                 f"({type(exc).__name__}): check the address (tcp://HOST:PORT) and that the scheduler runs") from None
         return client, None, f"Dask scheduler {scheduler}"
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    # dashboard on a free port (":0"): with None distributed still tries :8787 and warns, or fails
+    # under warnings-as-errors, when another cluster (a second map, a parallel test) holds it
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     return Client(cluster), cluster, f"local Dask cluster of {n} worker process(es)"
 
