@@ -1,21 +1,14 @@
-"""Closed form of the pair-skew (crossed) Hall conductivity of massive Dirac fermions (docs/pair_skew.md, sec. 6).
+"""Massive-Dirac pair-skew closed form against Ado et al. and the quadrature (docs/pair_skew.md, sec. 6, 8, 10).
 
-H = v(kx sy - ky sx) + M sz (the catalogue's ``ti-surface``, v = hbar = e = 1), 0 < M < eF, white
-noise W. Everything is done in SymPy from Eq. P5 of docs/pair_skew.md:
+The closed form itself is derived by the package, :mod:`semiclassical.skew.pair_closed` (Eq. P5 ->
+P10 from the model's projectors and resolvent, any signs and band); this script takes it for the
+catalogue's ``ti-surface`` (H = hbar v (kx sy - ky sx) + M sz) at v = hbar = e = 1, 0 < M < eF, and
 
-1. projectors P = (1 + n.sigma)/2 of the three Fermi-circle states l (angle 0), j (angle phi = 2t),
-   q (angle theta); the resolvent R(K) = (eF + (-Ky, Kx, M).sigma)/(k^2 - |K|^2) (adj/det);
-2. the three traces of Eq. P5, Im Tr, as trigonometric polynomials in psi, the angle of q measured
-   from the shift Q of each term: c_n = the Fourier coefficients;
-3. the inner principal value by the Glauert kernel (every shifted circle cuts the Fermi circle for
-   this model): PV int e^{i n psi}/(a + B cos psi) = (2 pi/B) U_{|n|-1}(-a/B), 0 for n = 0;
-4. J = int dphi/(2 pi) omega(phi) sin(phi) (the only moment of a one-circle rate), a polynomial
-   integral in (sin t, cos t);
-5. sigma^pair = e^2 tau_tr^2 v_F^2 rho^2 J/2 (Eq. P10), tau_tr and rho of the model.
-
-``closed_form()`` returns sigma^pair(eF, M) and the non-crossing total sigma^NCA of Sinitsyn et al.
-(the toolkit's own derived Eq. 86 agrees with it: tests/test_paper_ti.py); ``main`` prints both,
-their ratio against Ado et al.'s 2M^2/(eF^2 + M^2), and the quadrature engine at a few points.
+* ``closed_form()`` returns sigma^pair(eF, M) and the non-crossing total sigma^NCA of Sinitsyn et al.
+  (a comparison target; the toolkit's own derived Eq. 86 agrees with it: tests/test_paper_ti.py);
+* ``main`` prints both, their ratio against Ado et al.'s 2M^2/(eF^2 + M^2), and the quadrature engine
+  at a few points;
+* ``brute_force_rate`` is the independent finite-broadening check of Eq. P5 (section 8).
 
     python derivations/pair_skew_check.py
 """
@@ -25,88 +18,30 @@ from functools import lru_cache
 
 import sympy as sp
 
-__all__ = ["closed_form", "rate", "main"]
+__all__ = ["closed_form", "main", "brute_force_rate"]
 
-t, psi = sp.symbols("t psi", real=True)
-k, M, eps, W = sp.symbols("k M epsilon W", positive=True)
-_S = [sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]])]
-
-
-def _mat(a0, a):
-    return a0 * sp.eye(2) + sum((ai * s for ai, s in zip(a, _S)), sp.zeros(2))
-
-
-def _proj(angle):
-    """Upper-band projector at k e(angle): n = (-k sin, k cos, M)/eps."""
-    return _mat(sp.Rational(1, 2), [-k * sp.sin(angle) / (2 * eps), k * sp.cos(angle) / (2 * eps), M / (2 * eps)])
-
-
-def _im_trace(*mats):
-    prod = sp.eye(2)
-    for m in mats:
-        prod = prod * m
-    return sp.expand(sp.im(sp.expand((prod[0, 0] + prod[1, 1]))))
-
-
-def _inner(num, a, B):
-    """PV int_0^{2 pi} dpsi num(psi)/(-(a + B cos psi)) by the Glauert kernel (|a| < |B|)."""
-    z = sp.Symbol("z")
-    expr = sp.expand(num.subs({sp.cos(psi): (z + 1 / z) / 2, sp.sin(psi): (z - 1 / z) / (2 * sp.I)}))
-    expr = sp.expand(expr * z**6)
-    poly = sp.Poly(expr, z)
-    out = 0
-    x = -a / B
-    for (deg,), c in poly.terms():
-        n = abs(deg - 6)
-        if n == 0:
-            continue
-        out += c * (2 * sp.pi / B) * sp.chebyshevu(n - 1, x)
-    return -sp.expand(out)
-
-
-@lru_cache(maxsize=None)
-def rate():
-    """omega(phi = 2t): the antisymmetric pair-skew rate from angle 0 to angle 2t (Eq. P5)."""
-    Pl, Pj = _proj(0), _proj(2 * t)
-    rho = eps / (2 * sp.pi)                       # k/(2 pi |d eps/dk|), d eps/dk = k/eps
-    total = 0
-    # shifts Q of the three terms (signed length along a unit vector u), K = sgn k e(theta) + Q
-    u1, u3 = (sp.sin(t), -sp.cos(t)), (sp.cos(t), sp.sin(t))
-    terms = [(0, 2 * k * sp.sin(t), u1, 1, 1), (1, -2 * k * sp.sin(t), u1, 1, 1),
-             (2, 2 * k * sp.cos(t), u3, -1, -1)]
-    for term, qs, u, sgn, sign in terms:
-        uperp = (-u[1], u[0])
-        ex, ey = (sp.cos(psi) * u[0] + sp.sin(psi) * uperp[0], sp.cos(psi) * u[1] + sp.sin(psi) * uperp[1])
-        theta_cos, theta_sin = ex, ey              # e(theta) in components
-        Kx, Ky = sgn * k * ex + qs * u[0], sgn * k * ey + qs * u[1]
-        Rn = _mat(eps, [-Ky, Kx, M])
-        Pq = _mat(sp.Rational(1, 2), [-k * theta_sin / (2 * eps), k * theta_cos / (2 * eps), M / (2 * eps)])
-        if term == 0:
-            num = _im_trace(Pl, Pj, Pq, Rn)
-        elif term == 1:
-            num = _im_trace(Pl, Pj, Rn, Pq)
-        else:
-            num = _im_trace(Pl, Pq, Pj, Rn)
-        # |K|^2 - k^2 = qs^2 + 2 sgn k qs cos(psi): a = qs^2, B = 2 sgn k qs
-        total += sign * _inner(num, qs**2, 2 * sgn * k * qs)
-    # omega = (2 pi/hbar) 2 pi W^2 rho int dtheta/(2 pi) (...)
-    return sp.expand((2 * sp.pi) * 2 * sp.pi * W**2 * rho / (2 * sp.pi) * total)
+eps, M = sp.symbols("epsilon M", positive=True)
 
 
 @lru_cache(maxsize=None)
 def closed_form():
-    """(sigma^pair, sigma^NCA) as functions of eps = eF and M (v = hbar = e = 1)."""
-    om = rate()
-    # J = int_0^{2 pi} dphi/(2 pi) omega sin(phi) = (1/pi) int_0^pi dt omega(2t) sin(2t)
-    integrand = sp.expand(sp.expand_trig(om * sp.sin(2 * t)))
-    integrand = sp.expand(sp.together(integrand))
-    J = sp.integrate(integrand, (t, 0, sp.pi)) / sp.pi
-    J = sp.simplify(J.subs(k, sp.sqrt(eps**2 - M**2)))
-    rho = eps / (2 * sp.pi)
-    tau_tr = 2 * eps**2 / (sp.pi * W * rho * (eps**2 + 3 * M**2))     # 1/tau_tr = pi W rho (eps^2+3M^2)/(2 eps^2)
-    vF = sp.sqrt(eps**2 - M**2) / eps
-    sigma_pair = sp.simplify(tau_tr**2 * vF**2 * rho**2 * J / 2)
-    sigma_nca = 2 * eps * M * (eps**2 + M**2) / (sp.pi * (eps**2 + 3 * M**2) ** 2) / 1
+    """(sigma^pair, sigma^NCA) as functions of eps = eF and M (v = hbar = e = 1), sigma^pair from the package."""
+    from semiclassical import catalogue
+    from semiclassical.engines.closed_form import derivation_for
+    from semiclassical.fermi import eF
+    from semiclassical.model import e
+    from semiclassical.parsing import hbar
+    from semiclassical.skew.pair_closed import pair_skew_closed
+
+    model = catalogue.get("ti-surface")
+    base = model.resolve_values({"v": 1.0, "M": 0.5})
+    D = derivation_for(model, "T", base)
+    point = {**base, "eF": 1.0}                  # the scenario eF > M > 0 (one circle, band +)
+    sc = D.scenario(point)
+    pair = D.explicit(pair_skew_closed(D.bs, sc.shell, D.corr)["sigma_yx"], sc, point)
+    p = D.model.parameters
+    sigma_pair = sp.factor(pair.subs({p["v"]: 1, hbar: 1, e: 1}).subs({eF: eps, p["M"]: M}))
+    sigma_nca = 2 * eps * M * (eps**2 + M**2) / (sp.pi * (eps**2 + 3 * M**2) ** 2)
     return sigma_pair, sigma_nca
 
 

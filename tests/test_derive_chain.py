@@ -56,10 +56,11 @@ def test_sommerfeld_coefficients_are_in_the_chain(ti_chain):
 
 
 def test_explicit_forms_are_the_closed_form_numbers(ti_chain):
-    """The explicit forms of `derive`, evaluated at the point, are the closed-form engine's numbers."""
+    """The explicit forms of `derive`, evaluated at the point, are the closed-form engine's numbers (with
+    the crossed pieces: sigma_yx.pair_skew and spin_density.x.pair_skew)."""
     model, _, [(_, results)] = ti_chain
     W_value = 0.03
-    numbers = ClosedForm().evaluate(Problem.at(model, {**POINT, "W": W_value}))
+    numbers = ClosedForm().evaluate(Problem.at(model, {**POINT, "W": W_value}, crossed=True))
     subs = {s: POINT[s.name] if s.name in POINT else {"W": W_value, "e": 1.0}[s.name]
             for r in results if r.explicit is not None and not r.is_vector
             for s in sp.sympify(r.explicit).free_symbols}
@@ -71,6 +72,9 @@ def test_explicit_forms_are_the_closed_form_numbers(ti_chain):
                 or key.endswith(".T2"):
             continue
         obs, piece = key.rsplit(".", 1)
+        if key == "spin_density.y.pair_skew":      # not among the crossed keys of evaluate (0 for the TI)
+            assert r.explicit == 0
+            continue
         x = complex(sp.sympify(r.explicit).xreplace(subs).evalf())
         assert x.real == pytest.approx(numbers.value(obs, piece), rel=1e-10, abs=1e-14), key
         checked += 1

@@ -19,6 +19,8 @@ Keys are stable (README, docs/design.md section 4): ``eigenvectors``, ``energies
 ``spin.offdiagonal``, ``torque_operator``, ``born_kernel``, ``tau``, ``tau_tr``, ``n_leading``, ``beta``,
 ``gamma``, ``n_side_jump``, ``n_skew``, ``sigma_yx.<piece>``, ``sigma_xx.drude``,
 ``spin_density.<x|y>.<piece>``, ``torque.<piece>``, ``spin_hall.<x|y|z>.<piece>``,
+``sigma_yx.pair_skew``, ``spin_density.<x|y>.pair_skew`` (skew scattering on pairs of impurities,
+:mod:`semiclassical.chain_pair`; not part of ``total``),
 ``observables.<name>.<piece>`` (a model file's own observables).
 """
 from __future__ import annotations
@@ -34,6 +36,7 @@ import sympy as sp
 
 from . import kinetic, observables, sommerfeld
 from .bloch import BlochSystem, Point
+from .chain_pair import PAIR_KEYS, pair_results
 from .derivation import Derivation, Scenario
 from .errors import SemiclassicalError
 from .observables import W0_PIECES
@@ -64,7 +67,7 @@ SCENARIO_KEYS = ("born_kernel", "tau", "tau_tr", "n_leading", "beta", "gamma", "
                  "n_leading.harmonics", *(f"sigma_yx.{p}" for p in (*W0_PIECES, "total")), "sigma_xx.drude",
                  *(f"spin_density.{a}.{p}" for a in "xy" for p in ("edelstein", *W0_PIECES, "total")),
                  *(f"torque.{p}" for p in ("edelstein", *W0_PIECES, "total")),
-                 *(f"spin_hall.{a}.{p}" for a in "xyz" for p in ("drude", *W0_PIECES, "total")))
+                 *(f"spin_hall.{a}.{p}" for a in "xyz" for p in ("drude", *W0_PIECES, "total")), *PAIR_KEYS)
 #: seconds allowed to make one result explicit in eF and the parameters
 DEFAULT_BUDGET = 5.0
 #: circle forms longer than this (characters) are not made explicit: substituting the radii makes
@@ -137,11 +140,13 @@ def _per_circle(shell, make, names):
 
 
 def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = None,
-                     budget: float = DEFAULT_BUDGET) -> list[Result]:
+                     budget: float = DEFAULT_BUDGET, point: dict | None = None) -> list[Result]:
     """Step 2: every kinetic and response result of one scenario, in circle variables.
 
     Each piece is brought to one rational normal form (:func:`normal_form`, within ``budget``) before
     totals and torques are formed from the pieces, so that a total reads as the sum of its pieces.
+    The pair-skew pieces (not in the totals) come last (:func:`semiclassical.chain_pair.pair_results`;
+    ``point``, the values with eF, gives a model without their closed form the quadrature's number).
     """
     shell = sc.shell
     lead, sk = D.leading(sc), D.skew(sc)
@@ -232,7 +237,8 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
                               (sp.expand(-M * sy), sp.expand(M * sx)), "104-105",
                               order="1/W" if piece == "edelstein" else "W^0", components=("x", "y"),
                               key=f"torque.{piece}", definitions=_used(sx + sy, defs)))
-    return out
+    # skew scattering on pairs of impurities (issue 17): closed form for the massive-Dirac class
+    return out + pair_results(D, sc, point, budget)
 
 
 def operator_observables(model) -> dict:
@@ -377,7 +383,7 @@ def time_limit(seconds: float):
 
 def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget: float = DEFAULT_BUDGET):
     """Step 3: r made explicit in eF and the parameters within ``budget`` seconds (in place)."""
-    if not sc.circles:
+    if not sc.circles or r.expr is None:
         return r
     if r.definitions:
         r.explicit_note = "in the harmonics of n^(-1) (n_leading.harmonics): not made explicit"
@@ -420,7 +426,7 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
         if sc.spec in seen:
             continue
         seen.add(sc.spec)
-        rs = scenario_results(D, sc, magnetization, budget)
+        rs = scenario_results(D, sc, magnetization, budget, point if values and "eF" in values else None)
         for r in rs:
             # the pieces and the distributions of skew scattering are in normal form already
             if r.order and not r.key.endswith(".total") and r.key not in ("n_skew", "n_leading.harmonics") \

@@ -54,14 +54,14 @@ def _latex_result(r: Result) -> list[str]:
     from .results import DISPLAY_MAX_CHARS, FULL
 
     if r.size() > DISPLAY_MAX_CHARS and not FULL[0]:
-        return [f"\\paragraph{{{_escape(r.name)}}} (Eq.~{r.equation}): a form of {r.size()} characters, "
+        return [f"\\paragraph{{{_escape(r.name)}}} (Eq.~{_escape(r.equation)}): a form of {r.size()} characters, "
                 "printed with \\texttt{--full}."]
-    if r.expr is None:       # not derived (a time budget, nothing to differentiate): say why
-        return [f"\\paragraph{{{_escape(r.name)}}}" + (f" (Eq.~{r.equation})" if r.equation else "")
-                + f" not derived: {_escape('; '.join(r.notes) or 'see the notes')}."]
+    if r.expr is None:      # not derived (no closed form, a budget): the notes say why
+        return [f"\\paragraph{{{_escape(r.name)}}}" + (f" (Eq.~{_escape(r.equation)})" if r.equation else "")
+                + f": not derived: {_escape('; '.join(r.notes) or 'see the notes')}."]
     exprs = r.expr if r.is_vector else (r.expr,)
     comps = r.components or tuple(str(i) for i in range(len(exprs))) if r.is_vector else ("",)
-    out = [f"\\paragraph{{{_escape(r.name)}}}" + (f" (Eq.~{r.equation})" if r.equation else "")
+    out = [f"\\paragraph{{{_escape(r.name)}}}" + (f" (Eq.~{_escape(r.equation)})" if r.equation else "")
            + (f", order ${r.order.replace('^0', '^{0}')}$" if r.order else "")]
     for c, x in zip(comps, exprs):
         sub = f"_{{\\mathrm{{{_escape(c)}}}}}" if c else ""

@@ -89,6 +89,8 @@ def _pick(results, key):
             return r, sp.sympify(r.expr[comps.index(comp)])
         if comp is not None:
             raise SemiclassicalError(f"{base} is a scalar: drop [{comp}]")
+        if r.expr is None:
+            raise SemiclassicalError(f"{base} is not derived for this model: {'; '.join(r.notes)}")
         return r, sp.sympify(r.expr)
     valid = ", ".join(r.key for r in results)
     raise SemiclassicalError(f"unknown key {base!r} for this model and scenario; valid keys: {valid}")
@@ -238,7 +240,8 @@ def _which_sum(pts, results, key):
     family = key.rsplit(".", 1)[0] if "." in key else None
     if family is None:
         return None
-    pieces = [r for r in results if r.key.startswith(family + ".") and not r.is_vector and r.key != key]
+    pieces = [r for r in results if r.key.startswith(family + ".") and not r.is_vector and r.key != key
+              and r.expr is not None]
     values = []
     for r in pieces:
         values.append((r.key, [_value(sp.sympify(r.expr).xreplace(r.definitions), p["_num"]) for p in pts]))

@@ -210,6 +210,13 @@ class ClosedForm(Engine):
             return add_crossed(self, problem, self._evaluate_with(D, problem))
         return self._evaluate_with(D, problem)
 
+    def crossed_pieces(self, problem: Problem):
+        """The pair-skew closed form for the massive-Dirac class, else the quadrature's number
+        (:func:`.crossed.closed_pair_skew_pieces`)."""
+        from .crossed import closed_pair_skew_pieces
+
+        return closed_pair_skew_pieces(problem) or super().crossed_pieces(problem)
+
     def _evaluate_with(self, D: Derivation, problem: Problem) -> Response:
         model = D.model
         ops = {key: (operator_matrix(problem.observable(key), model), problem.observable(key).leading)

@@ -4,10 +4,10 @@ With ``Problem.crossed`` every engine answers, next to its non-crossing pieces, 
 of scattering on pairs of impurities, for ``sigma_yx`` and ``spin_density.x``:
 
 * the semiclassical engines (closed form, quadrature): ``pair_skew``, the golden rule with the
-  crossed pairings of the two-impurity T-matrix (docs/pair_skew.md,
-  :func:`semiclassical.quadrature.pair_skew.pair_skew_response`; its principal values are exact, so the
-  number is as good as a closed form; a closed form in eF exists for massive Dirac, see
-  derivations/pair_skew_check.py);
+  crossed pairings of the two-impurity T-matrix (docs/pair_skew.md): the quadrature engine's
+  :func:`semiclassical.quadrature.pair_skew.pair_skew_response` (its principal values are exact); the
+  closed-form engine's :func:`closed_pair_skew_pieces`, the derived closed form for the massive-Dirac
+  class (:mod:`semiclassical.skew.pair_closed`), and the quadrature's number for any other model;
 * Kubo-Streda: ``crossed``, the X and Psi diagrams at W -> 0 (docs/crossed_diagrams.md,
   :func:`semiclassical.kubo.crossed.crossed_response`);
 
@@ -20,7 +20,8 @@ from __future__ import annotations
 from .problem import Problem
 from .result import Response
 
-__all__ = ["CROSSED_KEYS", "refusal", "add_crossed", "pair_skew_pieces", "kubo_crossed_pieces"]
+__all__ = ["CROSSED_KEYS", "refusal", "add_crossed", "pair_skew_pieces", "closed_pair_skew_pieces",
+           "kubo_crossed_pieces"]
 
 #: the observables that carry the crossed pieces (DESIGN.md section 4: sigma_yx and spin_density.x)
 CROSSED_KEYS = ("sigma_yx", "spin_density.x")
@@ -45,6 +46,33 @@ def pair_skew_pieces(problem: Problem):
     r = pair_skew_response(problem.numeric_model, problem.eF, problem.W)
     return {"sigma_yx": r["sigma_yx"], "spin_density.x": r["spin_density"]["x"]}, \
         {"sigma_yx": r["error"], "spin_density.x": r["error"]}
+
+
+def closed_pair_skew_pieces(problem: Problem):
+    """({key: value}, {key: error}) of the pair-skew closed form (:mod:`semiclassical.skew.pair_closed`;
+    the circle form at the point's circle values; error 0, as for the other closed forms), or None outside
+    its class."""
+    import sympy as sp
+
+    from ..fermi import W
+    from ..model import e
+    from ..parsing import hbar
+    from ..skew.pair_closed import dirac_class, pair_skew_closed
+    from .closed_form import derivation_for
+
+    if dirac_class(problem.model)[0] is None:
+        return None
+    D = derivation_for(problem.model, problem.skew_reading, problem.values)
+    sc = D.scenario(problem.values)
+    if not sc.circles:
+        return dict.fromkeys(CROSSED_KEYS, 0.0), dict.fromkeys(CROSSED_KEYS, 0.0)
+    r = pair_skew_closed(D.bs, sc.shell, D.corr)
+    subs = {s: problem.values[n] for n, s in D.model.symbols.items() if n in problem.values}
+    subs.update(D.numeric_circle_values(sc, problem.values))
+    subs.update({W: problem.W, e: problem.e, hbar: problem.values["hbar"]})
+    values = {key: float(sp.re(sp.sympify(x).xreplace(subs).evalf(17)))
+              for key, x in zip(CROSSED_KEYS, (r["sigma_yx"], r["spin_density"][0]))}
+    return values, dict.fromkeys(CROSSED_KEYS, 0.0)
 
 
 def kubo_crossed_pieces(problem: Problem):
