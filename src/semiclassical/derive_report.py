@@ -20,14 +20,23 @@ N_ENERGIES = 41
 
 
 def sigma_versus_energy(model, values: dict, energies) -> tuple[list, dict, int]:
-    """(energies used, {piece: [sigma_yx values]}, points left out) from the closed-form engine."""
-    from .engines import Problem, compare
+    """(energies used, {piece: [sigma_yx values]}, points left out) from the closed-form engine.
 
-    pieces = ("intrinsic", "extrinsic", "side_jump", "skew", "total")
+    Models with a pair-skew closed form (the massive-Dirac class, white noise, T = 0:
+    :func:`semiclassical.skew.pair_closed.dirac_class`) also get pair_skew and total_full, the total
+    with the crossed diagrams (docs/pair_skew.md); the others would need the pair-skew quadrature at
+    every energy, which `evaluate --crossed` gives point by point."""
+    from .engines import Problem, compare
+    from .engines.crossed import refusal
+    from .skew.pair_closed import dirac_class
+
+    T = float(values.get("T", 0.0))
+    crossed = dirac_class(model)[0] is not None and refusal(model, model.disorder, T) is None
+    pieces = ("intrinsic", "extrinsic", "side_jump", "skew", "total") + (("pair_skew", "total_full") if crossed else ())
     used, out, skipped = [], {p: [] for p in pieces}, 0
     for energy in energies:
         try:
-            c = compare(Problem.at(model, {**values, "eF": float(energy)}), ("closed_form",))
+            c = compare(Problem.at(model, {**values, "eF": float(energy)}, crossed=crossed), ("closed_form",))
         except SemiclassicalError:     # a band edge or extremum: singular there, not a number
             skipped += 1
             continue
@@ -56,8 +65,10 @@ def _figure(model, values, path: Path) -> tuple[Path, str] | None:
         return None
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for piece, ys in sigma.items():
-        ax.plot(energies, ys, marker="o", ms=2.5, lw=1.8 if piece == "total" else 1.2,
-                label=piece.replace("_", " "))
+        ax.plot(energies, ys, marker="o", ms=2.5, lw=1.8 if piece.startswith("total") else 1.2,
+                ls="--" if piece in ("pair_skew", "total_full") else "-",
+                label={"pair_skew": "pair skew (crossed)", "total_full": "total with crossed"}.get(
+                    piece, piece.replace("_", " ")))
     ax.set_xlabel(r"$\epsilon_F$")
     ax.set_ylabel(r"$\sigma_{yx}$ ($e^2/\hbar$)")
     ax.legend(fontsize=8)
@@ -66,7 +77,8 @@ def _figure(model, values, path: Path) -> tuple[Path, str] | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)
     plt.close(fig)
-    caption = (f"sigma_yx of {model.name} versus eF, piece by piece (closed forms, units e^2/hbar), at "
+    crossed = " and the crossed diagrams' pair skew (dashed)" if "pair_skew" in sigma else ""
+    caption = (f"sigma_yx of {model.name} versus eF, piece by piece{crossed} (closed forms, units e^2/hbar), at "
                f"{len(energies)} energies" + (f"; {skipped} at band edges or extrema left out" if skipped else ""))
     return path, caption
 
