@@ -131,3 +131,21 @@ def test_refusals():
         crossed_response(numeric_model("ti-surface", M=M), 0.2)       # eF in the gap
     with pytest.raises(SemiclassicalError):
         crossed_response(numeric_model("tilted-dirac"), 1.0)           # not covariant
+
+
+@pytest.mark.parametrize("name, values", [
+    ("dirac-quadratic", {"v": 1.0, "M": 0.5, "B": 0.3, "D": 0.1}),   # no particle-hole symmetry
+    ("chiral", {"m": 1.0, "M": 0.5}),                                # winding J = 2
+])
+def test_pair_skew_equals_the_crossed_diagrams_for_the_other_catalogue_models(name, values):
+    """Issue 17: for every covariant catalogue model the semiclassical pair skew (a two-impurity
+    golden rule in momentum space, quadrature.pair_skew) equals Kubo's X + Psi diagrams (real space):
+    the TI surface and the Rashba ferromagnet are tested in test_crossed_cli.py, these two here, at
+    eF = 1 (one circle). Bound: 20 x the sum of the two engines' error estimates (the rule of compare)."""
+    from semiclassical.quadrature.pair_skew import pair_skew_response
+
+    model = numeric_model(name, **values)
+    kubo = crossed_response(model, 1.0)["sigma_yx"]
+    semi = pair_skew_response(model, 1.0)
+    assert abs(kubo["crossed"]) > 1e3 * kubo["error"]
+    assert abs(semi["sigma_yx"] - kubo["crossed"]) <= 20 * (semi["error"] + kubo["error"])
