@@ -364,8 +364,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser():
+    from . import __version__
+    from .catalogue import MODELS
+
     ap = _Parser(prog="semiclassical", description=__doc__.splitlines()[0])
+    ap.add_argument("--version", action="version", version=f"semiclassical {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
+    model_help = (f"a built-in model ({', '.join(MODELS)}) or a model file (TOML, the format in docs/model_file.md); "
+                  "--set takes eF, the model's parameters, W, e, hbar, T and the disorder's parameters")
     r = sub.add_parser("reproduce", help="derive Sec. VI of the paper and compare with the print")
     r.add_argument("--json", action="store_true", help="the table as JSON (with the quadrature column)")
     r.add_argument("--out", metavar="DIR",
@@ -374,7 +380,7 @@ def build_parser():
     r.add_argument("--pdf", action="store_true",
                    help="with --out: also compile DIR/report.pdf (needs pdflatex or lualatex)")
     d = sub.add_parser("derive", help="the whole chain of Sec. VI in closed form for a built-in model or a TOML file")
-    d.add_argument("model")
+    d.add_argument("model", help=model_help)
     d.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="parameter values; with eF, only the Fermi-circle scenario of that point")
     d.add_argument("--only", metavar="KEY,...", help="only these results (stable keys, e.g. beta,sigma_yx)")
@@ -390,14 +396,14 @@ def build_parser():
     d.add_argument("--force", action="store_true", help="with --out: overwrite a derivation already in DIR")
     d.add_argument("--pdf", action="store_true", help="with --out: also compile DIR/derive.pdf (pdflatex or lualatex)")
     c = sub.add_parser("check", help="is a hand-derived expression equal to the derived result KEY?")
-    c.add_argument("model")
+    c.add_argument("model", help=model_help)
     c.add_argument("key", help="a stable key of derive (e.g. sigma_yx.skew, tau_tr, energies[+])")
     c.add_argument("expression", help="in eF, the parameters, W, e, hbar and the circle variables (k_1, C_1, rho_1, ...)")
     c.add_argument("--set", action="append", metavar="NAME=VALUE", help="the point (eF picks the scenario)")
     c.add_argument("--skew-reading", choices=tuple(READINGS), default=DEFAULT_READING, help=reading_help())
     c.add_argument("--json", action="store_true")
     e = sub.add_parser("evaluate", help="numbers at one parameter point: closed form and quadrature")
-    e.add_argument("model")
+    e.add_argument("model", help=model_help)
     e.add_argument("--set", action="append", metavar="NAME=VALUE")
     e.add_argument("--json", action="store_true")
     e.add_argument("--sweep", metavar="NAME=START:STOP:N",
@@ -420,7 +426,7 @@ def build_parser():
                         "fermi_surface/ladder/fermi_sea, the W values used). About 1 s for covariant models, "
                         "1-40 s for anisotropic ones (2D k integration; warped-dirac ~35 s)")
     mp = sub.add_parser("map", help="a parameter map: every engine on a grid, cached and resumable (docs/maps.md)")
-    mp.add_argument("model")
+    mp.add_argument("model", help=model_help)
     mp.add_argument("--grid", action="append", metavar="NAME=START:STOP:N", required=True,
                     help="one grid axis: N evenly spaced values of NAME (repeat for a 2D or larger grid)")
     mp.add_argument("--set", action="append", metavar="NAME=VALUE", help="fixed values at every point")
