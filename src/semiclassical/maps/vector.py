@@ -39,29 +39,10 @@ from ..model import e as e_sym
 from ..model import k as k_sym
 from ..observables import W0_PIECES, operator_matrix
 from ..parsing import hbar as hbar_sym
+from .arrays import evaluate
 from .compute import evaluate_point, model_of, problem_at
 
 __all__ = ["closed_form_columns", "ClosedBlocks", "closed_form_arrays"]
-
-
-#: lambdified closed forms of this process, by (expression, arguments): each is compiled once
-_COMPILED: dict = {}
-
-
-def _fn(expr, args):
-    """A numpy function of ``args`` for ``expr`` (a constant broadcast to the arrays' shape)."""
-    expr = sp.sympify(expr)
-    key = (expr, tuple(args))
-    if key not in _COMPILED:
-        _COMPILED[key] = sp.lambdify(args, expr, "numpy", cse=True)
-    f = _COMPILED[key]
-    return lambda *xs: np.broadcast_to(np.asarray(f(*xs), complex), np.shape(xs[0]))
-
-
-def _real(z):
-    """Real part; NaN where the imaginary part is not rounding (the engine raises there)."""
-    z = np.asarray(z, complex)
-    return np.where(np.abs(z.imag) <= 1e-9 * np.maximum(1.0, np.abs(z.real)), z.real, np.nan)
 
 
 def _total(pieces: dict) -> np.ndarray:
@@ -77,31 +58,69 @@ def _arrays(model, points):
     return {n: np.array([float(p.get(n, base.get(n, np.nan))) for p in points]) for n in {*names, *base}}
 
 
+def _radius_part(z):
+    """A candidate radius: the real part where the imaginary part is rounding (1e-10), else NaN."""
+    return np.where(np.abs(z.imag) <= 1e-10 * (1 + np.abs(z.real)), z.real, np.nan)
+
+
 def _classify(D, arr, n):
     """Per point, one row of small integers (vectorized): for each closed-form radius branch of each
     band 0 (not a circle) or 2 + sign of the band velocity there; then 1/0 for each band filled at k = 0.
     Points with equal rows share a Fermi-circle scenario; ``branches`` names the columns."""
     cov = D.model.covariance
-    params = list(D.model.symbols.values())
-    pvals = [arr[name] for name in D.model.symbols]
+    at = {eF_sym: arr["eF"], **{s: arr[name] for name, s in D.model.symbols.items()}}
     codes, branches = [], []
     for band in (1, -1):
         energy = cov.d0 + band * cov.dnorm
-        eps = _fn(energy, (k_sym, *params))
-        slope = _fn(sp.diff(energy, k_sym), (k_sym, *params))
-        for cand in radius_expressions(D.bs, band):
-            with np.errstate(all="ignore"):
-                kc = _fn(cand, (eF_sym, *params))(arr["eF"].astype(complex), *(p.astype(complex) for p in pvals))
-                kr = kc.real
-                ok = (np.abs(kc.imag) <= 1e-10 * (1 + np.abs(kr))) & (kr > 0)
-                ok &= np.abs(_real(eps(kr, *pvals)) - arr["eF"]) <= 1e-8 * (1 + np.abs(arr["eF"]))
-                vs = np.nan_to_num(np.sign(_real(slope(kr, *pvals))))
-            codes.append(np.where(ok, 2 + vs, 0).astype(np.int8))
+        cands = radius_expressions(D.bs, band)
+        radii = evaluate(cands, at, n, accept=_radius_part) if cands else []
+        for kr in radii:
+            eps, slope = evaluate([energy, sp.diff(energy, k_sym)], {**at, k_sym: kr}, n)
+            with np.errstate(invalid="ignore"):
+                ok = (kr > 0) & (np.abs(eps - arr["eF"]) <= 1e-8 * (1 + np.abs(arr["eF"])))
+            codes.append(np.where(ok, 2 + np.nan_to_num(np.sign(slope)), 0).astype(np.int8))
             branches.append(band)
-        with np.errstate(all="ignore"):
-            codes.append((_real(eps(np.zeros(n), *pvals)) < arr["eF"]).astype(np.int8))
+        (bottom,) = evaluate([energy], {**at, k_sym: np.zeros(n)}, n)
+        with np.errstate(invalid="ignore"):
+            codes.append((bottom < arr["eF"]).astype(np.int8))
         branches.append(None)
     return np.stack(codes, axis=1), branches
+
+
+def classes(codes) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct rows of ``codes``, the index of each point's row): ``np.unique(codes, axis=0,
+    return_inverse=True)``, on one integer per row (codes are 0..3, base 4) instead of a row sort."""
+    codes = np.asarray(codes, np.int64)
+    if codes.shape[1] > 31:
+        rows, inverse = np.unique(codes, axis=0, return_inverse=True)
+        return rows, np.asarray(inverse).ravel()
+    weights = 4 ** np.arange(codes.shape[1] - 1, -1, -1, dtype=np.int64)   # first column most significant:
+    uniq, inverse = np.unique(codes @ weights, return_inverse=True)        # the rows in np.unique's order
+    return (uniq[:, None] // weights) % 4, np.asarray(inverse).ravel()
+
+
+def fermi_circle_classes(model, skew_reading, arr, points) -> list[tuple[np.ndarray, list]]:
+    """[(point indices, sorted (band, velocity sign) of its circles)] of each class, vectorized: first
+    the sign case of the parameters (one derivation each), then :func:`_classify` and :func:`classes`.
+    Sign cases in the order of their first point, classes in :func:`classes`'s order."""
+    signs = np.stack([np.sign(arr[nm]) + 1 for nm in model.parameters], axis=1).astype(np.int8) \
+        if model.parameters else np.zeros((len(points), 1), np.int8)
+    cases, inverse = classes(signs)
+    members = _members(inverse, len(cases))
+    groups = []
+    for idx in sorted(members, key=lambda m: m[0]):
+        D0 = derivation_for(model, skew_reading, points[idx[0]])
+        codes, branches = _classify(D0, {nm: a[idx] for nm, a in arr.items()}, len(idx))
+        kinds, which = classes(codes)
+        for row, sel in zip(kinds, _members(which, len(kinds))):
+            groups.append((idx[sel], sorted((b, int(c) - 2) for b, c in zip(branches, row) if b is not None and c)))
+    return groups
+
+
+def _members(inverse, count) -> list[np.ndarray]:
+    """The point indices of each of ``count`` classes (ascending), in one stable sort."""
+    order = np.argsort(inverse, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(inverse, minlength=count))[:-1])
 
 
 class ClosedBlocks:
@@ -134,72 +153,71 @@ class ClosedBlocks:
         return {"values": values, "meta": {"circles": circles}}
 
 
+#: marks a Fermi-sea piece in :func:`closed_form_arrays`'s plan (a per-point quadrature)
+_SEA = "sea"
+
+
+def _named(exprs: dict, at: dict, n: int) -> dict:
+    """{name: array} of the expressions ``exprs`` ({name: expression}), as one batch."""
+    return dict(zip(exprs, evaluate(list(exprs.values()), at, n)))
+
+
 def closed_form_arrays(model, D, sc, arr, observables, operators, sea_pieces: bool = True):
-    """{(key, piece): array} of the closed forms of scenario ``sc`` at the points of ``arr``.
+    """{(key, piece): array} of the closed forms of scenario ``sc`` at the points of ``arr``, then
+    ``("circle", "band:j")``: the radius of each circle.
 
-    ``sea_pieces=False`` leaves the per-point Fermi-sea quadratures out (NaN, and NaN totals of
-    those observables): the vectorized part alone, as the benchmark times it."""
-    rep = {n: float(a[0]) for n, a in arr.items()}
-    subs = D.circle_substitution(sc, rep)
-    pargs = (eF_sym, *D.model.symbols.values())
-    pv = [arr["eF"], *(arr[n] for n in D.model.symbols)]
-    num = {s: _real(_fn(x, pargs)(*pv)) for s, x in subs.items()}
-    num.update({W_sym: arr["W"], e_sym: arr["e"], hbar_sym: arr["hbar"]})
-    for name, s in D.model.symbols.items():
-        num[s] = arr[name]
-
-    def val(expr, at):
-        expr = sp.sympify(expr)
-        syms = sorted(expr.free_symbols, key=str)
-        missing = [s for s in syms if s not in at]
-        if missing:
-            raise SemiclassicalError(f"vectorized closed form: no value for {missing}")
-        return _real(_fn(expr, syms)(*(at[s] for s in syms)) if syms else np.full(len(arr["eF"]), complex(expr)))
-
+    Evaluated in batches, each one lambdified function (:func:`.arrays.evaluate`): the circle
+    variables of the class (k_F, rho, half-angle cosines: ``Derivation.circle_substitution``), the
+    harmonics of n^(-1) and of the skew distribution (several circles), then every piece at once
+    (the leading and the skew pieces apart if their harmonics share a name). ``sea_pieces=False`` leaves the per-point Fermi-sea quadratures out (NaN, and NaN
+    totals of those observables): the vectorized part alone, as the benchmark times it."""
+    n = len(arr["eF"])
+    subs = D.circle_substitution(sc, {name: float(a[0]) for name, a in arr.items()})
+    params = {s: arr[name] for name, s in D.model.symbols.items()}
+    num = {**_named(subs, {eF_sym: arr["eF"], **params}, n), W_sym: arr["W"], e_sym: arr["e"], hbar_sym: arr["hbar"],
+           **params}
     lead, sk = D.leading(sc), D.skew(sc)
-    at_lead = {**num, **{g: val(x, num) for g, x in lead.get("harmonics", {}).items()}}
-    at_skew = {**num, **{g: val(x, num) for g, x in sk.get("harmonics", {}).items()}}
-    out = {}
-    sigma = {"intrinsic": val(lead["sigma_yx_intrinsic"], num),
-             "extrinsic": val(lead.get("sigma_yx_extrinsic", 0), at_lead),
-             "side_jump": val(lead.get("sigma_yx_side_jump", 0), at_lead),
-             "skew": val(sk["sigma_yx_skew"], at_skew)}
-    sigma["total"] = _total(sigma)
-    out["sigma_yx"] = sigma
-    out["sigma_xx"] = {"drude": val(lead.get("sigma_xx_drude", 0), at_lead)}
+    h_lead, h_skew = lead.get("harmonics", {}), sk.get("harmonics", {})
+    if set(h_lead).isdisjoint(h_skew):     # one batch for every piece (and one for both sets of harmonics)
+        both = {**num, **_named({**h_lead, **h_skew}, num, n)}
+        at = {"num": both, "lead": both, "skew": both}
+    else:
+        at = {"num": num, "lead": {**num, **_named(h_lead, num, n)}, "skew": {**num, **_named(h_skew, num, n)}}
     args, funcs = D.intrinsic_spin_functions()
     sizes = D.intrinsic_spin_sizes()[-1]
-    n = len(arr["eF"])
-    if not sea_pieces:
-        point = intervals = None
-    else:
-        point = [[arr[a.name][i] if a.name in arr else None for a in args[1:]] for i in range(n)]
-        # each point's own radii bound its singly filled intervals (the class fixes only their order)
-        radii = [_radii(D, sc, arr, j) for j in range(len(sc.circles))]
-        intervals = [singly_filled_intervals(dataclasses.replace(sc, circles=tuple(
-            (b, s, float(radii[j][i])) for j, (b, s, _) in enumerate(sc.circles)))) for i in range(n)]
-
-    def sea(f, g):      # per point: adaptive radial quadrature (not vectorized; see module docstring)
-        if not sea_pieces:
-            return np.full(n, np.nan)
-        return np.array([sum(sea_integral(lambda x: float(np.real(f(x, *point[i]))), lo, hi,
-                                          size=lambda x: float(np.real(g(x, *point[i]))))
-                             for lo, hi in intervals[i]) for i in range(n)])
-
+    # the plan: key -> piece -> (expression, which values it reads) or (_SEA, integrand, size), in the
+    # engine's order of pieces
+    plan = {"sigma_yx": {"intrinsic": (lead["sigma_yx_intrinsic"], "num"),
+                         "extrinsic": (lead.get("sigma_yx_extrinsic", 0), "lead"),
+                         "side_jump": (lead.get("sigma_yx_side_jump", 0), "lead"),
+                         "skew": (sk["sigma_yx_skew"], "skew")},
+            "sigma_xx": {"drude": (lead.get("sigma_xx_drude", 0), "lead")}}
     for i, ax in enumerate("xy"):
-        d = {"edelstein": val(lead.get(f"s{ax}_edelstein", 0), at_lead), "intrinsic": sea(funcs[-1][i], sizes[i]),
-             "extrinsic": val(lead.get(f"s{ax}_extrinsic", 0), at_lead),
-             "side_jump": val(lead.get(f"s{ax}_side_jump", 0), at_lead), "skew": val(sk[f"s{ax}_skew"], at_skew)}
-        d["total"] = _total(d)
-        out[f"spin_density.{ax}"] = d
+        plan[f"spin_density.{ax}"] = {"edelstein": (lead.get(f"s{ax}_edelstein", 0), "lead"),
+                                      "intrinsic": (_SEA, funcs[-1][i], sizes[i]),
+                                      "extrinsic": (lead.get(f"s{ax}_extrinsic", 0), "lead"),
+                                      "side_jump": (lead.get(f"s{ax}_side_jump", 0), "lead"),
+                                      "skew": (sk[f"s{ax}_skew"], "skew")}
     for key, (op, leading) in operators.items():
         o = D.operator(sc, op)
         _, f, g = D.operator_sea(op)
-        d = {leading: val(o["leading"], at_lead), "extrinsic": val(o["extrinsic"], at_lead),
-             "side_jump": val(o["side_jump"], at_lead), "skew": val(o["skew"], at_skew),
-             "intrinsic": sea(f[-1], g[-1])}
-        d["total"] = _total(d)
-        out[key] = d
+        plan[key] = {leading: (o["leading"], "lead"), "extrinsic": (o["extrinsic"], "lead"),
+                     "side_jump": (o["side_jump"], "lead"), "skew": (o["skew"], "skew"),
+                     "intrinsic": (_SEA, f[-1], g[-1])}
+    radii = [num[sc.shell.circles[j].point.k] for j in range(len(sc.circles))]
+    got = {}
+    for values in {id(v): v for v in at.values()}.values():
+        todo = [(key, piece) for key, d in plan.items() for piece, src in d.items()
+                if src[0] is not _SEA and at[src[1]] is values]
+        got.update(zip(todo, evaluate([plan[key][piece][0] for key, piece in todo], values, n)))
+    if sea_pieces:
+        sea = _sea_quadrature(D, sc, arr, radii, args)
+        got.update({(key, piece): sea(src[1], src[2]) for key, d in plan.items() for piece, src in d.items()
+                    if src[0] is _SEA})
+    out = {key: {piece: got.get((key, piece), np.full(n, np.nan)) for piece in d} for key, d in plan.items()}
+    for key, d in out.items():
+        if key != "sigma_xx":
+            d["total"] = _total(d)
     J = model.magnetization
     if J is not None and J in arr:
         # torque = J m x <sigma> with m = z (no angles on a vectorized map): (-J s_y, J s_x, 0)
@@ -207,7 +225,25 @@ def closed_form_arrays(model, D, sc, arr, observables, operators, sea_pieces: bo
         out["torque.x"] = {p: -arr[J] * sy[p] for p in sy}
         out["torque.y"] = {p: arr[J] * sx[p] for p in sx}
         out["torque.z"] = {p: 0.0 * sx[p] for p in sx}
-    return {(key, piece): np.broadcast_to(np.asarray(v, float), (n,)) for key, d in out.items() for piece, v in d.items()}
+    res = {(key, piece): np.broadcast_to(np.asarray(v, float), (n,)) for key, d in out.items() for piece, v in d.items()}
+    res.update({("circle", f"{band}:{j}"): radii[j] for j, (band, _, _) in enumerate(sc.circles)})
+    return res
+
+
+def _sea_quadrature(D, sc, arr, radii, args):
+    """sea(f, g): per point the adaptive radial quadrature of a Fermi-sea piece (not vectorized; see
+    the module docstring) over the point's own singly filled intervals."""
+    n = len(arr["eF"])
+    point = [[arr[a.name][i] if a.name in arr else None for a in args[1:]] for i in range(n)]
+    # each point's own radii bound its singly filled intervals (the class fixes only their order)
+    intervals = [singly_filled_intervals(dataclasses.replace(sc, circles=tuple(
+        (b, s, float(radii[j][i])) for j, (b, s, _) in enumerate(sc.circles)))) for i in range(n)]
+
+    def sea(f, g):
+        return np.array([sum(sea_integral(lambda x: float(np.real(f(x, *point[i]))), lo, hi,
+                                          size=lambda x: float(np.real(g(x, *point[i]))))
+                             for lo, hi in intervals[i]) for i in range(n)])
+    return sea
 
 
 def closed_form_columns(ref, spec, points, cache):
@@ -229,22 +265,10 @@ def closed_form_columns(ref, spec, points, cache):
         return None                     # the engine's own clear line per point, through the per-point path
     obs = set(rep.observables)
     blocks = ClosedBlocks(model, rep.observables, len(points))
-    signs = np.stack([np.sign(arr[nm]) for nm in model.parameters], axis=1) if model.parameters else np.zeros((len(points), 0))
-    groups: dict = {}
-    by_sign: dict = {}
-    for i, s in enumerate(map(tuple, signs)):
-        by_sign.setdefault(s, []).append(i)
-    for s, idx in by_sign.items():
-        idx = np.asarray(idx)
-        D0 = derivation_for(model, spec.skew_reading, points[idx[0]])
-        codes, branches = _classify(D0, {nm: a[idx] for nm, a in arr.items()}, len(idx))
-        rows, inverse = np.unique(codes, axis=0, return_inverse=True)
-        for r, row in enumerate(rows):
-            circles = sorted((b, int(c) - 2) for b, c in zip(branches, row) if b is not None and c)
-            groups[(s, r)] = (idx[np.asarray(inverse).ravel() == r], circles)
+    groups = fermi_circle_classes(model, spec.skew_reading, arr, points)
     columns: dict = {}
     results = []
-    for idx, circles in groups.values():
+    for idx, circles in groups:
         sub = {nm: a[idx] for nm, a in arr.items()}
         gpoints = [points[i] for i in idx]
         key = cache.block_key("closed_form", gpoints, [])
@@ -266,8 +290,6 @@ def closed_form_columns(ref, spec, points, cache):
         cached = cache.load_block("closed_form", key)
         if cached is None:
             res = closed_form_arrays(model, D, sc, sub, obs, ops)
-            for j, (band, _, _) in enumerate(sc.circles):
-                res[("circle", f"{band}:{j}")] = _radii(D, sc, sub, j)
             cols = list(res)
             data = np.stack([res[k] for k in cols], axis=1)
             cache.save_block("closed_form", key, data, ["\t".join(k) for k in cols], len(idx))
@@ -282,11 +304,3 @@ def closed_form_columns(ref, spec, points, cache):
     for idx, cols, data in results:
         blocks.data[np.ix_(idx, [columns[k] for k in cols])] = data
     return blocks
-
-
-def _radii(D, sc, arr, j):
-    rep = {n: float(a[0]) for n, a in arr.items()}
-    subs = D.circle_substitution(sc, rep)
-    p = sc.shell.circles[j].point
-    pargs = (eF_sym, *D.model.symbols.values())
-    return _real(_fn(subs[p.k], pargs)(arr["eF"], *(arr[n] for n in D.model.symbols)))
