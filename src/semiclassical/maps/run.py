@@ -71,6 +71,7 @@ def _context(ref: ModelRef, spec: MapSpec) -> dict:
 def _client(workers, scheduler):
     """(client, cluster, description) or (None, None, why not) for the Dask side."""
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         if scheduler:
@@ -87,9 +88,15 @@ def _client(workers, scheduler):
         return client, None, f"Dask scheduler {scheduler}"
     n = workers or os.cpu_count() or 1
     # dashboard on a free port (":0"): with None distributed still tries :8787 and warns, or fails
-    # under warnings-as-errors, when another cluster (a second map, a parallel test) holds it
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           silence_logs=logging.ERROR)
+    # under warnings-as-errors, when another cluster (a second map, a parallel test) holds it.
+    # Worker environment: distributed sets MALLOC_TRIM_THRESHOLD_=65536 before it spawns a worker, which
+    # turns off glibc's dynamic mmap threshold, so every numpy temporary over 64 KiB is mmap'd and
+    # unmapped again: a Kubo point took 11% more CPU time in a worker than in this process (0.72 s vs
+    # 0.65 s, TI surface; docs/maps.md). Left unset, as in this process; one BLAS thread per worker
+    # (OMP/MKL/OPENBLAS_NUM_THREADS=1, distributed's default, kept) besides the Kubo engine's own limit.
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=logging.ERROR)
     return Client(cluster), cluster, f"local Dask cluster of {n} worker process(es)"
 
 
