@@ -26,7 +26,7 @@ import sympy as sp
 
 from ..errors import SemiclassicalError
 
-__all__ = ["evaluate", "real_form", "real_part"]
+__all__ = ["blockwise", "chunks", "evaluate", "real_form", "real_part"]
 
 #: functions whose numpy float64 version is the complex principal value on the real domain and NaN
 #: outside it, and that propagate NaN (Abs, exp, log, sqrt-like powers, trigonometric, hyperbolic)
@@ -100,23 +100,47 @@ def _compiled(exprs: tuple, args: tuple):
     return _COMPILED[key]
 
 
-def _run(f, xs, n, dtype):
-    return [np.broadcast_to(np.asarray(y, dtype), (n,)) for y in f(*xs)]
+#: points per step: every temporary (of the lambdified function and of the checks after it, 64 KiB of
+#: float64) stays in the CPU's cache and is reused from the heap; on whole arrays of 10^6 points each
+#: temporary would be a fresh 8 MB mapping, and first touches of fresh memory dominated (docs/maps.md)
+CHUNK = 8192
 
 
-def _spread(values, where, n):
-    full = np.full(n, np.nan)
-    full[where] = values
-    return full
+def chunks(n: int) -> list[slice]:
+    """Slices of ``CHUNK`` points covering 0..n."""
+    return [slice(lo, lo + CHUNK) for lo in range(0, n, CHUNK)]
+
+
+def blockwise(parts, n: int, dtype=float) -> np.ndarray:
+    """One (len(parts), n) array: row j is ``parts[j](c)`` on each chunk ``c`` of the points (one
+    allocation, whose pages are touched once; temporaries of one chunk only)."""
+    block = np.empty((len(parts), n), dtype)
+    for c in chunks(n):
+        for row, part in zip(block, parts):
+            row[c] = part(c)
+    return block
+
+
+def _run(f, xs, n, dtype, out=None):
+    """The outputs of ``f`` at the n points of ``xs`` as the rows of ``out`` (made if None), in chunks."""
+    for c in chunks(n):
+        ys = f(*(x[c] for x in xs))
+        if out is None:
+            out = np.empty((len(ys), n), dtype)
+        for row, y in zip(out, ys):
+            row[c] = y                      # a constant output is broadcast
+    return out if out is not None else np.empty((len(f(*xs)), 0), dtype)
 
 
 def evaluate(exprs, at: dict, n: int, accept=real_part) -> list[np.ndarray]:
     """The float arrays of ``exprs`` (SymPy expressions) at the points ``at`` ({symbol: array of n}).
 
-    One lambdified function for the expressions with a :func:`real_form` (float64, complex
-    re-evaluation of the points where it is not finite), one for the others (complex);
-    ``accept(complex array)`` gives the float value of a complex result or NaN (default:
-    :func:`real_part`), and is applied to every complex or imaginary (odd) value."""
+    One lambdified function for the expressions with a :func:`real_form` (float64; the points where
+    some value is not finite again in complex arithmetic, each value replaced only where it was not
+    finite), one for the others (complex); ``accept(complex array)`` gives the float value of a complex
+    result or NaN (default: :func:`real_part`), and is applied to every complex or imaginary (odd)
+    value. Everything runs ``CHUNK`` points at a time into one output array; a real constant is a
+    read-only array of stride 0."""
     exprs = [sp.sympify(x) for x in exprs]
     syms = sorted(set().union(*(x.free_symbols for x in exprs)), key=str)
     missing = [s for s in syms if s not in at]
@@ -124,25 +148,35 @@ def evaluate(exprs, at: dict, n: int, accept=real_part) -> list[np.ndarray]:
         raise SemiclassicalError(f"vectorized closed form: no value for {missing}")
     xs = [np.broadcast_to(np.asarray(at[s], float), (n,)) for s in syms]
     forms = [real_form(x) for x in exprs]
-    real = [i for i, rp in enumerate(forms) if rp is not None]
+    # a real constant is one read-only array of stride 0 (no memory); the others are rows of one array
+    const = {i: np.broadcast_to(float(x), (n,)) for i, x in enumerate(exprs)
+             if not x.free_symbols and forms[i] is not None and not forms[i][1] and x.is_finite}
+    real = [i for i, rp in enumerate(forms) if rp is not None and i not in const]
     other = [i for i, rp in enumerate(forms) if rp is None]
-    out: list = [None] * len(exprs)
+    out = {**dict(zip(real + other, np.empty((len(real) + len(other), n)))), **const}
     with np.errstate(all="ignore"):
         if real:
             f = _compiled(tuple(forms[i][0] for i in real), tuple(syms))
-            got = _run(f, xs, n, float)
-            finite = [np.isfinite(y) for y in got]
-            bad = ~np.logical_and.reduce(finite)
-            # the points where some r is not finite, again in complex arithmetic
-            again = _run(f, [x[bad].astype(complex) for x in xs], int(bad.sum()), complex) if bad.any() else None
-            for j, (i, y, ok) in enumerate(zip(real, got, finite)):
+            rows = [out[i] for i in real]            # the values r, then each expression's value, in place
+            _run(f, xs, n, float, rows)
+            bad = np.zeros(n, bool)
+            for c in chunks(n):
+                bad[c] = ~np.isfinite(np.stack([r[c] for r in rows])).all(axis=0)
+            where = np.flatnonzero(bad)
+            # the points where some r is not finite, again in complex arithmetic (r = expr there too)
+            again = _run(f, [x[where].astype(complex) for x in xs], len(where), complex) if len(where) else None
+            redo = [~np.isfinite(r[where]) for r in rows] if again is not None else None
+            for j, (i, row) in enumerate(zip(real, rows)):
                 odd = forms[i][1]
-                value = accept(1j * y) if odd else y          # an odd expression is I*r: accepted if r is rounding
-                if not ok.all():
-                    value = np.where(ok, value, _spread(accept(1j * again[j] if odd else again[j]), bad, n))
-                out[i] = value
+                if odd:                     # an odd expression is I*r: accepted only where r is rounding
+                    for c in chunks(n):
+                        row[c] = accept(1j * row[c])
+                if again is not None:
+                    z = again[j, redo[j]]
+                    row[where[redo[j]]] = accept(1j * z if odd else z)
         if other:
             f = _compiled(tuple(exprs[i] for i in other), tuple(syms))
-            for i, z in zip(other, _run(f, [x.astype(complex) for x in xs], n, complex)):
-                out[i] = accept(z)
-    return out
+            for c in chunks(n):
+                for i, z in zip(other, f(*(x[c].astype(complex) for x in xs))):
+                    out[i][c] = accept(np.broadcast_to(np.asarray(z, complex), (len(out[i][c]),)))
+    return [out[i] for i in range(len(exprs))]

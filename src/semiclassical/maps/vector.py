@@ -39,15 +39,17 @@ from ..model import e as e_sym
 from ..model import k as k_sym
 from ..observables import W0_PIECES, operator_matrix
 from ..parsing import hbar as hbar_sym
-from .arrays import evaluate
+from .arrays import blockwise, chunks, evaluate
 from .compute import evaluate_point, model_of, problem_at
 
 __all__ = ["closed_form_columns", "ClosedBlocks", "closed_form_arrays"]
 
 
-def _total(pieces: dict) -> np.ndarray:
-    total = sum(pieces[p] for p in W0_PIECES)
-    size = sum(np.abs(pieces[p]) for p in W0_PIECES)
+def _total(pieces: dict, c: slice) -> np.ndarray:
+    """The sum of the W^0 pieces at the points ``c``, 0 where it is rounding of their sizes (as the
+    engine's total)."""
+    total = sum(pieces[p][c] for p in W0_PIECES)
+    size = sum(np.abs(pieces[p][c]) for p in W0_PIECES)
     return np.where(np.abs(total) <= _ROUNDING_ULPS * np.finfo(float).eps * size, 0.0, total)
 
 
@@ -69,48 +71,63 @@ def _classify(D, arr, n):
     Points with equal rows share a Fermi-circle scenario; ``branches`` names the columns."""
     cov = D.model.covariance
     at = {eF_sym: arr["eF"], **{s: arr[name] for name, s in D.model.symbols.items()}}
-    codes, branches = [], []
+    columns, branches = [], []
     for band in (1, -1):
         energy = cov.d0 + band * cov.dnorm
         cands = radius_expressions(D.bs, band)
-        radii = evaluate(cands, at, n, accept=_radius_part) if cands else []
-        for kr in radii:
+        for kr in evaluate(cands, at, n, accept=_radius_part) if cands else []:
             eps, slope = evaluate([energy, sp.diff(energy, k_sym)], {**at, k_sym: kr}, n)
-            with np.errstate(invalid="ignore"):
-                ok = (kr > 0) & (np.abs(eps - arr["eF"]) <= 1e-8 * (1 + np.abs(arr["eF"])))
-            codes.append(np.where(ok, 2 + np.nan_to_num(np.sign(slope)), 0).astype(np.int8))
+            columns.append(lambda c, kr=kr, eps=eps, slope=slope: np.where(
+                (kr[c] > 0) & (np.abs(eps[c] - arr["eF"][c]) <= 1e-8 * (1 + np.abs(arr["eF"][c]))),
+                2 + np.nan_to_num(np.sign(slope[c])), 0))
             branches.append(band)
         (bottom,) = evaluate([energy], {**at, k_sym: np.zeros(n)}, n)
-        with np.errstate(invalid="ignore"):
-            codes.append((bottom < arr["eF"]).astype(np.int8))
+        columns.append(lambda c, bottom=bottom: bottom[c] < arr["eF"][c])
         branches.append(None)
-    return np.stack(codes, axis=1), branches
+    with np.errstate(invalid="ignore"):
+        return blockwise(columns, n, np.int8).T, branches
 
 
 def classes(codes) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct rows of ``codes``, the index of each point's row): ``np.unique(codes, axis=0,
-    return_inverse=True)``, on one integer per row (codes are 0..3, base 4) instead of a row sort."""
-    codes = np.asarray(codes, np.int64)
-    if codes.shape[1] > 31:
+    return_inverse=True)``, on one integer per row (codes are 0..3, base 4) instead of a row sort, and
+    for up to 10 columns by counting (np.bincount) instead of sorting."""
+    codes = np.asarray(codes)
+    n, width = codes.shape
+    if width > 15:
         rows, inverse = np.unique(codes, axis=0, return_inverse=True)
         return rows, np.asarray(inverse).ravel()
-    weights = 4 ** np.arange(codes.shape[1] - 1, -1, -1, dtype=np.int64)   # first column most significant:
-    uniq, inverse = np.unique(codes @ weights, return_inverse=True)        # the rows in np.unique's order
+    weights = 4 ** np.arange(width - 1, -1, -1, dtype=np.int32)   # first column most significant:
+    keys = np.empty(n, np.int32)                                   # the rows in np.unique's order
+    for c in chunks(n):
+        keys[c] = codes[c].astype(np.int32) @ weights
+    if width <= 10:
+        present = np.flatnonzero(np.bincount(keys, minlength=1))
+        lookup = np.zeros(4**width, np.int16 if len(present) < 2**15 else np.int64)
+        lookup[present] = np.arange(len(present))
+        uniq, inverse = present, lookup[keys]
+    else:
+        uniq, inverse = np.unique(keys, return_inverse=True)
     return (uniq[:, None] // weights) % 4, np.asarray(inverse).ravel()
+
+
+def _take(arr: dict, idx, n: int) -> dict:
+    """The arrays of ``arr`` at the points ``idx`` (``arr`` itself when that is every point in order)."""
+    return arr if len(idx) == n else {name: a[idx] for name, a in arr.items()}
 
 
 def fermi_circle_classes(model, skew_reading, arr, points) -> list[tuple[np.ndarray, list]]:
     """[(point indices, sorted (band, velocity sign) of its circles)] of each class, vectorized: first
     the sign case of the parameters (one derivation each), then :func:`_classify` and :func:`classes`.
     Sign cases in the order of their first point, classes in :func:`classes`'s order."""
-    signs = np.stack([np.sign(arr[nm]) + 1 for nm in model.parameters], axis=1).astype(np.int8) \
-        if model.parameters else np.zeros((len(points), 1), np.int8)
+    n = len(points)
+    signs = blockwise([lambda c, a=arr[name]: np.sign(a[c]) + 1 for name in model.parameters] or [lambda c: 0],
+                      n, np.int8).T
     cases, inverse = classes(signs)
-    members = _members(inverse, len(cases))
     groups = []
-    for idx in sorted(members, key=lambda m: m[0]):
+    for idx in sorted(_members(inverse, len(cases)), key=lambda m: m[0]):
         D0 = derivation_for(model, skew_reading, points[idx[0]])
-        codes, branches = _classify(D0, {nm: a[idx] for nm, a in arr.items()}, len(idx))
+        codes, branches = _classify(D0, _take(arr, idx, n), len(idx))
         kinds, which = classes(codes)
         for row, sel in zip(kinds, _members(which, len(kinds))):
             groups.append((idx[sel], sorted((b, int(c) - 2) for b, c in zip(branches, row) if b is not None and c)))
@@ -118,7 +135,10 @@ def fermi_circle_classes(model, skew_reading, arr, points) -> list[tuple[np.ndar
 
 
 def _members(inverse, count) -> list[np.ndarray]:
-    """The point indices of each of ``count`` classes (ascending), in one stable sort."""
+    """The point indices of each of ``count`` classes (ascending): all of them for one class, else one
+    stable sort (a radix sort for ``classes``'s int16 indices)."""
+    if count == 1:
+        return [np.arange(len(inverse))]
     order = np.argsort(inverse, kind="stable")
     return np.split(order, np.cumsum(np.bincount(inverse, minlength=count))[:-1])
 
@@ -214,17 +234,21 @@ def closed_form_arrays(model, D, sc, arr, observables, operators, sea_pieces: bo
         sea = _sea_quadrature(D, sc, arr, radii, args)
         got.update({(key, piece): sea(src[1], src[2]) for key, d in plan.items() for piece, src in d.items()
                     if src[0] is _SEA})
-    out = {key: {piece: got.get((key, piece), np.full(n, np.nan)) for piece in d} for key, d in plan.items()}
-    for key, d in out.items():
-        if key != "sigma_xx":
-            d["total"] = _total(d)
+    missing = np.broadcast_to(np.nan, (n,))        # the sea pieces left out: read-only, no memory
+    out = {key: {piece: got.get((key, piece), missing) for piece in d} for key, d in plan.items()}
+    summed = [key for key in out if key != "sigma_xx"]
+    for key, total in zip(summed, blockwise([lambda c, d=out[key]: _total(d, c) for key in summed], n)):
+        out[key]["total"] = total
     J = model.magnetization
     if J is not None and J in arr:
         # torque = J m x <sigma> with m = z (no angles on a vectorized map): (-J s_y, J s_x, 0)
-        sx, sy = out["spin_density.x"], out["spin_density.y"]
-        out["torque.x"] = {p: -arr[J] * sy[p] for p in sy}
-        out["torque.y"] = {p: arr[J] * sx[p] for p in sx}
-        out["torque.z"] = {p: 0.0 * sx[p] for p in sx}
+        sx, sy, Jv = out["spin_density.x"], out["spin_density.y"], arr[J]
+        rows = iter(blockwise([lambda c, s=sy[p]: -Jv[c] * s[c] for p in sy] +
+                              [lambda c, s=sx[p]: Jv[c] * s[c] for p in sx], n))
+        out["torque.x"] = {p: next(rows) for p in sy}
+        out["torque.y"] = {p: next(rows) for p in sx}
+        # 0 * s_x: NaN where s_x is not finite; one read-only zero (no memory) where it is finite throughout
+        out["torque.z"] = {p: np.broadcast_to(0.0, (n,)) if np.isfinite(np.sum(sx[p])) else 0.0 * sx[p] for p in sx}
     res = {(key, piece): np.broadcast_to(np.asarray(v, float), (n,)) for key, d in out.items() for piece, v in d.items()}
     res.update({("circle", f"{band}:{j}"): radii[j] for j, (band, _, _) in enumerate(sc.circles)})
     return res
@@ -269,7 +293,7 @@ def closed_form_columns(ref, spec, points, cache):
     columns: dict = {}
     results = []
     for idx, circles in groups:
-        sub = {nm: a[idx] for nm, a in arr.items()}
+        sub = _take(arr, idx, len(points))
         gpoints = [points[i] for i in idx]
         key = cache.block_key("closed_form", gpoints, [])
         try:
