@@ -135,3 +135,19 @@ def test_map_at_finite_temperature_is_evaluate_at_that_temperature(tmp_path, cap
     col = head.index("sigma_yx.total")
     assert float(warm[col]) == want
     assert abs(float(cold[col]) - want) > 1e-4      # the T^2 shift at T = 0.05 is ~8e-4 here
+
+
+def test_local_workers_keep_glibcs_malloc_and_one_blas_thread():
+    """distributed's MALLOC_TRIM_THRESHOLD_=65536 cost a Kubo point 11% of CPU time in a worker
+    (docs/maps.md, Dask): the map's local workers are spawned without it, with one BLAS thread."""
+    pytest.importorskip("distributed")
+    from semiclassical.maps import run
+
+    inherited = os.environ.get("MALLOC_TRIM_THRESHOLD_")      # a user's own setting is passed on
+    client, cluster, _ = run._client(1, None)
+    try:
+        env = client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")))
+    finally:
+        client.close()
+        cluster.close()
+    assert list(env.values()) == [(inherited, "1")]
