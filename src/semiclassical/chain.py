@@ -403,11 +403,13 @@ def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget
 
 
 def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_BUDGET, explicit: bool = True,
-                 magnetization: str | None = None, skew_reading: str = "T"):
+                 magnetization: str | None = None, skew_reading: str = "T", select=None):
     """Steps 1-3 for ``model``: (geometry results, [(scenario label, scenario results), ...]).
 
     ``values`` (with eF) picks the scenario of that point; without eF every scenario the model has at
     its default parameters is derived (:func:`semiclassical.fermi.scenario_energies`).
+    ``select`` (a predicate on result keys, `derive --only`): only those results are kept, put in normal
+    form and made explicit; no scenario is derived when no scenario key is selected.
     """
     from .engines.closed_form import derivation_for
 
@@ -419,6 +421,9 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
     if not model.is_covariant:
         raise SemiclassicalError(f"model {model.name!r} is not rotationally covariant: no closed form to derive; "
                                  "use `semiclassical evaluate` (numerical engines)")
+    keep = select or (lambda key: True)
+    if not any(keep(key) for key in SCENARIO_KEYS) and not any(keep(key) for key in _scenario_prefixes(model)):
+        energies = []               # geometry alone (e.g. --only eigenvectors,energies)
     seen, scenarios = set(), []
     for energy in energies:
         point = {**base, "eF": energy}
@@ -426,7 +431,8 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
         if sc.spec in seen:
             continue
         seen.add(sc.spec)
-        rs = scenario_results(D, sc, magnetization, budget, point if values and "eF" in values else None)
+        rs = [r for r in scenario_results(D, sc, magnetization, budget, point if values and "eF" in values else None)
+              if keep(r.key)]
         for r in rs:
             # the pieces and the distributions of skew scattering are in normal form already
             if r.order and not r.key.endswith(".total") and r.key not in ("n_skew", "n_leading.harmonics") \
@@ -435,6 +441,11 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
             if explicit:
                 explicit_within(D, r, sc, point, budget)
         if explicit:   # the T^2 Sommerfeld coefficient of each piece, from its form explicit in eF (issue 16)
-            rs += sommerfeld.results(D, sc, point, budget=budget)
+            rs += [r for r in sommerfeld.results(D, sc, point, budget=budget) if keep(r.key)]
         scenarios.append((f"eF = {energy:.6g}: {scenario_label(sc)}", rs))
-    return geometry(D.bs), scenarios
+    return [r for r in geometry(D.bs) if keep(r.key)], scenarios
+
+
+def _scenario_prefixes(model):
+    """Scenario keys that depend on the model (its own observables)."""
+    return [observables.USER_PREFIX + n for n in model.observables]

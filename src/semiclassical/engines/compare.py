@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import observables
+from .. import observables, units
 from ..errors import SemiclassicalError
 from ..validity import Validity, assess
 from .base import ENGINES, get_engine
@@ -146,7 +146,7 @@ class Comparison:
         one map per other engine, ``agreement``."""
         p = self.problem
         out = {"model": p.model.name, "T": p.T, "parameters": p.parameters, "disorder": {**p.disorder.to_json(), "description": p.disorder.describe()},
-               "skew_reading": p.skew_reading}
+               "skew_reading": p.skew_reading, "units": units.statement(p.values.get("hbar", 1.0), p.e)}
         closed = self.responses.get("closed_form")
         if closed is not None:
             out.update(tree(closed.values))
@@ -225,6 +225,7 @@ def text_lines(c: Comparison):
     p = c.problem
     yield (f"model {p.model.name}  parameters {p.parameters}  disorder {p.disorder.describe()}  "
            f"skew reading {p.skew_reading}")
+    yield units.statement(p.values.get("hbar", 1.0), p.e)
     for name, why in c.unavailable.items():
         yield f"{ENGINES[name].title}: none ({why})"
     if c.validity is not None:
