@@ -267,15 +267,19 @@ def normal_form(x, budget: float = DEFAULT_BUDGET):
     # derive run): one attempt per form and budget, a failed one remembered (5 s each otherwise)
     key = (x, budget)
     if key not in _NORMAL_FORMS:
+        # i as an indeterminate: gcds over Q(i) were the slow part (two-circle Rashba pieces: over 5 s
+        # each, 0.1-0.6 s over Q[iota]); the identity of rational functions in iota holds at iota = i
+        y = x.xreplace({sp.I: _IOTA})
         try:
             with time_limit(budget):
-                _NORMAL_FORMS[key] = sp.factor(sp.cancel(sp.together(x)))
+                _NORMAL_FORMS[key] = sp.factor(sp.cancel(sp.together(y))).xreplace({_IOTA: sp.I})
         except BudgetExceeded:
             _NORMAL_FORMS[key] = x
     return _NORMAL_FORMS[key]
 
 
 _NORMAL_FORMS: dict = {}
+_IOTA = sp.Dummy("iota")
 
 
 def intrinsic_spin_form(sc: Scenario, integrands: dict, i: int):
