@@ -231,8 +231,11 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
                               key=f"{key}.{piece}", definitions=_used(x, defs)))
     if magnetization:
         M = D.model.parameters[magnetization]
-        for piece in ("edelstein", *W0_PIECES):
-            sx, sy = spin["x"][piece], spin["y"][piece]
+        for piece in ("edelstein", *W0_PIECES, "total"):
+            if piece == "total":    # the W^0 pieces' sum, as for sigma_yx and <sigma>
+                sx, sy = (sp.Add(*[spin[a][p] for p in W0_PIECES]) for a in "xy")
+            else:
+                sx, sy = spin["x"][piece], spin["y"][piece]
             out.append(Result(f"torque {piece} (m = zhat, T = M zhat x <sigma>)", rf"T^{{\rm {piece.replace('_', ' ')}}}",
                               (sp.expand(-M * sy), sp.expand(M * sx)), "104-105",
                               order="1/W" if piece == "edelstein" else "W^0", components=("x", "y"),

@@ -82,7 +82,8 @@ def cmd_reproduce(args):
                                     "verdict": r["verdict"], "difference": _str(r["difference"]),
                                     "components": list(r["components"]),
                                     "component_verdicts": list(r["component_verdicts"]),
-                                    "quadrature": r["quadrature"], "quadrature_note": r["quadrature_note"]}
+                                    "quadrature": r["quadrature"], "quadrature_note": r["quadrature_note"],
+                                    "derive_key": reproduce.DERIVE_KEYS.get(r["equation"])}
                                    for r in rows],
                           "errata": [vars(x) for x in errata.ERRATA], "units": units.statement(),
                           "report": None if report_paths is None else [str(p) for p in report_paths]},
