@@ -64,3 +64,22 @@ def _seed1_eF(index):
 
     rng = np.random.default_rng(1)
     return [random_case(rng) for _ in range(index + 1)][index].eF
+
+
+def test_quadrature_finds_circles_where_the_bands_turn_back(tmp_path):
+    """Seed 1, case 30 of the profile: a gapless cone with d0 = 1.63 k^2 and eF = 1.1e-4 recedes from eF
+    at k ~ 1e-3 and crosses it again at k = 0.761 and 1.463 on the lower band; the quadrature engine's
+    search radius stopped at 1e-3 (one circle, against the closed form's three: compare said so). Now
+    every engine sees the three circles (radii against a dense numpy scan, to its 1e-5 grid step)."""
+    from semiclassical import catalogue
+    from semiclassical.engines import Problem
+    from semiclassical.quadrature.contours import find_contours
+
+    case = Case({"p0_1": 1.63, "pp_0": -1.63, "pp_1": 1.82, "pz_0": 0.0, "pz_1": 1.79, "pz_2": -0.6}, 1,
+                0.0001149510160066021)
+    f = tmp_path / "m.toml"
+    f.write_text(case.toml())
+    nm = Problem.at(catalogue.get(str(f)), {"eF": case.eF}).numeric_model
+    radii = sorted(float(c.k.mean()) for c in find_contours(nm, case.eF, 8))
+    assert len(radii) == 3
+    assert radii[1:] == pytest.approx([0.76074, 1.46348], abs=2e-5)
