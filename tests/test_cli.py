@@ -142,3 +142,23 @@ def test_version_and_help_name_the_built_in_models(capsys):
     assert main(["evaluate", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "ti-surface" in out and "rashba-ferromagnet" in out and "--set takes eF" in out
+
+
+def test_every_output_states_one_unit_convention(capsys, tmp_path):
+    """Issue 13 item 7: one unit convention (e^2/hbar), stated on every output: evaluate's table and
+    JSON, derive's text and JSON, reproduce's JSON, map.json."""
+    from semiclassical import units
+
+    assert main(["evaluate", "ti-surface", "--set", "eF=1.2", "--engines", "closed"]) == 0
+    assert units.statement(1.0, 1.0) in capsys.readouterr().out.splitlines()
+    assert main(["evaluate", "ti-surface", "--set", "eF=1.2", "--set", "hbar=0.5", "--engines", "closed",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["units"] == units.statement(0.5, 1.0)
+    assert main(["derive", "ti-surface", "--only", "energies"]) == 0
+    assert units.statement() in capsys.readouterr().out
+    assert main(["derive", "ti-surface", "--only", "energies", "--json"]) == 0
+    assert "e^2/hbar" in json.loads(capsys.readouterr().out)["units"]
+    assert main(["map", "ti-surface", "--grid", "eF=1:1:1", "--engines", "closed", "--out", str(tmp_path / "m"),
+                 "--quiet", "--no-figures"]) == 0
+    assert json.loads((tmp_path / "m" / "map.json").read_text())["units"] == units.statement()
+    assert "e^2/h " not in units.statement().replace("e^2/h = ", "")   # never e^2/h as the unit

@@ -114,3 +114,26 @@ def test_bad_engine_name_is_one_line(capsys):
 def test_the_engine_registry():
     assert set(ENGINES) == {"closed_form", "quadrature", "kubo"}
     assert ENGINES["closed_form"].unavailable(Problem.at(catalogue.get("tilted-dirac"), {"eF": 1.0}))
+
+
+def test_an_engine_that_cannot_vouch_leaves_the_others_to_answer(monkeypatch):
+    """An engine raising its one-line error (not converged, singular for its method) is listed as
+    unavailable with that line; the other engines still answer. With no engine left, the error is the
+    first engine's own line (found by the model-space profile: a quadrature convergence failure on a
+    massless cone stopped the closed form and Kubo from answering)."""
+    from semiclassical import catalogue
+    from semiclassical.engines import Problem, compare
+    from semiclassical.engines.quadrature import Quadrature
+    from semiclassical.errors import SemiclassicalError
+
+    def refuse(self, problem):
+        raise SemiclassicalError("not converged here")
+
+    monkeypatch.setattr(Quadrature, "evaluate", refuse)
+    p = Problem.at(catalogue.get("ti-surface"), {"eF": 1.2})
+    c = compare(p, ("closed_form", "quadrature"))
+    assert c.unavailable == {"quadrature": "not converged here"}
+    assert c.responses["closed_form"].values["sigma_yx"]["total"] > 0.1
+    assert "no other engine has checked" in c.single_engine_note()
+    with pytest.raises(SemiclassicalError, match="not converged here"):
+        compare(p, ("quadrature",))

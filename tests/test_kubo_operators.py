@@ -141,3 +141,16 @@ def test_unbounded_operator_on_a_dirac_cone_is_declined(tmp_path, expr, why):
     p = Problem.at(model, {"eF": 1.0}, observables_=("observables.o",))
     with pytest.raises(SemiclassicalError, match=why):
         KuboStreda().evaluate(p)
+
+
+def test_a_divergent_operator_is_declined_and_the_rest_answered(tmp_path):
+    """The same spin current k_y sigma_z beside sigma_yx: Kubo declines the operator with its reason
+    as a note (as the closed form does) and still answers sigma_yx, which equals the closed form
+    (Eq. 86 at 20 x Kubo's error)."""
+    model = _model(tmp_path, TI.replace('sx = "sx"', 'o = "ky*sz"'))
+    p = Problem.at(model, {"eF": 1.0}, observables_=("sigma_yx", "observables.o"))
+    k = KuboStreda().evaluate(p)
+    assert "observables.o" not in k.values
+    assert any("Fermi-sea term diverges" in n for n in k.notes)
+    want = ClosedForm().evaluate(p).values["sigma_yx"]["total"]
+    assert k.values["sigma_yx"]["total"] == pytest.approx(want, abs=20 * k.errors["sigma_yx"]["total"] + 1e-10)

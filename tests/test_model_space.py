@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -39,3 +40,46 @@ def cases(draw):
 def test_random_models_end_in_agreement_or_one_clear_line(case):
     outcome, detail = run_case(case, "closed,quadrature,kubo", timeout=240)
     assert outcome in OK, f"{outcome}: {case.hamiltonian()} {case.coefficients} eF={case.eF!r}: {detail}"
+
+
+@pytest.mark.parametrize("coefficients, winding, eF, engines", [
+    # k^4 in d_perp: the closed form's sea integrand overflowed a numpy float silently (k^16/k^14 -> 0)
+    # and then a Python float loudly: "clear error" where the engines agree (seed 1, case 2)
+    ({"p0_1": -0.63, "pp_0": -1.93, "pp_1": 1.13, "pp_2": 1.94, "pz_0": -1.28}, 1, 1.065885214045514,
+     "closed,quadrature"),
+    # a spin current whose Fermi sea diverges: Kubo refused the whole evaluation (seed 1, case 3)
+    ({"p0_1": 0.0, "p0_2": 0.97, "pp_0": -1.72, "pp_1": 1.7, "pz_0": 1.53}, 2, None, "closed,kubo"),
+])
+def test_found_by_the_profile_now_agree(coefficients, winding, eF, engines):
+    """Two cases of the large profile (docs/model_space.md) that ended in a clear error line although
+    every engine can answer the other observables: they end in agreement."""
+    case = Case(coefficients, winding, 0.0)
+    case.eF = eF if eF is not None else _seed1_eF(2)
+    outcome, detail = run_case(case, engines, timeout=240)
+    assert outcome == "agree", detail
+
+
+def _seed1_eF(index):
+    from model_space import random_case
+
+    rng = np.random.default_rng(1)
+    return [random_case(rng) for _ in range(index + 1)][index].eF
+
+
+def test_quadrature_finds_circles_where_the_bands_turn_back(tmp_path):
+    """Seed 1, case 30 of the profile: a gapless cone with d0 = 1.63 k^2 and eF = 1.1e-4 recedes from eF
+    at k ~ 1e-3 and crosses it again at k = 0.761 and 1.463 on the lower band; the quadrature engine's
+    search radius stopped at 1e-3 (one circle, against the closed form's three: compare said so). Now
+    every engine sees the three circles (radii against a dense numpy scan, to its 1e-5 grid step)."""
+    from semiclassical import catalogue
+    from semiclassical.engines import Problem
+    from semiclassical.quadrature.contours import find_contours
+
+    case = Case({"p0_1": 1.63, "pp_0": -1.63, "pp_1": 1.82, "pz_0": 0.0, "pz_1": 1.79, "pz_2": -0.6}, 1,
+                0.0001149510160066021)
+    f = tmp_path / "m.toml"
+    f.write_text(case.toml())
+    nm = Problem.at(catalogue.get(str(f)), {"eF": case.eF}).numeric_model
+    radii = sorted(float(c.k.mean()) for c in find_contours(nm, case.eF, 8))
+    assert len(radii) == 3
+    assert radii[1:] == pytest.approx([0.76074, 1.46348], abs=2e-5)

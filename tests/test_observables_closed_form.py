@@ -78,7 +78,7 @@ def test_rashba_2deg_universal_intrinsic_spin_hall_and_vanishing_total(m, alpha,
     from semiclassical.disorder import Disorder
     model.disorder = Disorder("gaussian", 0.01, {"d": 1.0})
     problem = Problem.at(model, {"eF": eF, "e": e}, observables_=("spin_hall.z",))
-    D = Derivation(model.sign_case(problem.values), Gauge.random(5), correlated=True)
+    D = Derivation(model.sign_case(problem.values), correlated=True)   # canonical gauge (random: test_correlated_engines)
     drude = set()
     for shape in (Disorder("gaussian", 0.01, {"d": 1.0}), Disorder("screened-coulomb", 0.01, {"q_s": 1.5}),
                   Disorder("custom", 0.01, {"correlator": "1/(1 + q**2)**2"})):

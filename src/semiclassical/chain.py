@@ -231,8 +231,11 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
                               key=f"{key}.{piece}", definitions=_used(x, defs)))
     if magnetization:
         M = D.model.parameters[magnetization]
-        for piece in ("edelstein", *W0_PIECES):
-            sx, sy = spin["x"][piece], spin["y"][piece]
+        for piece in ("edelstein", *W0_PIECES, "total"):
+            if piece == "total":    # the W^0 pieces' sum, as for sigma_yx and <sigma>
+                sx, sy = (sp.Add(*[spin[a][p] for p in W0_PIECES]) for a in "xy")
+            else:
+                sx, sy = spin["x"][piece], spin["y"][piece]
             out.append(Result(f"torque {piece} (m = zhat, T = M zhat x <sigma>)", rf"T^{{\rm {piece.replace('_', ' ')}}}",
                               (sp.expand(-M * sy), sp.expand(M * sx)), "104-105",
                               order="1/W" if piece == "edelstein" else "W^0", components=("x", "y"),
@@ -267,15 +270,29 @@ def normal_form(x, budget: float = DEFAULT_BUDGET):
     # derive run): one attempt per form and budget, a failed one remembered (5 s each otherwise)
     key = (x, budget)
     if key not in _NORMAL_FORMS:
+        # i as an indeterminate: gcds over Q(i) were the slow part (two-circle Rashba pieces: over 5 s
+        # each, 0.1-0.6 s over Q[iota]); the identity of rational functions in iota holds at iota = i
+        y = x.xreplace({sp.I: _IOTA})
         try:
             with time_limit(budget):
-                _NORMAL_FORMS[key] = sp.factor(sp.cancel(sp.together(x)))
+                z = sp.cancel(sp.together(y))
+                if sp.count_ops(z) > FACTOR_MAX_OPS:
+                    # factoring a long numerator costs more than the rest of the chain (two-circle
+                    # pieces: 1-2 s each) and shortens it by a few per cent; its denominator is factored
+                    num, den = sp.fraction(z)
+                    z = sp.factor_terms(num) / sp.factor(den)
+                else:
+                    z = sp.factor(z)
+                _NORMAL_FORMS[key] = z.xreplace({_IOTA: sp.I})
         except BudgetExceeded:
             _NORMAL_FORMS[key] = x
     return _NORMAL_FORMS[key]
 
 
 _NORMAL_FORMS: dict = {}
+_IOTA = sp.Dummy("iota")
+#: past this many operations a normal form's numerator is not factored (only common factors pulled out)
+FACTOR_MAX_OPS = 400
 
 
 def intrinsic_spin_form(sc: Scenario, integrands: dict, i: int):
@@ -403,11 +420,13 @@ def explicit_within(D: Derivation, r: Result, sc: Scenario, values: dict, budget
 
 
 def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_BUDGET, explicit: bool = True,
-                 magnetization: str | None = None, skew_reading: str = "T"):
+                 magnetization: str | None = None, skew_reading: str = "T", select=None):
     """Steps 1-3 for ``model``: (geometry results, [(scenario label, scenario results), ...]).
 
     ``values`` (with eF) picks the scenario of that point; without eF every scenario the model has at
     its default parameters is derived (:func:`semiclassical.fermi.scenario_energies`).
+    ``select`` (a predicate on result keys, `derive --only`): only those results are kept, put in normal
+    form and made explicit; no scenario is derived when no scenario key is selected.
     """
     from .engines.closed_form import derivation_for
 
@@ -419,6 +438,9 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
     if not model.is_covariant:
         raise SemiclassicalError(f"model {model.name!r} is not rotationally covariant: no closed form to derive; "
                                  "use `semiclassical evaluate` (numerical engines)")
+    keep = select or (lambda key: True)
+    if not any(keep(key) for key in SCENARIO_KEYS) and not any(keep(key) for key in _scenario_prefixes(model)):
+        energies = []               # geometry alone (e.g. --only eigenvectors,energies)
     seen, scenarios = set(), []
     for energy in energies:
         point = {**base, "eF": energy}
@@ -426,7 +448,8 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
         if sc.spec in seen:
             continue
         seen.add(sc.spec)
-        rs = scenario_results(D, sc, magnetization, budget, point if values and "eF" in values else None)
+        rs = [r for r in scenario_results(D, sc, magnetization, budget, point if values and "eF" in values else None)
+              if keep(r.key)]
         for r in rs:
             # the pieces and the distributions of skew scattering are in normal form already
             if r.order and not r.key.endswith(".total") and r.key not in ("n_skew", "n_leading.harmonics") \
@@ -435,6 +458,11 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
             if explicit:
                 explicit_within(D, r, sc, point, budget)
         if explicit:   # the T^2 Sommerfeld coefficient of each piece, from its form explicit in eF (issue 16)
-            rs += sommerfeld.results(D, sc, point, budget=budget)
+            rs += [r for r in sommerfeld.results(D, sc, point, budget=budget) if keep(r.key)]
         scenarios.append((f"eF = {energy:.6g}: {scenario_label(sc)}", rs))
-    return geometry(D.bs), scenarios
+    return [r for r in geometry(D.bs) if keep(r.key)], scenarios
+
+
+def _scenario_prefixes(model):
+    """Scenario keys that depend on the model (its own observables)."""
+    return [observables.USER_PREFIX + n for n in model.observables]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from . import units
 from .chain import CIRCLE_VARIABLES
 from .results import Result, symbol_names
 
@@ -28,6 +29,7 @@ def _case(model) -> str:
 
 def as_text(model, geometry, scenarios) -> str:
     lines = [f"model {model.name}: H = {sp.sstr(model.matrix)}", f"sign case: {_case(model)}", f"gauge: {GAUGE}",
+             units.statement(),
              "circle variables (c = 1, 2, ... numbers the circles of a scenario):", *_variables_text(), "",
              "geometry (generic point k, u = e^(i theta)):"]
     lines += [f"  {r}" for r in geometry]
@@ -90,6 +92,7 @@ def as_latex_document(model, geometry, scenarios) -> str:
              r"\usepackage{amsmath,amssymb}", r"\allowdisplaybreaks", r"\begin{document}",
              f"\\section*{{Semiclassical theory of {_escape(model.name)}}}",
              f"$H = {sp.latex(model.matrix)}$. Sign case: {_escape(_case(model))}. Gauge: {_escape(GAUGE)}.",
+             _escape(units.statement()[0].upper() + units.statement()[1:]) + ".",
              r"\subsection*{Circle variables}", r"\begin{itemize}"]
     lines += [f"\\item \\texttt{{{_escape(n)}}}: {_escape(m)}" for n, m in CIRCLE_VARIABLES.items()]
     lines += [r"\end{itemize}", r"\subsection*{Geometry}"]
@@ -108,4 +111,4 @@ def as_json(model, geometry, scenarios) -> dict:
     for label, rs in scenarios:
         results += [r.to_json(label) for r in rs]
     return {"model": model.name, "hamiltonian": sp.sstr(model.matrix), "sign_case": _case(model), "gauge": GAUGE,
-            "variables": CIRCLE_VARIABLES, "results": results}
+            "units": units.statement(), "variables": CIRCLE_VARIABLES, "results": results}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import observables
+from . import observables, units
 from .errors import SemiclassicalError
 from .skew.readings import DEFAULT_READING, READINGS, reading_help
 
@@ -82,9 +82,10 @@ def cmd_reproduce(args):
                                     "verdict": r["verdict"], "difference": _str(r["difference"]),
                                     "components": list(r["components"]),
                                     "component_verdicts": list(r["component_verdicts"]),
-                                    "quadrature": r["quadrature"], "quadrature_note": r["quadrature_note"]}
+                                    "quadrature": r["quadrature"], "quadrature_note": r["quadrature_note"],
+                                    "derive_key": reproduce.DERIVE_KEYS.get(r["equation"])}
                                    for r in rows],
-                          "errata": [vars(x) for x in errata.ERRATA],
+                          "errata": [vars(x) for x in errata.ERRATA], "units": units.statement(),
                           "report": None if report_paths is None else [str(p) for p in report_paths]},
                          indent=2))
         return 0
@@ -102,11 +103,13 @@ def cmd_reproduce(args):
                 print(f"{'':<9}   derived{lab}: {_str(d)}")
                 print(f"{'':<9}   printed{lab}: {_str(p)}   ({v})")
     n = {v: sum(r["verdict"] == v for r in rows) for v in ("agrees", "agrees numerically", "ERRATUM", "pending")}
-    print(f"{n['agrees'] + n['agrees numerically']} reproduced, {n['ERRATUM']} erratum, {n['pending']} pending; "
+    print(f"{n['agrees'] + n['agrees numerically']} reproduced, {n['ERRATUM']} "
+          f"{'erratum' if n['ERRATUM'] == 1 else 'errata'}, {n['pending']} pending; "
           f"errata recorded: Eqs. {', '.join(x.equation for x in errata.ERRATA)}")
     if report_paths:
         print("report written: " + ", ".join(str(p) for p in report_paths))
     print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    print(units.statement())
     return 0
 
 
@@ -166,11 +169,9 @@ def cmd_derive(args):
     only = _only_keys(args.only)
     geometry, scenarios = chain.derive_chain(model, sets or None, budget=args.budget,
                                              magnetization=getattr(model, "magnetization", None),
-                                             skew_reading=args.skew_reading)
+                                             skew_reading=args.skew_reading,
+                                             select=(lambda key: _selected(key, only)) if only else None)
     model = model.sign_case(model.resolve_values(sets))   # the forms below hold in this sign case
-    if only:
-        geometry = [r for r in geometry if _selected(r.key, only)]
-        scenarios = [(label, [r for r in rs if _selected(r.key, only)]) for label, rs in scenarios]
     if args.out:
         from .derive_report import write_derive_report
 

@@ -358,7 +358,8 @@ def _evaluable(f, xs):
     out = []
     for x in xs:
         try:
-            y = float(f(x))
+            # a Python float, as quad passes: numpy scalars overflow to inf silently (k^16/k^14 -> 0)
+            y = float(f(float(x)))
         except (OverflowError, ZeroDivisionError, SemiclassicalError):
             break
         if not math.isfinite(y):
@@ -442,9 +443,10 @@ def sea_integral(f, lo: float, hi: float, size=None, epsrel: float = 1e-12) -> f
         # high powers of k overflow double precision before the tail has decayed (k^16 at k ~ 1e20):
         # stop where the integrand can still be evaluated, if what lies beyond is negligible
         probe = np.linspace(0.0, s_max, 97)
-        ok = _evaluable(f, start * np.exp(probe))
-        if len(ok) < len(probe):
-            s_max = float(probe[len(ok) - 1]) if len(ok) else 0.0
+        # f and its rounding scale (a sum of moduli, larger: it overflows first) must both evaluate
+        n_ok = min(len(_evaluable(g, start * np.exp(probe))) for g in (f, size_fn) if g is not None)
+        if n_ok < len(probe):
+            s_max = float(probe[n_ok - 1]) if n_ok else 0.0
             beyond = abs(float(f(start * math.exp(s_max)))) * start * math.exp(s_max)
             if beyond > 1e-10 * max(size, abs(total), 1e-300):
                 raise SemiclassicalError(

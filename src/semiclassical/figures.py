@@ -1,7 +1,8 @@
 """Figures of the reproduction report (matplotlib, PNG): closed forms with quadrature points.
 
 * ``sigma_yx.png`` -- the four contributions to sigma_yx (intrinsic, extrinsic, side jump, skew;
-  Eqs. 74, 78, 82, 85) and their total (Eq. 86) versus eF/M, in units of e^2/h;
+  Eqs. 74, 78, 82, 85) and their total (Eq. 86) versus eF/M, in units of e^2/hbar (the unit of every
+  output of the toolkit: evaluate, derive, map; e^2/h = (e^2/hbar)/(2 pi));
 * ``spin_torque.png`` -- (a) the W^0 spin density <sigma_x> piece by piece (Eqs. 96, 99, 101,
   103, 104), i.e. the damping-like torque tau_y = M <sigma_x>; (b) the Edelstein spin density
   <sigma_y> (Eq. 90, order 1/W), i.e. the field-like torque tau_x = M <sigma_y> (Eq. 105).
@@ -65,9 +66,10 @@ def markers(ratios=MARKER_RATIOS, point=FIGURE_POINT, kubo=True):
 
 
 def _units(point):
-    h = 2 * np.pi * point["hbar"]
-    return {"sigma": point["e"] ** 2 / h,                                  # e^2/h
-            "spin": point["e"] / (h * point["v"]),                         # e E_x/(h v_F)
+    # e^2/hbar, as evaluate's JSON (DESIGN.md section 4): one unit on every output
+    hbar = point["hbar"]
+    return {"sigma": point["e"] ** 2 / hbar,                               # e^2/hbar
+            "spin": point["e"] / (hbar * point["v"]),                      # e E_x/(hbar v_F)
             "edelstein": point["e"] * point["hbar"] * point["v"] / point["W"]}   # e E_x hbar v_F / W
 
 
@@ -93,7 +95,7 @@ def sigma_figure(forms: dict, mk: dict, path: Path, point=FIGURE_POINT):
     ax.axhline(0, color="0.8", lw=0.8, zorder=0)
     ax.set_xlim(*X_RANGE)
     ax.set_xlabel(r"Fermi energy $\epsilon_F/M$")
-    ax.set_ylabel(r"$\sigma_{yx}$  [$e^2/h$]")
+    ax.set_ylabel(r"$\sigma_{yx}$  [$e^2/\hbar$]")
     ax.set_title(r"Anomalous Hall conductivity of the TI surface, $H=\hbar v_F(k_x\sigma_y-k_y\sigma_x)+M\sigma_z$",
                  fontsize=10)
     ax.legend(fontsize=8.5, frameon=False, ncol=2, loc="center right", bbox_to_anchor=(1.0, 0.55))
@@ -124,10 +126,10 @@ def spin_figure(forms: dict, mk: dict, path: Path, point=FIGURE_POINT):
     a.axhline(0, color="0.8", lw=0.8, zorder=0)
     a.set_xlim(*X_RANGE)
     a.set_xlabel(r"Fermi energy $\epsilon_F/M$")
-    a.set_ylabel(r"$\langle\sigma_x\rangle$  [$eE_x/(h v_F)$]")
+    a.set_ylabel(r"$\langle\sigma_x\rangle$  [$eE_x/(\hbar v_F)$]")
     a.set_title(r"(a) spin density $\langle\sigma_x\rangle$, order $W^0$ (damping-like torque)", fontsize=10)
     sec = a.secondary_yaxis("right")
-    sec.set_ylabel(r"$\tau_y = M\langle\sigma_x\rangle$  [$M eE_x/(h v_F)$]")
+    sec.set_ylabel(r"$\tau_y = M\langle\sigma_x\rangle$  [$M eE_x/(\hbar v_F)$]")
     a.legend(fontsize=8.5, frameon=False, ncol=2, loc="center right", bbox_to_anchor=(1.0, 0.6))
 
     b.plot(x, _curve(forms["90"], x, point) / u["edelstein"], color="tab:brown", lw=2.0,
@@ -159,7 +161,7 @@ def make_figures(forms: dict, outdir: Path, mk: dict | None = None):
     return [
         (sigma_figure(forms, mk, outdir / "sigma_yx.png"),
          r"Anomalous Hall conductivity of the magnetic TI surface versus $\epsilon_F/M$, piece by piece, in units "
-         r"of $e^2/h$. Lines: closed forms derived from Eq. 68 (Eqs. 74, 78, 82, 85, 86); the side-jump curve "
+         r"of $e^2/\hbar$ ($e^2/h = (e^2/\hbar)/2\pi$). Lines: closed forms derived from Eq. 68 (Eqs. 74, 78, 82, 85, 86); the side-jump curve "
          r"(dashed) coincides with the extrinsic one, as the paper notes below Eq. 82. Filled circles: the "
          r"independent quadrature engine in a random gauge at $\epsilon_F/M$ = " + ratios + r"; open squares: "
          r"the Kubo-Streda (non-crossing) total. Skew scattering: the golden rule with the fourth-order "
@@ -167,7 +169,7 @@ def make_figures(forms: dict, outdir: Path, mk: dict | None = None):
         (spin_figure(forms, mk, outdir / "spin_torque.png"),
          r"Current-induced spin density of the magnetic TI surface versus $\epsilon_F/M$ (per unit $E_x$, Pauli "
          r"spin). (a) Order $W^0$: $\langle\sigma_x\rangle$ piece by piece (Eqs. 96, 99, 101, 103, 104) in "
-         r"units of $eE_x/(hv_F)$; the right axis reads it as the damping-like torque "
+         r"units of $eE_x/(\hbar v_F)$; the right axis reads it as the damping-like torque "
          r"$\tau_y = M\langle\sigma_x\rangle$ (Eq. 105 with $\mathbf m=\hat z$, $\mathbf E = E_x\hat x$). "
          r"(b) The Edelstein term $\langle\sigma_y\rangle$ (Eq. 90, order $1/W$) in units of "
          r"$eE_x\hbar v_F/W$; right axis: the field-like torque $\tau_x = -M\langle\sigma_y\rangle$. Markers "

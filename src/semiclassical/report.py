@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import errata
+from . import errata, units
 
 __all__ = ["SYMBOLS", "INTRO", "INTRO_TEX", "LATEX_NAMES", "tex_escape", "tex_text", "markdown", "PREAMBLE",
            "latex", "write", "tex_engine", "compile_pdf", "compile_or_explain"]
@@ -129,10 +129,11 @@ def markdown(rows, timings: dict, figures=(), title="Reproduction of Sec. VI (ma
     n_err = sum(r["verdict"] == "ERRATUM" for r in rows)
     q = [r["quadrature"] for r in rows if r.get("quadrature") is not None]
     md = [f"# {title}", "", INTRO, "",
-          f"**Summary:** {n_agree} equations reproduced, {n_err} erratum/errata in the printed forms "
+          f"**Summary:** {n_agree} equations reproduced, {n_err} {'erratum' if n_err == 1 else 'errata'} in the printed forms "
           f"(see below), {sum(r['verdict'] == 'definition' for r in rows)} defining sums; "
           f"closed forms vs quadrature: largest relative difference {max(q):.1e} over {len(q)} rows." if q else "",
           "", "Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) + ".", "",
+          units.statement()[0].upper() + units.statement()[1:] + ".", "",
           "| Eq. | quantity | verdict | quadrature (max rel. diff.) | derived | printed |",
           "|---|---|---|---|---|---|"]
     for r in rows:
@@ -179,6 +180,7 @@ def latex(rows, timings: dict, figures=(), title="Reproduction of Sec.~VI of Bur
          r"$H=\hbar v_F(k_x\sigma_y-k_y\sigma_x)+M\sigma_z$ (Eq.~68)}\end{center}", "",
          INTRO_TEX, "",
          r"Timings: " + tex_escape(", ".join(f"{k} {v:.1f} s" for k, v in timings.items())) + ".", "",
+         tex_escape(units.statement()[0].upper() + units.statement()[1:]) + ".", "",
          r"\section*{Summary}",
          r"\begin{longtable}{@{}l>{\raggedright\arraybackslash}p{0.3\linewidth}"
          r">{\raggedright\arraybackslash}p{0.17\linewidth}>{\raggedright\arraybackslash}p{0.33\linewidth}@{}}",

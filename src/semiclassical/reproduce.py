@@ -25,13 +25,22 @@ import sympy as sp
 from . import paper
 from .fermi import eF
 
-__all__ = ["QUADRATURE_BASE", "QUADRATURE_RATIOS", "QUADRATURE_POINTS", "NOT_CHECKED", "compare", "steps",
+__all__ = ["DERIVE_KEYS", "QUADRATURE_BASE", "QUADRATURE_RATIOS", "QUADRATURE_POINTS", "NOT_CHECKED", "compare", "steps",
            "table", "quadrature_data", "quadrature_column"]
 
 #: parameter points of the quadrature column: hbar, v, e != 1 so that every power is tested
 QUADRATURE_BASE = {"v": 1.3, "M": 0.5, "hbar": 0.8, "e": 1.1, "W": 0.05}
 QUADRATURE_RATIOS = (1.2, 2.0, 4.0)      # eF/M
 QUADRATURE_POINTS = tuple({**QUADRATURE_BASE, "eF": r * QUADRATURE_BASE["M"]} for r in QUADRATURE_RATIOS)
+
+#: the `derive ti-surface` key of each reproduced result (reproduce = derive of the paper's model plus the
+#: comparison with the print; tests/test_derive_chain.py checks that the forms are the same)
+DERIVE_KEYS = {"69": "energies", "73": "berry_curvature", "76": "tau_tr", "77": "beta", "81": "n_side_jump",
+               "74": "sigma_yx.intrinsic", "78": "sigma_yx.extrinsic", "82": "sigma_yx.side_jump",
+               "85": "sigma_yx.skew", "86": "sigma_yx.total", "88-89": "spin.diagonal", "98": "gamma",
+               "96": "spin_density.x.intrinsic", "99": "spin_density.x.extrinsic",
+               "101": "spin_density.x.side_jump", "103": "spin_density.x.skew", "104": "spin_density.x.total",
+               "90": "spin_density.y.edelstein", "105": "torque"}
 
 #: rows without a quadrature check, and why (gauge-dependent entries would need the paper's gauge)
 NOT_CHECKED = {"68": "the input", "70": "gauge dependent (Eq. 69 gauge)",

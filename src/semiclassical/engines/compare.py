@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import observables
+from .. import observables, units
 from ..errors import SemiclassicalError
 from ..validity import Validity, assess
 from .base import ENGINES, get_engine
@@ -146,7 +146,7 @@ class Comparison:
         one map per other engine, ``agreement``."""
         p = self.problem
         out = {"model": p.model.name, "T": p.T, "parameters": p.parameters, "disorder": {**p.disorder.to_json(), "description": p.disorder.describe()},
-               "skew_reading": p.skew_reading}
+               "skew_reading": p.skew_reading, "units": units.statement(p.values.get("hbar", 1.0), p.e)}
         closed = self.responses.get("closed_form")
         if closed is not None:
             out.update(tree(closed.values))
@@ -180,7 +180,7 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
     """
     import time
 
-    responses, unavailable = {}, {}
+    responses, unavailable, first_error = {}, {}, None
     for name in engines:
         engine = get_engine(name)
         why = engine.unavailable(problem)
@@ -190,7 +190,15 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
         t0 = time.perf_counter()
         if progress:
             progress(f"{engine.title} engine at eF = {problem.eF:g}...")
-        responses[name] = engine.evaluate(problem)
+        try:
+            responses[name] = engine.evaluate(problem)
+        except SemiclassicalError as exc:
+            # one engine that cannot vouch for its numbers here (not converged, a singular point for
+            # its method) leaves the others to answer; said in `unavailable`, and with nothing left,
+            # the first reason is the error (below)
+            unavailable[name] = str(exc)
+            first_error = first_error or exc
+            continue
         J = problem.model.magnetization
         if J is not None and J in problem.values:
             # the torque J m x <sigma>, formed alike from every engine's spin density
@@ -199,6 +207,8 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
             add_torque(responses[name], problem.values[J], problem.magnetization_direction)
         if progress:
             progress(f"{engine.title} done in {time.perf_counter() - t0:.1f} s")
+    if not responses and first_error is not None:
+        raise first_error
     if not responses:
         raise SemiclassicalError("no requested engine evaluates this problem: "
                                  + "; ".join(f"{get_engine(n).title}: {why}" for n, why in unavailable.items()))
@@ -225,6 +235,7 @@ def text_lines(c: Comparison):
     p = c.problem
     yield (f"model {p.model.name}  parameters {p.parameters}  disorder {p.disorder.describe()}  "
            f"skew reading {p.skew_reading}")
+    yield units.statement(p.values.get("hbar", 1.0), p.e)
     for name, why in c.unavailable.items():
         yield f"{ENGINES[name].title}: none ({why})"
     if c.validity is not None:

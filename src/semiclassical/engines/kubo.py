@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 
+from ..errors import SemiclassicalError
 from .base import Engine, register_engine
 from .problem import Problem
 from .result import Response, from_tree
@@ -59,6 +60,10 @@ class KuboStreda(Engine):
         t0 = time.perf_counter()
         r = kubo_response(problem.numeric_model, problem.eF, problem.W, disorder=problem.disorder)
         m = r["meta"]
+        declined = r.get("declined", {})
+        asked = [o for o in problem.observables if o != "sigma_xx"]
+        if asked and all(o in declined for o in asked):   # nothing asked is left: the reason, in one line
+            raise SemiclassicalError(next(iter(declined.values())))
         values = from_tree(r, problem.observables)
         errors = from_tree(r["extrapolation_error"], problem.observables)
         pieces = {key: {p: float(_pick(r, tuple(key.split(".")))[p]) for p in _OWN_PIECES}
@@ -79,6 +84,7 @@ class KuboStreda(Engine):
                           "error estimates do not include that")
         meta["kernel_change"] = kernel_change
         return Response(self.name, values, errors, meta=meta, doubts=doubts,
+                        notes=[f"{key}: {why}" for key, why in declined.items()],
                         scheme_dependent=tuple(m["scheme_dependent"]))
 
 

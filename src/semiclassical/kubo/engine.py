@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -45,7 +45,7 @@ from .contour import SEARCH_GRID, fermi_points, ray_hamiltonian
 from .extrapolation import extrapolate, noise_amplification
 from .fermi_sea import fermi_sea_clean
 from .linalg2 import energies
-from .operators import BASE, Operators, check_sea_tail, ladder_cutoff_slope
+from .operators import BASE, Operators, divergent_sea, ladder_cutoff_slope
 from .radial import RadialOptions
 from .impurities import apply_rung, rung_matrix
 from .kernel import CorrelatedKernel
@@ -285,10 +285,13 @@ def _kubo_response(model, eF, W, settings, disorder) -> dict:
         W = disorder.W
     t0 = time.perf_counter()
     pt = _Point(model, float(eF), settings, disorder)
+    # an unbounded operator whose sea diverges: declined (said in "declined"), the others answered
+    declined = divergent_sea(pt.ops, pt.eF, pt.k_ref) if pt.outer is None else {}
+    if declined:
+        model = replace(model, operators={k: v for k, v in model.operators.items() if k not in declined})
+        pt = _Point(model, float(eF), settings, disorder)
     ws = pt.ladder_ws(W)
     names = pt.ops.names
-    if pt.outer is None:  # an unbounded operator whose sea diverges: one line, not a number
-        check_sea_tail(pt.ops, pt.eF, pt.k_ref)
 
     # angular resolution: double until the N- and N/2-point rules agree, at the smallest W
     n_theta = settings.n_theta
@@ -344,7 +347,8 @@ def _kubo_response(model, eF, W, settings, disorder) -> dict:
                                        + amp_m1 * (radial_err[i] + theta_err_surface[i]),
         }
     inverse_scale = pt.scales(np.array([r["inverse_coefficient"] for r in results.values()]))
-    _check_ladder_cutoff(pt, full["vertex"], results)
+    cutoff_dependent = _ladder_cutoff_dependent(pt, full["vertex"], results)
+    declined.update(cutoff_dependent)
 
     def block(name, inverse_key):
         r = results[name]
@@ -369,12 +373,15 @@ def _kubo_response(model, eF, W, settings, disorder) -> dict:
     errors = {"sigma_yx": err("j_y", "drude"), "sigma_xx": err("j_x", "drude"),
               "spin_density": {a: err("s_" + a, "edelstein") for a in "xyz"}}
     for key in pt.ops.keys:  # operator observables under their dotted paths (spin_hall/z, observables/<name>)
+        if key in declined:
+            continue
         leading = observables.get(key).leading
         _place(tree, key, block(key, leading))
         _place(errors, key, err(key, leading))
     return {
         **tree,
         "extrapolation_error": errors,
+        "declined": declined,
         "meta": {
             "method": "Kubo-Streda (Bastin) at T=0; Born self-energy; ladder (NCA) vertex on the "
                       "RA bubble, zero mode fixed by particle conservation; bare RR/AA; clean "
@@ -405,23 +412,23 @@ def _kubo_response(model, eF, W, settings, disorder) -> dict:
     }
 
 
-def _check_ladder_cutoff(pt: _Point, c, results) -> None:
-    """Refuse an operator whose W^0 ladder term depends on the kernel cutoff (constant vertex c of
-    white noise or magnetic vertices; a correlated kernel's vertex vanishes beyond its range) by
-    more than its error estimate, without falling as the cutoff grows (``operators.ladder_cutoff_slope``:
-    a tail that falls converges, and the engine's cutoff then costs what it costs the base operators)."""
+def _ladder_cutoff_dependent(pt: _Point, c, results) -> dict[str, str]:
+    """{name: why} for the operators whose W^0 ladder term depends on the kernel cutoff (constant
+    vertex c of white noise or magnetic vertices; a correlated kernel's vertex vanishes beyond its
+    range) by more than its error estimate, without falling as the cutoff grows
+    (``operators.ladder_cutoff_slope``: a tail that falls converges, and the engine's cutoff then costs
+    what it costs the base operators). The engine declines them and answers the others."""
     ops = pt.ops
     if not ops.keys or pt.kernel is not None or pt.ladder == "none" or not pt.has_surface:
-        return
+        return {}
     slope = ladder_cutoff_slope(ops, pt.eF, np.asarray(c), pt.kernel_cutoff, pt.model.hbar)
     scale = pt.scales(np.array([r["zeroth"] for r in results.values()]))
-    for i in range(len(BASE), len(ops)):
-        name = ops.names[i]
-        if slope[1, i] > max(10 * results[name]["err_zeroth"], 1e-8 * scale[i], slope[0, i] / 3):
-            raise SemiclassicalError(
-                f"the Kubo-Streda engine cannot answer {name}: its ladder (vertex) term depends on the "
-                f"momentum cutoff of the disorder integrals (d/d ln cutoff = {slope[1, i]:.2g} at "
-                f"{pt.kernel_cutoff:.3g}): the operator grows too fast for this model's bands")
+    return {ops.names[i]: (
+        f"the Kubo-Streda engine cannot answer {ops.names[i]}: its ladder (vertex) term depends on the "
+        f"momentum cutoff of the disorder integrals (d/d ln cutoff = {slope[1, i]:.2g} at "
+        f"{pt.kernel_cutoff:.3g}): the operator grows too fast for this model's bands")
+        for i in range(len(BASE), len(ops))
+        if slope[1, i] > max(10 * results[ops.names[i]]["err_zeroth"], 1e-8 * scale[i], slope[0, i] / 3)}
 
 
 def _place(tree: dict, key: str, value: dict) -> None:

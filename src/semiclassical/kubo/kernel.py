@@ -110,11 +110,15 @@ class VertexBasis:
         panel = np.where(inside, panel, -1)
         x = self.nodes[np.maximum(panel, 0)]  # (n, m)
         m = x.shape[1]
-        lag = np.ones((len(k), m))
-        for i in range(m):
-            for j in range(m):
-                if i != j:
-                    lag[:, i] *= (k - x[:, j]) / (x[:, i] - x[:, j])
+        # l_i(k) = prod_{j != i} (k - x_j) / (x_i - x_j): the numerator from prefix and suffix
+        # products of (k - x_j), so that k on a node needs no division by zero
+        diff = k[:, None] - x
+        ones = np.ones((len(k), 1))
+        before = np.cumprod(np.concatenate([ones, diff[:, :-1]], axis=1), axis=1)
+        after = np.cumprod(np.concatenate([ones, diff[:, :0:-1]], axis=1), axis=1)[:, ::-1]
+        gaps = self.nodes[:, :, None] - self.nodes[:, None, :]
+        gaps[:, np.arange(m), np.arange(m)] = 1.0
+        lag = before * after / gaps.prod(axis=2)[np.maximum(panel, 0)]
         return panel, lag * inside[:, None]
 
 
@@ -271,9 +275,13 @@ class CorrelatedKernel:
         functions, only the orders the ladder reaches: the trapezoid was 2/3 of a Gaussian point's
         time; tests/test_kubo_disorder.py checks the two agree), else from :meth:`harmonics`."""
         k = self.basis.nodes.ravel()
+        key = ("exact", l)            # per vertex basis: _mode_cache is reset with it
+        if key in self._mode_cache:
+            return self._mode_cache[key]
         exact = self._exact_harmonics((l,), k, k)
         if exact is not None:
             self.phi_change = 0.0
+            self._mode_cache[key] = exact[0]
             return exact[0]
         w_l = self.harmonics()
         if l >= len(w_l):

@@ -13,18 +13,17 @@ magnetic vertices, a correlated kernel's harmonics) it is contracted with the dr
 
 Unbounded operators (a spin current grows like k) can make the Fermi sea diverge at large k, or
 the W^0 ladder term depend on the momentum cutoff of the disorder integrals, for some bands;
-:func:`check_sea_tail` and :func:`ladder_cutoff_slope` let the engine say so in one line rather
+:func:`divergent_sea` and :func:`ladder_cutoff_slope` let the engine say so in one line rather
 than return the finite, meaningless number of a mapped tail or a cut-off integral.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .linalg2 import SIGMA, bands, dagger, inv2
 
-__all__ = ["BASE", "LABELS", "current_operators", "Operators", "pair_trace", "check_sea_tail",
+__all__ = ["BASE", "LABELS", "current_operators", "Operators", "pair_trace", "divergent_sea",
            "ladder_cutoff_slope"]
 
 #: the operators every evaluation computes, in this order; the problem's operator observables follow
@@ -90,9 +89,10 @@ def _ring(model, k, n_theta):
     return np.cos(th)[:, None] * k, np.sin(th)[:, None] * k       # (N, len(k))
 
 
-def check_sea_tail(ops: Operators, eF: float, k_ref: float, n_theta: int = 32) -> None:
-    """Refuse an operator whose Fermi-sea term diverges at large k (the lower band alone filled
-    out to k = infinity while O does not decay fast enough: a spin current k sigma_z on a Dirac cone).
+def divergent_sea(ops: Operators, eF: float, k_ref: float, n_theta: int = 32) -> dict[str, str]:
+    """{operator name: why} for the operators whose Fermi-sea term diverges at large k (the lower band
+    alone filled out to k = infinity while O does not decay fast enough: a spin current k sigma_z on
+    a Dirac cone); the engine declines those and answers the others.
 
     The sea's radial rule ends in a tail mapped to k = k_T/t, exact for decays k^-p, p >= 2 (after
     the k dk measure), and finite (meaningless) for a divergent one. On a uniform angular grid the
@@ -105,7 +105,7 @@ def check_sea_tail(ops: Operators, eF: float, k_ref: float, n_theta: int = 32) -
     extrapolation removes. Base operators (bounded) always pass.
     """
     if not ops.keys:
-        return
+        return {}
     k = k_ref * np.array([1e3, 1e4])
     kx, ky = _ring(ops.model, k, n_theta)
     e, proj = bands(ops.model.h(kx, ky))
@@ -115,14 +115,13 @@ def check_sea_tail(ops: Operators, eF: float, k_ref: float, n_theta: int = 32) -
     tail = np.abs((measure * pair_trace(proj, a, jx)).sum(axis=0))  # (2, A)
     norms = np.linalg.norm(a, axis=(-2, -1)) * np.linalg.norm(jx, axis=(-2, -1))[..., None]
     size = (measure * norms).sum(axis=0)
-    for i in np.nonzero((tail[1] > 1e-12 * size[1]) & (tail[1] > tail[0] / 3))[0]:
-        if ops.names[i] not in BASE:
-            raise SemiclassicalError(
-                f"the Kubo-Streda engine cannot answer {ops.names[i]}: its Fermi-sea term diverges at "
-                f"large k (the lower band alone is filled out to k = infinity and the operator does not "
-                f"decay: the integrand per ln k changes by a factor {tail[1, i] / max(tail[0, i], 1e-300):.2g} "
-                f"from k = {k[0]:.3g} to {k[1]:.3g}); use a bounded operator, or a model whose bands are "
-                "both filled (or both empty) at large k")
+    return {ops.names[i]: (
+        f"the Kubo-Streda engine cannot answer {ops.names[i]}: its Fermi-sea term diverges at "
+        f"large k (the lower band alone is filled out to k = infinity and the operator does not "
+        f"decay: the integrand per ln k changes by a factor {tail[1, i] / max(tail[0, i], 1e-300):.2g} "
+        f"from k = {k[0]:.3g} to {k[1]:.3g}); use a bounded operator, or a model whose bands are "
+        "both filled (or both empty) at large k")
+        for i in np.nonzero((tail[1] > 1e-12 * size[1]) & (tail[1] > tail[0] / 3))[0] if ops.names[i] not in BASE}
 
 
 def ladder_cutoff_slope(ops: Operators, eF: float, c: np.ndarray, k_cut: float, hbar: float,

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import units
 from ..errors import SemiclassicalError
 from . import output
 from .cache import PointCache
@@ -226,6 +227,7 @@ def _write(out, spec, ref, points, cache, blocks, figures):
     meta = {"model": ref.name, "hamiltonian": sp.sstr(model.matrix), "disorder": _context(ref, spec)["disorder"],
             "grid": [a.as_dict() for a in spec.axes], "set": dict(spec.sets), "engines": list(spec.engines),
             "skew_reading": spec.skew_reading, "points": len(points), "problems": problems[:1000],
+            "units": units.statement(),
             "versions": {"semiclassical": __version__, "sympy": sp.__version__, "numpy": np.__version__}}
     out.mkdir(parents=True, exist_ok=True)
     output.write_csv(out / "map.csv", columns, table)

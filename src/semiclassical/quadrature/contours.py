@@ -71,27 +71,56 @@ def angle_grid(n_theta: int, theta0: float = 0.0) -> np.ndarray:
 def auto_kmax(model: NumericModel, energy: float, n_probe: int = 16) -> float:
     """A radius beyond which no band comes back to ``energy`` (heuristic, scale free).
 
-    Energy scale S = max(|E|, |eps_m(0)|, gap at 0). kmax = 4 k0 with k0 the first power of two at
-    which every band, at ``n_probe`` angles, lies more than 4 S away from E at k0, 2 k0 and 4 k0,
-    on the same side and moving away (bands that never do — flat, bounded — are one clear error).
+    Energy scale S = max(|E|, |eps_m(0)|, gap at 0). Candidate kmax = 4 k0 with k0 the first power of
+    two at which every band, at ``n_probe`` angles, lies more than 4 S away from E at k0, 2 k0 and 4 k0,
+    on the same side and moving away (bands that never do -- flat, bounded -- are one clear error).
+    Bands can turn back later (a gapless cone with d0 ~ k^2: receding at k ~ 1e-3, crossing E again at
+    k ~ 1): the candidate holds only if, on a geometric grid of 16 radii per octave out to k = 2^42,
+    no band crosses E and no radial slope changes sign beyond it; otherwise the search resumes past the
+    last such radius (found by the large model-space profile, docs/model_space.md).
     """
     e0 = band_energies(model, 0.0, 0.0)
     scale = max(abs(energy), float(np.abs(e0).max()), float(e0[1] - e0[0]), 1e-300)
     theta = angle_grid(n_probe, 0.5 * 2 * np.pi / n_probe)
-    for j in range(-30, 41):
-        ks = 2.0**j * np.array([1.0, 2.0, 4.0])
-        kk = ks[:, None]
-        d = band_energies(model, kk * np.cos(theta), kk * np.sin(theta)) - energy  # (3, P, 2)
-        far = np.all(np.abs(d) > 4 * scale)
-        same_side = np.all(np.sign(d) == np.sign(d[0]))
-        receding = np.all(np.diff(np.abs(d), axis=0) > 0)
-        if far and same_side and receding:
+    start = -30
+    while start <= 40:
+        for j in range(start, 41):
+            ks = 2.0**j * np.array([1.0, 2.0, 4.0])
+            kk = ks[:, None]
+            d = band_energies(model, kk * np.cos(theta), kk * np.sin(theta)) - energy  # (3, P, 2)
+            far = np.all(np.abs(d) > 4 * scale)
+            same_side = np.all(np.sign(d) == np.sign(d[0]))
+            receding = np.all(np.diff(np.abs(d), axis=0) > 0)
+            if far and same_side and receding:
+                break
+        else:
+            break
+        turn = _last_turn(model, energy, theta, float(ks[-1]))
+        if turn is None:
             return float(ks[-1])
+        start = int(np.ceil(np.log2(turn))) + 1
     raise SemiclassicalError(
         f"the bands do not leave energy {energy:g} for good at large k (probed up to k = 2^42 along "
         f"{n_probe} directions): flat, bounded or periodic bands are outside the toolkit, which needs "
         "bands that grow away from eF at large k"
     )
+
+
+def _last_turn(model: NumericModel, energy: float, theta: np.ndarray, k_from: float) -> float | None:
+    """The largest radius beyond ``k_from`` (geometric grid, 16 per octave, to 2^42) at which some band
+    crosses ``energy`` or its radial slope changes sign; None if there is none."""
+    if k_from >= 2.0**42:
+        return None
+    ks = k_from * 2.0 ** (np.arange(0, 16 * (42 - np.log2(k_from)) + 1) / 16)
+    kx, ky = ks[:, None] * np.cos(theta), ks[:, None] * np.sin(theta)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = band_energies(model, kx, ky) - energy          # (G, P, 2)
+        slope = radial_slope(model, kx, ky)
+    ok = np.all(np.isfinite(d), axis=(1, 2)) & np.all(np.isfinite(slope), axis=(1, 2))
+    d, slope, ks = d[ok], slope[ok], ks[ok]                # where double precision still holds
+    change = np.any(d[1:] * d[:-1] <= 0, axis=(1, 2)) | np.any(slope[1:] * slope[:-1] < 0, axis=(1, 2))
+    idx = np.nonzero(change)[0]
+    return float(ks[idx[-1] + 1]) if len(idx) else None
 
 
 def radial_grid(kmax: float, n_radial: int) -> np.ndarray:
