@@ -92,8 +92,8 @@ def _client(workers, scheduler):
     # under warnings-as-errors, when another cluster (a second map, a parallel test) holds it.
     # Worker environment: distributed sets MALLOC_TRIM_THRESHOLD_=65536 before it spawns a worker, which
     # turns off glibc's dynamic mmap threshold, so every numpy temporary over 64 KiB is mmap'd and
-    # unmapped again: a Kubo point took 11% more CPU time in a worker than in this process (0.72 s vs
-    # 0.65 s, TI surface; docs/maps.md). Left unset, as in this process; one BLAS thread per worker
+    # unmapped again: a Kubo point took 0.56 s of CPU in a worker against 0.47 s without it (TI surface;
+    # docs/maps.md, Dask). Left unset, as in this process; one BLAS thread per worker
     # (OMP/MKL/OPENBLAS_NUM_THREADS=1, distributed's default, kept) besides the Kubo engine's own limit.
     with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
