@@ -188,7 +188,11 @@ class _Point:
         if self.gmax > 0:
             w0 = self.settings.eta * self.ladder_scale / self.gmax
         else:
-            w0 = W  # no Fermi surface: sigma^I vanishes with the broadening; any W will do
+            # no Fermi surface: Sigma^R(eF) = 0 (real part dropped), and K^I is O(W) through the RA
+            # ladder alone, whose rung W K grows like W rho/delta near a band edge at distance delta;
+            # at W itself that series was not asymptotic (a band edge 1e-3 away, W = 0.01: a spurious
+            # 1/W coefficient 0.93 +- 0.05, docs/model_space.md), so the ladder runs 10^-6 lower
+            w0 = 1e-6 * W
         return w0 * 2.0 ** -np.arange(self.settings.n_w)
 
     def surface(self, W, fp, opts):
