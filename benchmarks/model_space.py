@@ -8,6 +8,7 @@ real command line, ``semiclassical evaluate FILE --engines ... --json``, in a su
 bound, and is classified:
 
 - ``agree``: exit 0, strict JSON (no NaN), every engine's numbers judged equal by `evaluate` itself;
+- ``one engine``: exit 0, but only one engine could answer (the others said why in one line each);
 - ``clear error``: exit 2 with exactly one line on stderr (bad input or a singular point, said so);
 - a failure otherwise: ``disagree`` (exit 3), ``internal error`` (exit 1), ``traceback``, ``hang``
   (the time bound), ``bad json``.
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-OK = ("agree", "clear error")
+OK = ("agree", "one engine", "clear error")
 
 
 @dataclass
@@ -124,7 +125,12 @@ def run_case(case: Case, engines: str, timeout: float) -> tuple[str, str]:
     if out.returncode == 3:
         worst = doc["agreement"]["disagreements"][0]
         return "disagree", json.dumps(worst)[:300]
-    return ("agree", "") if out.returncode == 0 else ("internal error", f"exit {out.returncode}")
+    if out.returncode != 0:
+        return "internal error", f"exit {out.returncode}"
+    if len(doc["agreement"]["engines"]) < 2:     # numbers, but no second engine could check them
+        return "one engine", "; ".join(f"{k}: {v}" for k, v in doc.items()
+                                       if k == "closed_form" and isinstance(v, str))[:300]
+    return "agree", ""
 
 
 def main(argv=None):

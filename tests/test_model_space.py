@@ -87,3 +87,14 @@ def test_quadrature_finds_circles_where_the_bands_turn_back(tmp_path):
     radii = sorted(float(c.k.mean()) for c in find_contours(nm, case.eF, 8))
     assert len(radii) == 3
     assert radii[1:] == pytest.approx([0.76074, 1.46348], abs=2e-5)
+
+
+def test_a_ring_of_band_touchings_ends_in_numbers_and_says_who_checked_them():
+    """Seed 1, case 54: d_perp = (-0.6 + 0.93 k^4) k^3 vanishes on the ring k = 0.896 with d_z = 0: the
+    closed form declines (half-angle gauge), Kubo's angular doublings did not converge and ran past
+    the 180 s bound; now Kubo declines in one line and the quadrature numbers come with the note that
+    no other engine checked them."""
+    case = Case({"p0_1": -1.45, "p0_2": -0.39, "pp_0": -0.6, "pp_1": 0.0, "pp_2": 0.93, "pz_0": 0.0}, 3,
+                -0.0002377770143062731)
+    outcome, detail = run_case(case, "closed,quadrature,kubo", timeout=240)
+    assert outcome == "one engine", (outcome, detail)

@@ -20,7 +20,7 @@ from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .linalg2 import bands, energies
 
-__all__ = ["SEARCH_GRID", "ray_hamiltonian", "FermiPoints", "fermi_points"]
+__all__ = ["SEARCH_GRID", "ray_hamiltonian", "FermiPoints", "fermi_points", "touching_radius"]
 
 #: radial search grid (model units): k = 0 plus a geometric grid over 14 decades. Bands of a
 #: continuum model are smooth in k, so a sign change of eps_n - eF between two grid points
@@ -36,6 +36,36 @@ def ray_hamiltonian(model: NumericModel, k, theta):
     h = model.h(kx, ky)
     dx, dy = model.dh(kx, ky)
     return h, c[..., None, None] * dx + s[..., None, None] * dy
+
+
+def touching_radius(model: NumericModel, n_theta: int = 8) -> float | None:
+    """The smallest k > 0 at which the two bands touch on some ray (a ring of touchings for a
+    covariant model whose d-vector vanishes at k_0), or None.
+
+    The gap e_1 - e_0 along each ray of the search grid: each interior local minimum is refined by
+    a bounded Brent search (its x tolerance ~1e-8 relative leaves ~1e-8 of the V-shaped gap,
+    |d| ~ |k - k_0|); a touching is a minimum below 1e-6 of the gap at the neighbouring grid points (a
+    true gap that small is, for this engine, a touching: its integrands are as singular).
+    """
+    from scipy.optimize import minimize_scalar
+
+    theta = 2 * np.pi * (np.arange(n_theta) + 0.5) / n_theta
+    k = SEARCH_GRID[1:]
+    e = energies(model.h(np.outer(np.cos(theta), k), np.outer(np.sin(theta), k)))   # (N, M, 2)
+    gap = e[..., 1] - e[..., 0]
+    found = []
+    for j, i in zip(*np.nonzero((gap[:, 1:-1] <= gap[:, :-2]) & (gap[:, 1:-1] <= gap[:, 2:]))):
+        i += 1
+        c, s = np.cos(theta[j]), np.sin(theta[j])
+
+        def g(x):
+            ee = energies(model.h(np.array([x * c]), np.array([x * s])))[0]
+            return float(ee[1] - ee[0])
+
+        r = minimize_scalar(g, bounds=(k[i - 1], k[i + 1]), method="bounded", options={"xatol": 1e-14 * k[i]})
+        if r.fun <= 1e-6 * min(gap[j, i - 1], gap[j, i + 1]):
+            found.append(float(r.x))
+    return min(found) if found else None
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from .. import observables
 from ..errors import SemiclassicalError
 from ..numeric_model import NumericModel
 from .bubbles import fermi_surface_bubbles
-from .contour import SEARCH_GRID, fermi_points, ray_hamiltonian
+from .contour import SEARCH_GRID, fermi_points, ray_hamiltonian, touching_radius
 from .extrapolation import extrapolate, noise_amplification
 from .fermi_sea import fermi_sea_clean
 from .linalg2 import energies
@@ -298,7 +298,7 @@ def _kubo_response(model, eF, W, settings, disorder) -> dict:
     names = pt.ops.names
 
     # angular resolution: double until the N- and N/2-point rules agree, at the smallest W
-    n_theta = settings.n_theta
+    n_theta, previous_change = settings.n_theta, math.inf
     while True:
         fp = fermi_points(model, eF, n_theta)
         full, half, _ = pt.surface(ws[-1], fp, settings.radial)
@@ -309,6 +309,13 @@ def _kubo_response(model, eF, W, settings, disorder) -> dict:
                                  (np.abs(sea_full - sea_half) / scale).max()))
         if theta_change <= settings.theta_tol or n_theta >= settings.max_theta:
             break
+        if n_theta >= 128 and theta_change > previous_change / 4:
+            # not converging (the trapezoid rule of a smooth integrand gains far more per doubling):
+            # the profile found this on rings where the bands touch, where the doublings ran past
+            # 180 s; there the engine says why, elsewhere it stops and doubts its numbers
+            _refuse_on_touching_ring(model)
+            break
+        previous_change = theta_change
         n_theta *= 2
     fermi_sea = sea_full
     theta_err_sea = np.abs(sea_full - sea_half)
@@ -433,6 +440,15 @@ def _ladder_cutoff_dependent(pt: _Point, c, results) -> dict[str, str]:
         f"{pt.kernel_cutoff:.3g}): the operator grows too fast for this model's bands")
         for i in range(len(BASE), len(ops))
         if slope[1, i] > max(10 * results[ops.names[i]]["err_zeroth"], 1e-8 * scale[i], slope[0, i] / 3)}
+
+
+def _refuse_on_touching_ring(model: NumericModel) -> None:
+    """One clear line where the bands touch away from k = 0 (contour.touching_radius)."""
+    ring = touching_radius(model)
+    if ring is not None:
+        raise SemiclassicalError(
+            f"the bands touch at k = {ring:.6g} (|d| = 0 there, away from k = 0) and the Kubo-Streda angular "
+            "integrals do not converge with this ring present; the other engines answer where they can")
 
 
 def _place(tree: dict, key: str, value: dict) -> None:
