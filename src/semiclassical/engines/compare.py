@@ -207,7 +207,7 @@ def compare(problem: Problem, engines=DEFAULT_ENGINES, progress=None) -> Compari
             add_torque(responses[name], problem.values[J], problem.magnetization_direction)
         if progress:
             progress(f"{engine.title} done in {time.perf_counter() - t0:.1f} s")
-    if not responses and first_error is not None:
+    if not responses and first_error is not None and len(unavailable) == 1:
         raise first_error
     if not responses:
         raise SemiclassicalError("no requested engine evaluates this problem: "
