@@ -53,6 +53,10 @@ def test_random_models_end_in_agreement_or_one_clear_line(case):
     # coefficient, 0.93 +- 0.05 (seed 1, case 37)
     ({"p0_1": 1.6, "p0_2": 0.8, "pp_0": 1.3, "pp_1": 1.49, "pz_0": 0.62, "pz_1": -1.04}, 2, -0.015159318382131635,
      "closed,kubo"),
+    # a thin annulus (0.013 wide) between two points of Kubo's radial search grid: no Fermi surface,
+    # Drude 0 against 776 (seed 1, case 264)
+    ({"pp_0": 1.72, "pp_1": 0.95, "pp_2": -0.89, "pz_0": -1.18, "pz_1": -1.73, "pz_2": 1.19}, 2,
+     0.19050041396987716, "closed,kubo"),
 ])
 def test_found_by_the_profile_now_agree(coefficients, winding, eF, engines):
     """Two cases of the large profile (docs/model_space.md) that ended in a clear error line although

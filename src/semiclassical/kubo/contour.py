@@ -68,6 +68,36 @@ def touching_radius(model: NumericModel, n_theta: int = 8) -> float | None:
     return min(found) if found else None
 
 
+def _hidden_annuli(model, theta, kk, e, eF):
+    """Extrema of a band strictly between grid points whose neighbours lie on one side of eF while
+    the extremum lies on the other: (ray, band, a, x_ext, c, e(a) - eF, e(x_ext) - eF) per such extremum,
+    located by a vectorised golden-section search on [a, c] = the grid points around it."""
+    de = np.diff(e, axis=1)                                          # (N, M-1, 2)
+    turn = de[:, :-1] * de[:, 1:] < 0                                # extremum near grid point i + 1
+    same = (np.sign(e[:, :-2]) == np.sign(e[:, 1:-1])) & (np.sign(e[:, 1:-1]) == np.sign(e[:, 2:]))
+    t, i, b = np.nonzero(turn & same)
+    a, c = kk[i].copy(), kk[i + 2].copy()
+    minimum = de[t, i, b] < 0                                        # falling, then rising
+    th = theta[t]
+
+    def f(x):                                                        # the band, sign-flipped at maxima
+        h, _ = ray_hamiltonian(model, x, th)
+        v = energies(h)[np.arange(len(x)), b] - eF
+        return np.where(minimum, v, -v)
+
+    lo, hi = a.copy(), c.copy()
+    g = (np.sqrt(5.0) - 1) / 2
+    for _ in range(90):                                              # (0.618)^90 ~ 1e-19 of a grid step
+        x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
+        left = f(x1) < f(x2)
+        hi, lo = np.where(left, x2, hi), np.where(left, lo, x1)
+    x = 0.5 * (lo + hi)
+    fx = np.where(minimum, f(x), -f(x)) if len(x) else np.zeros(0)
+    hidden = np.sign(fx) != np.sign(e[t, i + 1, b])
+    sel = np.nonzero(hidden)[0]
+    return (t[sel], b[sel], a[sel], x[sel], c[sel], e[t[sel], i[sel], b[sel]], fx[sel])
+
+
 @dataclass(frozen=True)
 class FermiPoints:
     """Fermi radii on an angular grid.
@@ -120,7 +150,17 @@ def fermi_points(model: NumericModel, eF: float, n_theta: int) -> FermiPoints:
         e = np.where(flat, scale * 1e-13, e)
     sign = np.sign(e)
     cross = sign[:, :-1, :] * sign[:, 1:, :] < 0  # (N, M-1, 2)
-    counts = cross.sum(axis=(1, 2))
+    it, ik, ib = np.nonzero(cross)
+    lo, hi, flo = kk[ik].copy(), kk[ik + 1].copy(), e[it, ik, ib]
+    # a thin annulus (the rim of a Mexican hat) can hide both its radii between two grid points:
+    # each extremum of a band between grid points on the same side of eF is located, and if it lies
+    # on the other side, its two brackets join the list (found by the model-space profile: a ring
+    # 0.013 wide against a grid step of 0.015 left the engine without a Fermi surface)
+    ht, hb, ha, hx, hc, hfa, hfx = _hidden_annuli(model, theta, kk, e, eF)
+    it, ib = np.concatenate([it, ht, ht]), np.concatenate([ib, hb, hb])
+    lo, hi = np.concatenate([lo, ha, hx]), np.concatenate([hi, hx, hc])
+    flo = np.concatenate([flo, hfa, hfx])
+    counts = np.bincount(it, minlength=n_theta)
     if np.any(counts != counts[0]):
         raise SemiclassicalError(
             f"the Fermi contour at eF = {eF:g} is not star-shaped around k = 0 (the number of "
@@ -130,10 +170,9 @@ def fermi_points(model: NumericModel, eF: float, n_theta: int) -> FermiPoints:
     if nroot == 0:
         empty = np.zeros((n_theta, 0))
         return FermiPoints(eF, theta, empty, empty.astype(int), empty)
-    it, ik, ib = np.nonzero(cross)  # row-major: grouped by theta, sorted by k within a band
-    lo, hi = kk[ik].copy(), kk[ik + 1].copy()
+    order = np.argsort(it, kind="stable")      # grouped by theta (the reshape below)
+    it, ib, lo, hi, flo = it[order], ib[order], lo[order], hi[order], flo[order]
     th = theta[it]
-    flo = e[it, ik, ib]
     for _ in range(64):  # bisection to machine precision, vectorised over every bracket
         mid = 0.5 * (lo + hi)
         hm, _ = ray_hamiltonian(model, mid, th)
