@@ -66,7 +66,7 @@ def markers(ratios=MARKER_RATIOS, point=FIGURE_POINT, kubo=True):
 
 
 def _units(point):
-    # e^2/hbar, as evaluate's JSON (DESIGN.md section 4): one unit on every output
+    # e^2/hbar, as evaluate's JSON (docs/design.md section 4): one unit on every output
     hbar = point["hbar"]
     return {"sigma": point["e"] ** 2 / hbar,                               # e^2/hbar
             "spin": point["e"] / (hbar * point["v"]),                      # e E_x/(hbar v_F)

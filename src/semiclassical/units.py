@@ -1,4 +1,4 @@
-"""The one unit convention of every output (DESIGN.md section 3-4; issue 13 item 7).
+"""The one unit convention of every output (docs/design.md sections 3-4; issue 13 item 7).
 
 Numbers are in the natural units built from the parameters as given: hbar and e are parameters
 (default 1), so sigma comes out in e^2/hbar -- never e^2/h (= (e^2/hbar)/(2 pi)) -- and the spin

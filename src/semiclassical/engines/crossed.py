@@ -23,7 +23,7 @@ from .result import Response
 __all__ = ["CROSSED_KEYS", "refusal", "add_crossed", "pair_skew_pieces", "closed_pair_skew_pieces",
            "kubo_crossed_pieces"]
 
-#: the observables that carry the crossed pieces (DESIGN.md section 4: sigma_yx and spin_density.x)
+#: the observables that carry the crossed pieces (docs/design.md section 4: sigma_yx and spin_density.x)
 CROSSED_KEYS = ("sigma_yx", "spin_density.x")
 
 

@@ -3,7 +3,7 @@
 The vectorized map (:mod:`.vector`) evaluates, per Fermi-circle class, a batch of closed forms at up to
 millions of points. Two things make that fast (docs/maps.md, "Measured"):
 
-- one function per batch, ``sympy.lambdify(args, [expr, ...], cse=True)`` (DESIGN.md section 6): the
+- one function per batch, ``sympy.lambdify(args, [expr, ...], cse=True)`` (docs/design.md section 6): the
   common subexpressions of all the pieces of a class (radii, densities of states, the half-angle
   cosines) are computed once, not once per piece;
 - float64 arithmetic where it is exact to do so. An expression built only from real numbers, the
