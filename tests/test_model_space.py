@@ -102,3 +102,30 @@ def test_a_ring_of_band_touchings_ends_in_numbers_and_says_who_checked_them():
                 -0.0002377770143062731)
     outcome, detail = run_case(case, "closed,quadrature,kubo", timeout=240)
     assert outcome == "one engine", (outcome, detail)
+
+
+def test_sea_next_to_a_touching_at_k0_is_integrated_to_its_own_scale(monkeypatch, tmp_path):
+    """Seed 1, case 846 (the profile's one hang): d0 = -0.73 k^4, d_perp = -(1.97 + 0.67 k^2 + 1.4 k^4) k,
+    d_z = 0.86 k^2, eF = -6.3e-4 just below the touching at k = 0. The lower band alone is filled from
+    k = 3e-4 out to k = oo, so region I of the sea (out to K = 6e-4) is tiny against region II; with a
+    tolerance relative to region I, quad_vec subdivided region II's rounding for 84 000 evaluations
+    (minutes, per angle doubling). The scale now counts region II: a few hundred evaluations, and the
+    intrinsic sigma_yx equals the closed form's."""
+    from semiclassical import catalogue
+    from semiclassical.engines import ClosedForm, Problem
+    from semiclassical.engines.problem import EVALUATE_OBSERVABLES
+    from semiclassical.quadrature import sea
+
+    case = Case({"p0_1": 0.0, "p0_2": -0.73, "pp_0": -1.97, "pp_1": -0.67, "pp_2": -1.4, "pz_0": 0.0,
+                 "pz_1": 0.86, "pz_2": 0.0}, 1, -0.0006257643927573788)
+    path = tmp_path / "case846.toml"
+    path.write_text(case.toml())
+    problem = Problem.at(catalogue.get(str(path)), {"eF": case.eF},
+                         observables_=EVALUATE_OBSERVABLES)        # spin Hall too: its z sea piece diverges
+    calls = []
+    integrand = sea.lower_band_integrand
+    monkeypatch.setattr(sea, "lower_band_integrand", lambda *a: calls.append(1) or integrand(*a))
+    r = sea.fermi_sea(problem.numeric_model, case.eF, 8, epsrel=1e-12)
+    assert len(calls) < 5000, len(calls)
+    closed = ClosedForm().evaluate(problem).values["sigma_yx"]["intrinsic"]
+    assert r["sigma_int"] == pytest.approx(closed, rel=1e-8)       # the engines' stated accuracy
