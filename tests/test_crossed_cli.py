@@ -95,3 +95,14 @@ def test_crossed_outside_its_scope_is_one_line(argv, fragment, capsys, tmp_path)
     assert main(["evaluate", *argv, "--crossed"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and fragment in err
+
+
+def test_the_text_table_shows_the_crossed_pieces(capsys):
+    """`evaluate --crossed` without --json: the rows pair_skew, total_full (and Kubo's crossed) are in the
+    table, not only in the JSON (they were left out: the table listed the registry's pieces only)."""
+    assert main(["evaluate", "ti-surface", "--set", "eF=1.5", "--engines", "closed,quadrature", "--crossed"]) == 0
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines() if line.strip()}
+    for key in ("sigma_yx", "spin_density.x"):
+        for piece in ("pair_skew", "total_full"):
+            cells = rows[f"{key}.{piece}"]
+            assert len(cells) == 2 and float(cells[0]) == pytest.approx(float(cells[1]), rel=1e-8)

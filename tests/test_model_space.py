@@ -129,3 +129,43 @@ def test_sea_next_to_a_touching_at_k0_is_integrated_to_its_own_scale(monkeypatch
     assert len(calls) < 5000, len(calls)
     closed = ClosedForm().evaluate(problem).values["sigma_yx"]["intrinsic"]
     assert r["sigma_int"] == pytest.approx(closed, rel=1e-8)       # the engines' stated accuracy
+
+
+def test_kubo_sea_error_is_a_number_where_far_nodes_overflow(tmp_path):
+    """Seed 1, case 431: 0.24 k^4 s0 + 1.68 (kx sx + ky sy) - 1.97 sz at eF = 2.3448. The far nodes of
+    the refined radial rule of Kubo's Fermi-sea term overflow the band energies (k^4 at k ~ 1e80:
+    inf - inf) and 0 x nan made every W^0 error estimate NaN, which `compare` read as no error: a
+    1.2e-6 relative difference from the other engines then looked like a disagreement 90 times Kubo's
+    error. Now the estimate is finite and covers the difference (the margin of engines/compare.py)."""
+    from semiclassical import catalogue
+    from semiclassical.engines import Problem, compare
+
+    case = Case({"p0_1": 0.0, "p0_2": 0.24, "pp_0": 1.68, "pp_1": 0.0, "pz_0": -1.97, "pz_1": 0.0}, 1,
+                2.344837058557577)
+    path = tmp_path / "case431.toml"
+    path.write_text(case.toml())
+    problem = Problem.at(catalogue.get(str(path)), {"eF": case.eF}, observables_=("sigma_yx", "spin_density.y"))
+    c = compare(problem, ("quadrature", "kubo"))
+    kubo = c.responses["kubo"]
+    for key in ("sigma_yx", "spin_density.y"):
+        err = kubo.errors[key]["total"]
+        assert err is not None and err > 0, (key, err)
+    assert not c.disagreements and not kubo.doubts     # within 20 x (the engines' errors), compare's rule
+
+
+def test_pair_skew_on_a_tiny_circle_is_a_number(tmp_path):
+    """Seed 1, case 530 (J = 3, eF 5e-4 above the band edge: k_F = 0.026): `evaluate --crossed` and
+    `derive` ended in an internal error (nan from the pair-skew pole kernel, see
+    test_pair_skew.py::test_pole_kernels_for_a_circle_through_the_origin_of_q). Now a finite pair skew
+    whose two resolutions agree (its own error estimate, tiny against the intrinsic sigma_yx)."""
+    from semiclassical import catalogue
+    from semiclassical.engines import Problem
+    from semiclassical.quadrature.pair_skew import pair_skew_response
+
+    case = Case({"pp_0": 0.76, "pz_0": -1.4, "pz_1": -0.79}, 3, 1.400533613004807)
+    path = tmp_path / "case530.toml"
+    path.write_text(case.toml())
+    problem = Problem.at(catalogue.get(str(path)), {"eF": case.eF})
+    r = pair_skew_response(problem.numeric_model, case.eF)
+    assert np.isfinite(r["sigma_yx"]) and np.isfinite(r["error"])
+    assert abs(r["sigma_yx"]) < 1e-9 and r["error"] <= 1e-6 * abs(r["sigma_yx"]) + 1e-20

@@ -15,6 +15,7 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
+import mpmath as mp
 import numpy as np
 import pytest
 import sympy as sp
@@ -23,7 +24,8 @@ from scipy.integrate import quad
 from semiclassical.catalogue import numeric_model
 from semiclassical.errors import SemiclassicalError
 from semiclassical.quadrature import evaluate
-from semiclassical.quadrature.pair_skew import (fermi_circles, pair_rate, pair_skew_response, pv_kernel)
+from semiclassical.quadrature.pair_skew import (_complex_kernel, fermi_circles, pair_rate, pair_skew_response,
+                                                pv_kernel)
 from semiclassical.quadrature.shell import ShellFactory
 
 
@@ -146,3 +148,19 @@ def test_pv_kernel_against_cauchy_quadrature(a, B):
 def test_anisotropic_model_is_refused():
     with pytest.raises(SemiclassicalError, match="isotropic"):
         pair_skew_response(numeric_model("tilted-dirac"), 1.0)
+
+
+@pytest.mark.parametrize("a,B", [(0.54, 1.3e-9), (-2.0, 1e-6), (0.54 + 1.88j, 1.3e-9), (-0.3 - 0.8j, 1e-4),
+                                 (0.54 + 1.88j, 0.7)])
+def test_pole_kernels_for_a_circle_through_the_origin_of_q(a, B):
+    """B = 2 k_q |Q| << |a| (a tiny Fermi circle, profile case 530): the small root of
+    w^2 + (2a/B) w + 1 taken as (-a + root)/B cancelled to 0 and the complex kernel gave nan (an
+    internal error in `evaluate --crossed` and `derive`). Both kernels against mpmath at 40 digits, to
+    double-precision rounding (1e-14 relative: a handful of operations on numbers of order one)."""
+    mp.mp.dps = 40
+    for m in range(4):
+        ref = complex(mp.quad(lambda x: mp.exp(1j * m * x) / (mp.mpmathify(a) + mp.mpf(B) * mp.cos(x)),
+                              [0, mp.pi, 2 * mp.pi]))
+        kernel = _complex_kernel if isinstance(a, complex) else pv_kernel
+        ours = complex(kernel(np.array([[m]]), np.array([[a]]), np.array([[B]]))[0, 0])
+        assert abs(ours - ref) <= 1e-14 * abs(ref), (m, ours, ref)

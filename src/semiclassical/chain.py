@@ -140,13 +140,14 @@ def _per_circle(shell, make, names):
 
 
 def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = None,
-                     budget: float = DEFAULT_BUDGET, point: dict | None = None) -> list[Result]:
+                     budget: float = DEFAULT_BUDGET, point: dict | None = None, keep=None) -> list[Result]:
     """Step 2: every kinetic and response result of one scenario, in circle variables.
 
     Each piece is brought to one rational normal form (:func:`normal_form`, within ``budget``) before
     totals and torques are formed from the pieces, so that a total reads as the sum of its pieces.
     The pair-skew pieces (not in the totals) come last (:func:`semiclassical.chain_pair.pair_results`;
-    ``point``, the values with eF, gives a model without their closed form the quadrature's number).
+    ``point``, the values with eF, gives a model without their closed form the quadrature's number;
+    they are skipped when ``keep``, a predicate on keys, keeps none of them).
     """
     shell = sc.shell
     lead, sk = D.leading(sc), D.skew(sc)
@@ -241,6 +242,8 @@ def scenario_results(D: Derivation, sc: Scenario, magnetization: str | None = No
                               order="1/W" if piece == "edelstein" else "W^0", components=("x", "y"),
                               key=f"torque.{piece}", definitions=_used(sx + sy, defs)))
     # skew scattering on pairs of impurities (issue 17): closed form for the massive-Dirac class
+    if keep is not None and not any(keep(key) for key in PAIR_KEYS):
+        return out
     return out + pair_results(D, sc, point, budget)
 
 
@@ -448,8 +451,8 @@ def derive_chain(model, values: dict | None = None, *, budget: float = DEFAULT_B
         if sc.spec in seen:
             continue
         seen.add(sc.spec)
-        rs = [r for r in scenario_results(D, sc, magnetization, budget, point if values and "eF" in values else None)
-              if keep(r.key)]
+        rs = [r for r in scenario_results(D, sc, magnetization, budget, point if values and "eF" in values else None,
+                                          keep) if keep(r.key)]
         for r in rs:
             # the pieces and the distributions of skew scattering are in normal form already
             if r.order and not r.key.endswith(".total") and r.key not in ("n_skew", "n_leading.harmonics") \

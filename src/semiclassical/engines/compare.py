@@ -250,7 +250,10 @@ def text_lines(c: Comparison):
     yield f"{'':<28}" + "".join(f"{ENGINES[n].title:>{width[n]}}" for n in cols)
     keys = dict.fromkeys(k for r in c.responses.values() for k in r.values)
     for key in keys:
-        for piece in observables.get(key).pieces:
+        # the registry's pieces, then those an input adds (--crossed: pair_skew, crossed, total_full)
+        pieces = dict.fromkeys([*observables.get(key).pieces,
+                                *(p for r in c.responses.values() for p in r.values.get(key, {}))])
+        for piece in pieces:
             cells = [c.responses[n].value(key, piece) for n in cols]
             if all(x is None for x in cells):
                 continue

@@ -13,8 +13,10 @@ total of an observable that also has a 1/W piece is not fixed at the Born/NCA le
 """
 from __future__ import annotations
 
+import math
 import time
 
+from .. import observables
 from ..errors import SemiclassicalError
 from .base import Engine, register_engine
 from .problem import Problem
@@ -72,6 +74,13 @@ class KuboStreda(Engine):
                 "converged": bool(m["theta_converged"]), "n_theta": int(m["n_theta"]),
                 "seconds": time.perf_counter() - t0, "method": m["method"]}
         doubts = []
+        # an estimate that is not a number (from_tree makes it None, which `compare` reads as no error
+        # at all) must not pass silently as an exact value (profile case 431 before its fix)
+        lost = [f"{key}.{p}" for key in errors
+                if (sub := _pick(r["extrapolation_error"], observables.get(key).path)) is not None
+                for p, x in sub.items() if x is not None and not math.isfinite(float(x))]
+        if lost:
+            doubts.append(f"error estimate not finite for {', '.join(lost)}: those numbers are unchecked")
         if not meta["converged"]:
             doubts.append(f"angular integration not converged with {m['n_theta']} angles (last relative "
                           f"change {m['theta_change']:.1e}); error estimates may be low")

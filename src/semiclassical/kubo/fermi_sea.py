@@ -43,11 +43,15 @@ def fermi_sea_clean(model: NumericModel, eF: float, fp: FermiPoints, k_ref: floa
         kx, ky = k * np.cos(th), k * np.sin(th)
         h = model.h(kx, ky)
         e, proj = bands(h)
-        occ = ((e[:, 0] < eF) & (e[:, 1] > eF)).astype(float)
-        obs, jx = ops.at(kx, ky)
+        # only the nodes where the sea lives: far nodes of an unbounded rule can overflow the band
+        # energies (k^4 at k ~ 1e80: inf - inf), and 0 x nan would poison the sum (profile case 431:
+        # the refined rule's NaN made the error estimate of every W^0 total NaN, read as none)
+        occ = (e[:, 0] < eF) & (e[:, 1] > eF)
+        k, w, e, proj = k[occ], w[occ], e[occ], proj[occ]
+        obs, jx = ops.at(kx[occ], ky[occ])
         im = pair_trace(proj, obs, jx)
         gap = e[:, 0] - e[:, 1]
-        sea[j] = -model.hbar * np.einsum("n,nA->A", w * k * occ * 2.0 / gap ** 2, im) * fac
+        sea[j] = -model.hbar * np.einsum("n,nA->A", w * k * 2.0 / gap ** 2, im) * fac
     surface = np.zeros((n, len(ops)))
     if fp.count:
         kx = fp.k * np.cos(fp.theta)[:, None]

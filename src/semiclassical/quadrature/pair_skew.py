@@ -109,7 +109,9 @@ def pv_kernel(n: np.ndarray, a: np.ndarray, B: np.ndarray) -> np.ndarray:
         glauert = (2 * np.pi / B) * ratio
         root = np.sqrt(np.maximum(a * a - B * B, 0.0))
         sg = np.sign(a)
-        z = (-a + sg * root) / B
+        # the small root (-a + sg root)/B without cancellation (the Poisson branch only: inside, where
+        # root = 0, this would be -B/a, larger than 1, and overflow in z^n)
+        z = np.where(inside, 0.0, B / (-a - sg * root))
         poisson = 2 * np.pi * z**n / (sg * root)
     out[...] = np.where(inside, glauert, poisson)
     return out
@@ -119,9 +121,12 @@ def _complex_kernel(n: np.ndarray, a: np.ndarray, B: np.ndarray) -> np.ndarray:
     """int_0^{2 pi} e^{i n psi}/(a + B cos psi) dpsi for complex a (no pole on the path), n >= 0:
     4 pi z^n/(B (z - 1/z)), z the root of w^2 + (2a/B) w + 1 inside the unit circle (residues)."""
     root = np.sqrt(a * a - B * B + 0j)
-    z1, z2 = (-a + root) / B, (-a - root) / B
-    z = np.where(np.abs(z1) < np.abs(z2), z1, z2)
-    return 4 * np.pi * z**n / (B * (z - 1 / z))
+    # the large root w/B without cancellation, the small one z = B/w (their product is 1): for
+    # B << |a| (K's circle nearly through the origin of Q, a tiny Fermi circle) (-a + root)/B rounded
+    # to 0 and 1/z to nan (profile case 530); B (z - 1/z) = B z - w is finite as B -> 0
+    w = np.where(np.abs(-a + root) > np.abs(-a - root), -a + root, -a - root)
+    z = B / w
+    return 4 * np.pi * z**n / (B * z - w)
 
 
 class Poles:
