@@ -105,7 +105,7 @@ def test_a_ring_of_band_touchings_ends_in_numbers_and_says_who_checked_them():
 
 
 def test_sea_next_to_a_touching_at_k0_is_integrated_to_its_own_scale(monkeypatch, tmp_path):
-    """Seed 1, case 846 (the profile's one hang): d0 = -0.73 k^4, d_perp = -(1.97 + 0.67 k^2 + 1.4 k^4) k,
+    """Seed 1, case 847 (the profile's one hang): d0 = -0.73 k^4, d_perp = -(1.97 + 0.67 k^2 + 1.4 k^4) k,
     d_z = 0.86 k^2, eF = -6.3e-4 just below the touching at k = 0. The lower band alone is filled from
     k = 3e-4 out to k = oo, so region I of the sea (out to K = 6e-4) is tiny against region II; with a
     tolerance relative to region I, quad_vec subdivided region II's rounding for 84 000 evaluations
@@ -118,7 +118,7 @@ def test_sea_next_to_a_touching_at_k0_is_integrated_to_its_own_scale(monkeypatch
 
     case = Case({"p0_1": 0.0, "p0_2": -0.73, "pp_0": -1.97, "pp_1": -0.67, "pp_2": -1.4, "pz_0": 0.0,
                  "pz_1": 0.86, "pz_2": 0.0}, 1, -0.0006257643927573788)
-    path = tmp_path / "case846.toml"
+    path = tmp_path / "case847.toml"
     path.write_text(case.toml())
     problem = Problem.at(catalogue.get(str(path)), {"eF": case.eF},
                          observables_=EVALUATE_OBSERVABLES)        # spin Hall too: its z sea piece diverges
@@ -132,7 +132,7 @@ def test_sea_next_to_a_touching_at_k0_is_integrated_to_its_own_scale(monkeypatch
 
 
 def test_kubo_sea_error_is_a_number_where_far_nodes_overflow(tmp_path):
-    """Seed 1, case 431: 0.24 k^4 s0 + 1.68 (kx sx + ky sy) - 1.97 sz at eF = 2.3448. The far nodes of
+    """Seed 1, case 432: 0.24 k^4 s0 + 1.68 (kx sx + ky sy) - 1.97 sz at eF = 2.3448. The far nodes of
     the refined radial rule of Kubo's Fermi-sea term overflow the band energies (k^4 at k ~ 1e80:
     inf - inf) and 0 x nan made every W^0 error estimate NaN, which `compare` read as no error: a
     1.2e-6 relative difference from the other engines then looked like a disagreement 90 times Kubo's
@@ -142,7 +142,7 @@ def test_kubo_sea_error_is_a_number_where_far_nodes_overflow(tmp_path):
 
     case = Case({"p0_1": 0.0, "p0_2": 0.24, "pp_0": 1.68, "pp_1": 0.0, "pz_0": -1.97, "pz_1": 0.0}, 1,
                 2.344837058557577)
-    path = tmp_path / "case431.toml"
+    path = tmp_path / "case432.toml"
     path.write_text(case.toml())
     problem = Problem.at(catalogue.get(str(path)), {"eF": case.eF}, observables_=("sigma_yx", "spin_density.y"))
     c = compare(problem, ("quadrature", "kubo"))
@@ -154,7 +154,7 @@ def test_kubo_sea_error_is_a_number_where_far_nodes_overflow(tmp_path):
 
 
 def test_pair_skew_on_a_tiny_circle_is_a_number(tmp_path):
-    """Seed 1, case 530 (J = 3, eF 5e-4 above the band edge: k_F = 0.026): `evaluate --crossed` and
+    """Seed 1, case 531 (J = 3, eF 5e-4 above the band edge: k_F = 0.026): `evaluate --crossed` and
     `derive` ended in an internal error (nan from the pair-skew pole kernel, see
     test_pair_skew.py::test_pole_kernels_for_a_circle_through_the_origin_of_q). Now a finite pair skew
     whose two resolutions agree (its own error estimate, tiny against the intrinsic sigma_yx)."""
@@ -163,7 +163,7 @@ def test_pair_skew_on_a_tiny_circle_is_a_number(tmp_path):
     from semiclassical.quadrature.pair_skew import pair_skew_response
 
     case = Case({"pp_0": 0.76, "pz_0": -1.4, "pz_1": -0.79}, 3, 1.400533613004807)
-    path = tmp_path / "case530.toml"
+    path = tmp_path / "case531.toml"
     path.write_text(case.toml())
     problem = Problem.at(catalogue.get(str(path)), {"eF": case.eF})
     r = pair_skew_response(problem.numeric_model, case.eF)

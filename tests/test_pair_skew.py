@@ -153,7 +153,7 @@ def test_anisotropic_model_is_refused():
 @pytest.mark.parametrize("a,B", [(0.54, 1.3e-9), (-2.0, 1e-6), (0.54 + 1.88j, 1.3e-9), (-0.3 - 0.8j, 1e-4),
                                  (0.54 + 1.88j, 0.7)])
 def test_pole_kernels_for_a_circle_through_the_origin_of_q(a, B):
-    """B = 2 k_q |Q| << |a| (a tiny Fermi circle, profile case 530): the small root of
+    """B = 2 k_q |Q| << |a| (a tiny Fermi circle, profile case 531): the small root of
     w^2 + (2a/B) w + 1 taken as (-a + root)/B cancelled to 0 and the complex kernel gave nan (an
     internal error in `evaluate --crossed` and `derive`). Both kernels against mpmath at 40 digits, to
     double-precision rounding (1e-14 relative: a handful of operations on numbers of order one)."""

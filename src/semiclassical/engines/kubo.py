@@ -75,7 +75,7 @@ class KuboStreda(Engine):
                 "seconds": time.perf_counter() - t0, "method": m["method"]}
         doubts = []
         # an estimate that is not a number (from_tree makes it None, which `compare` reads as no error
-        # at all) must not pass silently as an exact value (profile case 431 before its fix)
+        # at all) must not pass silently as an exact value (profile case 432 before its fix)
         lost = [f"{key}.{p}" for key in errors
                 if (sub := _pick(r["extrapolation_error"], observables.get(key).path)) is not None
                 for p, x in sub.items() if x is not None and not math.isfinite(float(x))]

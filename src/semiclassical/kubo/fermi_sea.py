@@ -44,7 +44,7 @@ def fermi_sea_clean(model: NumericModel, eF: float, fp: FermiPoints, k_ref: floa
         h = model.h(kx, ky)
         e, proj = bands(h)
         # only the nodes where the sea lives: far nodes of an unbounded rule can overflow the band
-        # energies (k^4 at k ~ 1e80: inf - inf), and 0 x nan would poison the sum (profile case 431:
+        # energies (k^4 at k ~ 1e80: inf - inf), and 0 x nan would poison the sum (profile case 432:
         # the refined rule's NaN made the error estimate of every W^0 total NaN, read as none)
         occ = (e[:, 0] < eF) & (e[:, 1] > eF)
         k, w, e, proj = k[occ], w[occ], e[occ], proj[occ]

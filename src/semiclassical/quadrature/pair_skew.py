@@ -123,7 +123,7 @@ def _complex_kernel(n: np.ndarray, a: np.ndarray, B: np.ndarray) -> np.ndarray:
     root = np.sqrt(a * a - B * B + 0j)
     # the large root w/B without cancellation, the small one z = B/w (their product is 1): for
     # B << |a| (K's circle nearly through the origin of Q, a tiny Fermi circle) (-a + root)/B rounded
-    # to 0 and 1/z to nan (profile case 530); B (z - 1/z) = B z - w is finite as B -> 0
+    # to 0 and 1/z to nan (profile case 531); B (z - 1/z) = B z - w is finite as B -> 0
     w = np.where(np.abs(-a + root) > np.abs(-a - root), -a + root, -a - root)
     z = B / w
     return 4 * np.pi * z**n / (B * z - w)

@@ -249,7 +249,7 @@ def fermi_sea(model: NumericModel, eF: float, n_theta: int, *, kmax: float | Non
     divergent = np.abs(region2(_S_MAX)) > _DIVERGENT * unit
     keep[divergent] = 0.0
     # the scale also counts region II, where the lower band alone stays filled out to k = oo: with
-    # the circles at tiny k (eF next to a touching at k = 0, profile case 846) region I is tiny
+    # the circles at tiny k (eF next to a touching at k = 0, profile case 847) region I is tiny
     # against region II, and a tolerance relative to region I alone asked quad_vec for digits below
     # region II's rounding (84 000 evaluations, minutes); 48-point Gauss-Legendre in s is a rough
     # integral of the summand sizes, enough for a scale (a divergent component keeps region I's)
