@@ -55,8 +55,10 @@ def test_kinetic_quantities_are_gauge_invariant(hamiltonian, params, eF_value):
     model = TwoBandModel.from_string(hamiltonian, params)
     vals = {**params, "eF": eF_value}
     results = []
-    for seed in (11, 12):
-        D = Derivation(model, Gauge.random(seed))
+    # the canonical gauge against the suite's common random one (seed 3): both derivations are shared
+    # with the other tests of a run through the store (tests/conftest.py), a third gauge would cost ~5 s
+    for gauge in (Gauge(), Gauge.random(3)):
+        D = Derivation(model, gauge)
         sc = D.scenario(vals)
         lead = D.leading(sc)
         num = {model.symbols[n]: v for n, v in params.items()}
