@@ -137,3 +137,18 @@ def test_pair_skew_equals_the_crossed_diagrams_for_the_other_catalogue_models(na
     semi = pair_skew_response(model, 1.0)
     assert abs(kubo["crossed"]) > 1e3 * kubo["error"]
     assert abs(semi["sigma_yx"] - kubo["crossed"]) <= 20 * (semi["error"] + kubo["error"])
+
+
+def test_no_spin_orbit_coupling_gives_exact_zeros():
+    """d_perp = 0 (a J = 2 model with its coefficient set to zero; seed-2 --crossed profile, cases 5 and 9):
+    spin is conserved, the vertices have no interband part and the crossed diagrams vanish. Kubo ended in
+    an internal error (the maximum over empty harmonic lists); now numbers at rounding level."""
+    from semiclassical.engines import Problem
+    from semiclassical.kubo.crossed import crossed_response
+    from semiclassical.model import TwoBandModel
+
+    model = TwoBandModel.from_string("pp*((kx**2 - ky**2)*sx + 2*kx*ky*sy) + (pz_1*k**2 + pz_2*k**4)*sz",
+                                     {"pp": 0.0, "pz_1": 1.03, "pz_2": 1.88})
+    r = crossed_response(Problem.at(model, {"eF": 2.4357340690642806}).numeric_model, 2.4357340690642806)
+    for block in (r["sigma_yx"], r["spin_density"]["x"], r["spin_density"]["y"]):
+        assert abs(block["crossed"]) <= 1e-12 and np.isfinite(block["error"])

@@ -43,7 +43,11 @@ def pair_skew_pieces(problem: Problem):
     """({key: value}, {key: error}) of the semiclassical pair-skew piece (docs/pair_skew.md, Eq. P9)."""
     from ..quadrature.pair_skew import pair_skew_response
 
-    r = pair_skew_response(problem.numeric_model, problem.eF, problem.W)
+    # the closed form outside its class and the quadrature engine report this same number: one
+    # evaluation per problem (a three-circle pair skew takes tens of seconds)
+    r = problem.__dict__.get("_pair_skew_response")
+    if r is None:
+        r = problem.__dict__["_pair_skew_response"] = pair_skew_response(problem.numeric_model, problem.eF, problem.W)
     return {"sigma_yx": r["sigma_yx"], "spin_density.x": r["spin_density"]["x"]}, \
         {"sigma_yx": r["error"], "spin_density.x": r["error"]}
 

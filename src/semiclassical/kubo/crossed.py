@@ -141,6 +141,8 @@ class _Point:
         pop = self.weight[..., None, None] * (p @ op @ p)
         s = 0.5 * np.einsum("aij,ji->a", SIGMA, self.fp.contour_sum(pop))
         size = np.abs(self.fp.contour_sum(np.abs(pop))).max()      # the source's rounding scale
+        if size == 0.0:          # the vertex has no on-shell part (sigma_x without spin-orbit coupling)
+            return op, np.zeros(4, complex)
         s = np.where(np.abs(s) <= 1e-13 * size, 0.0, s)   # components that vanish by symmetry
         lmat = self.ladder_map()
         c, *_ = np.linalg.lstsq(np.eye(4) - lmat, s, rcond=1e-10)
@@ -237,7 +239,9 @@ def _evaluate(pt: _Point, harm_a, harm_j, settings: CrossedSettings, refine=1.0)
     r0 = settings.r_window * 2 * np.pi / q_min
     rs = r0 * 2.0 ** np.arange(settings.n_r)
     r, wr = _radial_grid(rs[-1], k_max, settings, refine)
-    l_max = max(int(np.abs(ell).max()) for h in [*harm_a, harm_j] for _, ell, _ in h)
+    # a vertex with no harmonics at all (d_perp = 0: spin is conserved, the interband parts vanish)
+    # adds nothing to l_max
+    l_max = max((int(np.abs(ell).max()) for h in [*harm_a, harm_j] for _, ell, _ in h if np.size(ell)), default=0)
     n_angle = settings.n_angle or 2 * l_max + 2 * abs(pt.J) + 2
     n_angle = int(round(n_angle * refine))
     theta = 2 * np.pi * np.arange(n_angle) / n_angle

@@ -86,10 +86,21 @@ def _resolvent(model: NumericModel, eF: float, kx, ky):
 
 
 def _projector(model: NumericModel, band: int, kx, ky):
-    """P = |u><u| of ``band`` at K (gauge free)."""
-    _, vec = model.eigh(kx, ky)
-    u = vec[..., :, band]
-    return u[..., :, None] * np.conj(u)[..., None, :]
+    """P = |u><u| of ``band`` (0 lower, 1 upper) at K (gauge free): (1 +- d.sigma/|d|)/2 from H = d0 + d.sigma
+    itself, exact and without a stack of eigh calls (which took a fifth of a three-circle pair skew)."""
+    h = model.h(kx, ky)
+    half_trace = 0.5 * (h[..., 0, 0] + h[..., 1, 1])
+    dvec = h - half_trace[..., None, None] * np.eye(2)           # d.sigma
+    dd = np.sqrt(np.abs(dvec[..., 0, 0]) ** 2 + np.abs(dvec[..., 0, 1]) ** 2)
+    sign = 1.0 if band == 1 else -1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = 0.5 * (np.eye(2) + sign * dvec / dd[..., None, None])
+    touching = dd == 0.0
+    if np.any(touching):          # d = 0 (a band touching): any unit vector, as eigh gives
+        _, vec = model.eigh(np.broadcast_to(kx, dd.shape)[touching], np.broadcast_to(ky, dd.shape)[touching])
+        u = vec[..., :, band]
+        out[touching] = u[..., :, None] * np.conj(u)[..., None, :]
+    return out
 
 
 def pv_kernel(n: np.ndarray, a: np.ndarray, B: np.ndarray) -> np.ndarray:
