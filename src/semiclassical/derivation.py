@@ -299,11 +299,13 @@ class Derivation:
         return out
 
     # ------------------------------------------------------------------ numbers
-    def numeric_circle_values(self, scenario: Scenario, values: dict):
+    def numeric_circle_values(self, scenario: Scenario, values: dict, digits: int | None = None):
+        """The circle symbols' values at ``values`` (floats; with ``digits``, SymPy Floats of that
+        precision: :func:`semiclassical.fermi.circle_values`)."""
         values = with_defaults(values)
         out = {}
         for c, (band, vsign, kc) in zip(scenario.shell.circles, scenario.circles):
-            out.update(circle_values(self.bs, c, values, kc))
+            out.update(circle_values(self.bs, c, values, kc, digits))
         if self._needs_mirrors():          # the mirror circles' own symbols (readings C, B)
             out.update(self._mirror_shells(scenario, values).numeric_values(self.bs, values))
         return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -85,10 +86,11 @@ def fermi_average(bs: BlochSystem, shell: Shell, integrand):
 
 
 # ---------------------------------------------------------------------------- numerics
-def radial_functions(bs: BlochSystem, values: dict):
-    """Numeric callables of k for |d|, cos a, sin a, a', d0, d0', |d|' at a parameter point."""
+def radial_functions(bs: BlochSystem, values: dict, module: str = "numpy"):
+    """Numeric callables of k for |d|, cos a, sin a, a', d0, d0', |d|' at a parameter point
+    (``module`` "mpmath": at mpmath's working precision)."""
     subs = {bs.model.symbols[n]: v for n, v in values.items() if n in bs.model.symbols}
-    return {n: sp.lambdify(k, sp.sympify(expr).subs(subs), "numpy") for n, expr in bs.radial.items()}
+    return {n: sp.lambdify(k, sp.sympify(expr).subs(subs), module) for n, expr in bs.radial.items()}
 
 
 def fermi_surface(bs: BlochSystem, values: dict, energy: float):
@@ -116,14 +118,30 @@ def find_circles(bs: BlochSystem, values: dict, energy: float):
     return list(fermi_surface(bs, values, energy).circles)
 
 
-def circle_values(bs: BlochSystem, circle: Circle, values: dict, kc: float) -> dict:
-    """Numeric values of a circle's symbols at radius kc."""
-    f = radial_functions(bs, values)
+def circle_values(bs: BlochSystem, circle: Circle, values: dict, kc: float, digits: int | None = None) -> dict:
+    """Numeric values of a circle's symbols at radius kc: floats, or with ``digits`` SymPy Floats of that
+    many digits (from the double inputs taken as exact). The closed forms hold 1 - cos a and the like,
+    which lose all but a few digits in double precision on a tiny circle next to a band edge (cos a =
+    1 - 5e-11: profile case 531, a 3e-6 relative error in a side-jump piece); evaluated from digits = 40
+    they keep double precision."""
     p = circle.point
-    out = {p.k: kc}
-    for name in ("dd", "C", "S", "ap", "d0p", "ddp"):
-        out[getattr(p, name)] = float(np.real(f[name](kc)))
-    out[circle.rho] = kc / (2 * np.pi * values.get("hbar", 1.0) * abs((out[p.d0p] + circle.band * out[p.ddp]) / values.get("hbar", 1.0)))
+    if digits is None:
+        f = radial_functions(bs, values)
+        out = {p.k: kc}
+        for name in ("dd", "C", "S", "ap", "d0p", "ddp"):
+            out[getattr(p, name)] = float(np.real(f[name](kc)))
+        hbar_value = values.get("hbar", 1.0)
+        out[circle.rho] = kc / (2 * np.pi * hbar_value * abs((out[p.d0p] + circle.band * out[p.ddp]) / hbar_value))
+        return out
+    with mpmath.workdps(digits + 5):
+        f = radial_functions(bs, {n: mpmath.mpf(v) if isinstance(v, float) else v for n, v in values.items()},
+                             "mpmath")
+        kx = mpmath.mpf(kc)
+        raw = {name: mpmath.re(f[name](kx)) for name in ("dd", "C", "S", "ap", "d0p", "ddp")}
+        hbar_value = mpmath.mpf(values.get("hbar", 1.0))
+        rho = kx / (2 * mpmath.pi * hbar_value * abs((raw["d0p"] + circle.band * raw["ddp"]) / hbar_value))
+        out = {p.k: sp.Float(kx, digits), circle.rho: sp.Float(rho, digits)}
+        out.update({getattr(p, name): sp.Float(x, digits) for name, x in raw.items()})
     return out
 
 

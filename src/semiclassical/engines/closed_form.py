@@ -25,6 +25,9 @@ from .result import Response, from_tree
 
 __all__ = ["ClosedForm", "derivation_for", "closed_form_tree"]
 
+#: digits of the circle values the closed forms are evaluated at (see closed_form_tree)
+CIRCLE_DIGITS = 40
+
 _DERIVATIONS: dict = {}
 
 
@@ -69,7 +72,8 @@ def closed_form_tree(D: Derivation, values: dict, W_value: float, e_value: float
         disorder.check_shape(2 * max([kc for _, _, kc in sc.circles], default=0.0))
     lead, sk = D.leading(sc), D.skew(sc)
     num = {D.model.symbols[n]: v for n, v in values.items() if n in D.model.symbols}
-    num.update(D.numeric_circle_values(sc, values))
+    # 40-digit circle values: forms with 1 - cos a keep double precision on tiny circles (fermi.circle_values)
+    num.update(D.numeric_circle_values(sc, values, digits=CIRCLE_DIGITS))
     num.update({W: W_value, e: e_value, hbar: values.get("hbar", 1.0)})
     if D.magnetic:
         # the forms hold W_m; scalar disorder is their W_m = 0 (exactly the scalar forms)
