@@ -91,3 +91,25 @@ def test_classes_equal_np_unique_over_rows(ncols):
     rows, inverse = classes(codes)
     want_rows, want_inverse = np.unique(codes, axis=0, return_inverse=True)
     assert (rows == want_rows).all() and (inverse == np.asarray(want_inverse).ravel()).all()
+
+
+def test_a_tiny_circle_next_to_a_band_edge_is_evaluated_like_evaluate(tmp_path):
+    """J = 3 with eF 5e-4 above the band edge (seed-1 profile case 531): cos a = 1 - 5e-11 on the circle,
+    where the class's double-precision forms lost digits (side jump 2.8e-6 relative from the engine).
+    Such points go to the engine (40-digit circle values, maps/vector.NEAR_POLE) and equal `evaluate`;
+    the points farther out (1 - |cos a| = 0.01 and 0.04) stay vectorized, within the rounding of the
+    double forms there, eps/(1 - |cos a|) <= 2e-14 (docs/maps.md), with a margin of 5."""
+    model = tmp_path / "edge.toml"
+    model.write_text('[model]\nname = "edge"\nhamiltonian = "pp*((kx**3 - 3*kx*ky**2)*sx + (3*kx**2*ky - ky**3)*sy)'
+                     ' + (pz_0 + pz_1*k**2)*sz"\n\n[parameters]\npp = 0.76\npz_0 = -1.4\npz_1 = -0.79\n')
+    spec = MapSpec(str(model), (parse_axis("eF=1.4005:2.2:3"),), {}, ("closed_form",))
+    run_map(spec, tmp_path / "v", progress=False, figures=False)
+    run_map(spec, tmp_path / "p", progress=False, figures=False, vectorize=False, workers=0)
+    a, b = _rows(tmp_path / "v"), _rows(tmp_path / "p")
+    assert a[0] == b[0] and a[1] == b[1]                  # the edge point: the engine's numbers, exactly
+    for ra, rb in zip(a[2:], b[2:]):
+        for col, x, y in zip(a[0], ra, rb):
+            if x != y:
+                assert x and y and abs(float(x) - float(y)) <= 1e-13 * abs(float(y)), (col, ra[:2], x, y)
+    col = a[0].index("spin_hall.z.side_jump")
+    assert float(a[1][col]) == pytest.approx(-2.227977644e-12, rel=1e-9)    # = evaluate (closed = quadrature)

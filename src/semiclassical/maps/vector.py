@@ -270,6 +270,27 @@ def _sea_quadrature(D, sc, arr, radii, args):
     return sea
 
 
+#: a circle with 1 - |cos a| below this is evaluated by the engine, point by point: the forms hold
+#: 1 - cos a and the like, which keep about -log10(1 - |cos a|) fewer digits in double precision
+#: (engines/closed_form.CIRCLE_DIGITS; profile cases 395, 531)
+NEAR_POLE = 1e-4
+
+
+def _near_a_pole(D, arr, cols, data) -> np.ndarray:
+    """Mask of the class's points where a Fermi circle lies within NEAR_POLE of a pole of the Bloch
+    sphere (cos a = d_z/|d| = +-1: a tiny circle next to a band edge)."""
+    expr = sp.sympify(D.bs.radial["C"])
+    params = [(s.name, s) for s in sorted(expr.free_symbols - {k_sym}, key=str)]     # parameters, hbar
+    cos_a = sp.lambdify((k_sym, *(s for _, s in params)), expr, "numpy")
+    near = np.zeros(data.shape[0], bool)
+    for j, col in enumerate(cols):
+        if col[0] == "circle":
+            with np.errstate(all="ignore"):
+                c = np.broadcast_to(cos_a(data[:, j], *(arr[name] for name, _ in params)), near.shape)
+            near |= 1.0 - np.abs(c) < NEAR_POLE
+    return near
+
+
 def closed_form_columns(ref, spec, points, cache):
     """:class:`ClosedBlocks` of every point (classes cached as blocks), or None where not vectorizable."""
     from ..torque import ANGLES
@@ -323,6 +344,9 @@ def closed_form_columns(ref, spec, points, cache):
         for k in cols:
             columns.setdefault(k, len(columns))
         results.append((idx, cols, data))
+        for i in idx[_near_a_pole(D, sub, cols, data)]:
+            # the class's double-precision forms lose digits there: the engine, from 40-digit circle values
+            blocks.records[i] = evaluate_point(ref, points[i], "closed_form", spec.skew_reading)
     blocks.columns = list(columns)
     blocks.data = np.full((len(points), len(columns)), np.nan)
     for idx, cols, data in results:
