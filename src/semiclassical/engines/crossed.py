@@ -62,7 +62,7 @@ def closed_pair_skew_pieces(problem: Problem):
     from ..model import e
     from ..parsing import hbar
     from ..skew.pair_closed import dirac_class, pair_skew_closed
-    from .closed_form import derivation_for
+    from .closed_form import CIRCLE_DIGITS, derivation_for
 
     if dirac_class(problem.model)[0] is None:
         return None
@@ -72,7 +72,7 @@ def closed_pair_skew_pieces(problem: Problem):
         return dict.fromkeys(CROSSED_KEYS, 0.0), dict.fromkeys(CROSSED_KEYS, 0.0)
     r = pair_skew_closed(D.bs, sc.shell, D.corr)
     subs = {s: problem.values[n] for n, s in D.model.symbols.items() if n in problem.values}
-    subs.update(D.numeric_circle_values(sc, problem.values))
+    subs.update(D.numeric_circle_values(sc, problem.values, digits=CIRCLE_DIGITS))   # as the other closed forms
     subs.update({W: problem.W, e: problem.e, hbar: problem.values["hbar"]})
     values = {key: float(sp.re(sp.sympify(x).xreplace(subs).evalf(17)))
               for key, x in zip(CROSSED_KEYS, (r["sigma_yx"], r["spin_density"][0]))}
