@@ -14,6 +14,7 @@ of states of each circle), and made explicit in eF by :func:`radius_expressions`
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import mpmath
@@ -125,23 +126,18 @@ def circle_values(bs: BlochSystem, circle: Circle, values: dict, kc: float, digi
     1 - 5e-11: profile case 531, a 3e-6 relative error in a side-jump piece); evaluated from digits = 40
     they keep double precision."""
     p = circle.point
-    if digits is None:
-        f = radial_functions(bs, values)
-        out = {p.k: kc}
-        for name in ("dd", "C", "S", "ap", "d0p", "ddp"):
-            out[getattr(p, name)] = float(np.real(f[name](kc)))
+    with mpmath.workdps(digits + 5) if digits else contextlib.nullcontext():
+        if digits:
+            values = {n: mpmath.mpf(v) if isinstance(v, float) else v for n, v in values.items()}
+            k_c, pi, real, number = mpmath.mpf(kc), mpmath.pi, mpmath.re, lambda x: sp.Float(x, digits)
+        else:
+            k_c, pi, real, number = kc, np.pi, np.real, float
+        f = radial_functions(bs, values, "mpmath" if digits else "numpy")
+        raw = {name: real(f[name](k_c)) for name in ("dd", "C", "S", "ap", "d0p", "ddp")}
         hbar_value = values.get("hbar", 1.0)
-        out[circle.rho] = kc / (2 * np.pi * hbar_value * abs((out[p.d0p] + circle.band * out[p.ddp]) / hbar_value))
-        return out
-    with mpmath.workdps(digits + 5):
-        f = radial_functions(bs, {n: mpmath.mpf(v) if isinstance(v, float) else v for n, v in values.items()},
-                             "mpmath")
-        kx = mpmath.mpf(kc)
-        raw = {name: mpmath.re(f[name](kx)) for name in ("dd", "C", "S", "ap", "d0p", "ddp")}
-        hbar_value = mpmath.mpf(values.get("hbar", 1.0))
-        rho = kx / (2 * mpmath.pi * hbar_value * abs((raw["d0p"] + circle.band * raw["ddp"]) / hbar_value))
-        out = {p.k: sp.Float(kx, digits), circle.rho: sp.Float(rho, digits)}
-        out.update({getattr(p, name): sp.Float(x, digits) for name, x in raw.items()})
+        rho = k_c / (2 * pi * hbar_value * abs((raw["d0p"] + circle.band * raw["ddp"]) / hbar_value))
+        out = {p.k: number(k_c), circle.rho: number(rho)}
+        out.update({getattr(p, name): number(x) for name, x in raw.items()})
     return out
 
 
