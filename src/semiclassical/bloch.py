@@ -22,6 +22,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from .expansion import expand
 from .model import TwoBandModel, conj_in, hbar, k, u
 
 __all__ = ["BANDS", "Point", "Gauge", "BlochSystem"]
@@ -100,7 +101,7 @@ class Point:
         Gauge-invariant quantities are bilinear in the spinors of each point, hence even in the
         half-angles; an odd monomial signals a gauge-dependent request and raises.
         """
-        expr = sp.expand(expr)
+        expr = expand(expr)
         ch, sh, C, S = self.ch, self.sh, self.C, self.S
         if not expr.has(ch, sh):
             return expr
@@ -120,9 +121,9 @@ class Point:
                     mono = ((1 + C) / 2) ** (p // 2) * ((1 - C) / 2) ** (q // 2)
                 else:
                     mono = (S / 2) * ((1 + C) / 2) ** ((p - 1) // 2) * ((1 - C) / 2) ** ((q - 1) // 2)
-                monos[(p, q)] = sp.expand(mono)
+                monos[(p, q)] = expand(mono)
             out.append(term.xreplace({ch: 1, sh: 1}) * monos[(p, q)])
-        return sp.expand(sp.Add(*out))
+        return expand(sp.Add(*out))
 
     def d_dk(self, expr):
         """Total radial derivative at this point (chain rule through the Bloch-sphere angle a)."""
@@ -139,7 +140,7 @@ class Point:
         """(V_k, V_theta) -> (V_x, V_y) at this point."""
         c, s = (self.u + 1 / self.u) / 2, (self.u - 1 / self.u) / (2 * sp.I)
         vk, vt = vec
-        return (sp.expand(c * vk - s * vt), sp.expand(s * vk + c * vt))
+        return (expand(c * vk - s * vt), expand(s * vk + c * vt))
 
     def momentum(self, expr):
         """A function of (kx, ky) at this point: kx = k (u + 1/u)/2, ky = k (u - 1/u)/(2i).
@@ -155,13 +156,13 @@ class Point:
         c, s = (self.u + 1 / self.u) / 2, (self.u - 1 / self.u) / (2 * sp.I)
         out = expr.xreplace({kx: self.k * c, ky: self.k * s})
         return out.replace(lambda x: x.is_Pow and not x.exp.is_Integer,
-                           lambda x: sp.Pow(sp.expand(x.base), x.exp))
+                           lambda x: sp.Pow(expand(x.base), x.exp))
 
     def polar(self, vec):
         """(V_x, V_y) -> (V_k, V_theta) at this point."""
         c, s = (self.u + 1 / self.u) / 2, (self.u - 1 / self.u) / (2 * sp.I)
         vx, vy = vec
-        return (sp.expand(c * vx + s * vy), sp.expand(-s * vx + c * vy))
+        return (expand(c * vx + s * vy), expand(-s * vx + c * vy))
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ class BlochSystem:
 
     def overlap(self, m, p: Point, n, q: Point):
         """<u^m_p | u^n_q> (Eqs. 4, 10)."""
-        return sp.expand((self.bra(m, p) * self.spinor(n, q))[0])
+        return expand((self.bra(m, p) * self.spinor(n, q))[0])
 
     def d_spinor(self, band, p: Point):
         """(d/dk |u>, (1/k) d/dtheta |u>): polar components of grad_k |u>."""
@@ -240,12 +241,12 @@ class BlochSystem:
     def berry_connection(self, m, n, p: Point = Point()):
         """R^{mn} = i <u^m | grad_k u^n> in polar components (Eqs. 39, 70-71, 92-93)."""
         bra = self.bra(m, p)
-        return tuple(sp.expand(p.to_full_angles(sp.I * (bra * d)[0])) for d in self.d_spinor(n, p))
+        return tuple(expand(p.to_full_angles(sp.I * (bra * d)[0])) for d in self.d_spinor(n, p))
 
     def berry_curvature(self, band, p: Point = Point()):
         """Omega_z^m = curl R^{mm} = (1/k)[d_k(k R_theta) - d_theta R_k] (Eqs. 43, 73)."""
         rk, rt = self.berry_connection(band, band, p)
-        return sp.expand(p.to_full_angles((p.d_dk(p.k * rt) - p.d_dtheta(rk)) / p.k))
+        return expand(p.to_full_angles((p.d_dk(p.k * rt) - p.d_dtheta(rk)) / p.k))
 
     def spin(self, m, n, p: Point = Point(), operators=None):
         """Spin matrix elements s_i^{mn} = <u^m|sigma_i|u^n>, i = x, y, z (Eqs. 88-89, 94-95).
@@ -257,7 +258,7 @@ class BlochSystem:
 
         ops = operators or (PAULI["sx"], PAULI["sy"], PAULI["sz"])
         bra, ket = self.bra(m, p), self.spinor(n, p)
-        return tuple(sp.expand(p.to_full_angles((bra * sp.Matrix(op).applyfunc(p.momentum) * ket)[0]))
+        return tuple(expand(p.to_full_angles((bra * sp.Matrix(op).applyfunc(p.momentum) * ket)[0]))
                      for op in ops)
 
     def velocity_matrix(self, m, n, p: Point = Point()):
@@ -265,14 +266,14 @@ class BlochSystem:
         if m == n:
             return (p.velocity(m), sp.Integer(0))
         de = (m - n) * p.dd  # eps^m - eps^n
-        return tuple(sp.expand(sp.I * de * r / hbar) for r in self.berry_connection(m, n, p))
+        return tuple(expand(sp.I * de * r / hbar) for r in self.berry_connection(m, n, p))
 
     def spin_torque_operator(self, m, n, p: Point = Point(), operators=None):
         """T^{mn} = hbar s^{mn} / (i (eps^m - eps^n)), m != n (Eq. 56); with ``operators``, T_O of each."""
         if m == n:
             return (sp.Integer(0),) * (len(operators) if operators else 3)
         de = (m - n) * p.dd
-        return tuple(sp.expand(hbar * s / (sp.I * de)) for s in self.spin(m, n, p, operators))
+        return tuple(expand(hbar * s / (sp.I * de)) for s in self.spin(m, n, p, operators))
 
     # ------------------------------------------------------------------ explicit values
     @cached_property

@@ -21,6 +21,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
+from .expansion import expand
 from .bloch import BlochSystem, Point
 from .errors import SemiclassicalError
 from .fermi import W, W_m
@@ -52,7 +53,7 @@ class Correlator:
         """<U^{ab}_{pq} U^{cd}_{qp}> (Eq. 6); with channels sum_s w_s <a_p|V_s|b_q><c_q|V_s|d_p>."""
         if self.channels is None:
             return self.strength(p, q) * bs.overlap(a, p, b, q) * bs.overlap(c, q, d, p)
-        return sp.expand(sum((w * vertex_element(bs, a, p, V, b, q) * vertex_element(bs, c, q, V, d, p)
+        return expand(sum((w * vertex_element(bs, a, p, V, b, q) * vertex_element(bs, c, q, V, d, p)
                               for w, V in self.channels), sp.Integer(0)))
 
     def dressed(self, bs: BlochSystem, band, p: Point) -> sp.Matrix:
@@ -61,7 +62,7 @@ class Correlator:
         section 4). Scalar disorder: |u><u|, the strength of the pair (:attr:`strength`) kept apart."""
         ket, bra = bs.spinor(band, p), bs.bra(band, p)
         channels = self.channels if self.channels is not None else ((1, sp.eye(2)),)
-        return sum(((w * V * ket * bra * V).applyfunc(sp.expand) for w, V in channels), sp.zeros(2, 2))
+        return sum(((w * V * ket * bra * V).applyfunc(expand) for w, V in channels), sp.zeros(2, 2))
 
     def vertex_weights(self):
         """The 4x4 weights w_ab over (1, sx, sy, sz) of the channels, sum_s w_s e_s e_s^T with
@@ -69,9 +70,9 @@ class Correlator:
         gammas = (sp.eye(2), *_PAULI)
         out = sp.zeros(4, 4)
         for w, V in self.channels if self.channels is not None else ((W, sp.eye(2)),):
-            e = [sp.expand((G * V).trace() / 2) for G in gammas]
+            e = [expand((G * V).trace() / 2) for G in gammas]
             out += w * sp.Matrix(4, 4, lambda i, j: e[i] * e[j])
-        return out.applyfunc(sp.expand)
+        return out.applyfunc(expand)
 
     def average(self, expr, q: Point):
         """<expr>_{theta_q}: the exact angular average over the point q (kernels included)."""
@@ -86,7 +87,7 @@ _PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Ma
 
 def vertex_element(bs: BlochSystem, a, p: Point, V: sp.Matrix, b, q: Point):
     """<u^a_p|V|u^b_q> for a constant 2x2 vertex V: a Laurent polynomial in u_p, u_q like the overlap."""
-    return sp.expand((bs.bra(a, p) * V * bs.spinor(b, q))[0])
+    return expand((bs.bra(a, p) * V * bs.spinor(b, q))[0])
 
 
 #: moment distributions with closed forms: the channels (w_s, V_s) of the weights of
@@ -145,7 +146,7 @@ def kernel_average(expr, q: Point):
 
     (c is even in phi). Two kernels on the averaged point would need a convolution of harmonics:
     callers average first over a point that only one kernel holds (the golden rule does)."""
-    expr = sp.expand(expr)
+    expr = expand(expr)
     plain, by_kernel = [], {}
     for term in sp.Add.make_args(expr):
         ks = [s for s in term.free_symbols if s in _PAIRS and q.u in (_PAIRS[s][0].u, _PAIRS[s][1].u)]
@@ -161,7 +162,7 @@ def kernel_average(expr, q: Point):
         a = next(x for x in _PAIRS[K] if x.u != q.u)
         for n, c in laurent_coefficients(sp.Add(*terms), q.u).items():
             out += c * kernel_harmonic(n, a.k, q.k) * a.u**n
-    return sp.expand(out)
+    return expand(out)
 
 
 # ------------------------------------------------------------------ the disorder of a model

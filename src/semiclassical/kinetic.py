@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .expansion import expand
 from .bloch import BlochSystem, Point
 from .disorder import WHITE_NOISE, Correlator
 from .fermi import Circle, Shell
@@ -30,7 +31,7 @@ def full_angles(expr, *points: Point):
     """Eliminate the half-angles of every point (gauge-invariant expressions only)."""
     for p in points:
         expr = p.to_full_angles(expr)
-    return sp.expand(expr)
+    return expand(expr)
 
 
 def _cartesian_field(bs: BlochSystem, kind: str, m: int, n: int, p: Point, operators=None):
@@ -70,11 +71,11 @@ def collision_matrix(bs: BlochSystem, shell: Shell, l: int, corr: Correlator = W
             q = c2.point.primed() if c2 is c else c2.point
             w = scattering_weight(bs, c, c2, q, corr)
             out = c2.rho * corr.average(w, q)
-            gain = c2.rho * corr.average(sp.expand(w * q.u**l), q) * u_c ** (-l)
+            gain = c2.rho * corr.average(expand(w * q.u**l), q) * u_c ** (-l)
             A[i, i] += 2 * sp.pi / hbar * out
-            A[i, j] -= 2 * sp.pi / hbar * sp.expand(gain)
+            A[i, j] -= 2 * sp.pi / hbar * expand(gain)
     # rotational covariance: nothing may depend on the direction of k
-    A = A.applyfunc(lambda x: sp.expand(x))
+    A = A.applyfunc(lambda x: expand(x))
     if any(x.has(c.point.u) for x in A for c in shell.circles):
         raise ValueError("collision matrix depends on the direction of k: model not covariant?")
     return A
@@ -90,7 +91,7 @@ def _out_rate(bs, shell, c, corr):
     for c2 in shell.circles:
         q = c2.point.primed() if c2 is c else c2.point
         total += c2.rho * corr.average(scattering_weight(bs, c, c2, q, corr), q)
-    return sp.expand(2 * sp.pi / hbar * total)
+    return expand(2 * sp.pi / hbar * total)
 
 
 def solve_on_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator = WHITE_NOISE,
@@ -117,8 +118,8 @@ def solve_on_shell(bs: BlochSystem, shell: Shell, source: dict, corr: Correlator
         else:
             # Cramer's rule keeps one expanded determinant instead of nested LU fractions,
             # which SymPy's cancel/factor cannot digest quickly for coupled circles
-            det = sp.expand(A.det())
-            g = [sp.expand(x) / det for x in A.adjugate() * b]
+            det = expand(A.det())
+            g = [expand(x) / det for x in A.adjugate() * b]
         for c, gl in zip(shell.circles, g):
             out[c.tag][l] = gl
     if harmonics:
@@ -140,7 +141,7 @@ def leading_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE
     source = {}
     for c in shell.circles:
         p = c.point
-        source[c.tag] = sp.expand(-e * p.velocity(c.band) * (p.u + 1 / p.u) / 2)
+        source[c.tag] = expand(-e * p.velocity(c.band) * (p.u + 1 / p.u) / 2)
     return solve_on_shell(bs, shell, source, corr, harmonics)
 
 
@@ -187,7 +188,7 @@ def interband_correction(bs: BlochSystem, shell: Shell, c: Circle, kind: str, co
                     - w3 * X_q[0][i] - w4 * X_q[1][i])
             term = full_angles(term, p, q)
             total[i] += c2.rho * corr.average(term, q)
-    return tuple(sp.expand(sp.pi / hbar * t) for t in total)
+    return tuple(expand(sp.pi / hbar * t) for t in total)
 
 
 def extrinsic_velocity(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = WHITE_NOISE):
@@ -209,7 +210,7 @@ def intrinsic_spin(bs: BlochSystem, band: int, p: Point = Point(), operators=Non
     T_mn, T_nm = bs.spin_torque_operator(band, nbar, p, operators), bs.spin_torque_operator(nbar, band, p, operators)
     Rx_nm = p.cartesian(bs.berry_connection(nbar, band, p))[0]
     Rx_mn = p.cartesian(bs.berry_connection(band, nbar, p))[0]
-    return tuple(sp.expand(p.to_full_angles(sp.I * e / hbar * (T_mn[i] * Rx_nm - Rx_mn * T_nm[i])))
+    return tuple(expand(p.to_full_angles(sp.I * e / hbar * (T_mn[i] * Rx_nm - Rx_mn * T_nm[i])))
                  for i in range(len(T_mn)))
 
 
@@ -236,7 +237,7 @@ def leading_placeholders(shell: Shell, g: dict, prefix: str = "g"):
                 b = sp.Symbol(f"{prefix}sin_{c.tag}_{l}", real=True)
                 subs[b] = sp.I * (coeffs.get(l, 0) - coeffs.get(-l, 0))
                 expr += b * (u_c**l - u_c**-l) / (2 * sp.I)
-        gp[c.tag] = sp.expand(expr)
+        gp[c.tag] = expand(expr)
     return gp, subs
 
 
@@ -277,15 +278,15 @@ def side_jump_rate(bs: BlochSystem, shell: Shell, c: Circle, corr: Correlator = 
         ket_q, bra_q, D_q = bs.spinor(mp, q), bs.bra(mp, q), corr.dressed(bs, mp, q)
         grad_ket_q = _grad_entries(q, ket_q)
         w = corr.strength(p, q) if corr.channels is None else 1
-        weight = sp.expand((bra_q * D_p * ket_q)[0])             # sum_s w_s |M_s|^2 (/ W(k - k'))
+        weight = expand((bra_q * D_p * ket_q)[0])             # sum_s w_s |M_s|^2 (/ W(k - k'))
         for i in range(2):
-            grad = sp.expand((grad_bra_p[i] * D_q * ket_p)[0] + (bra_q * D_p * grad_ket_q[i])[0])
+            grad = expand((grad_bra_p[i] * D_q * ket_p)[0] + (bra_q * D_p * grad_ket_q[i])[0])
             im = (grad - conj_in(grad, (p.u, q.u))) / (2 * sp.I)
             term = w * (weight * (R_q[i] - R_k[i]) + im)
             # averaged before q takes the circle's radius symbols: a kernel harmonic W_l(k_p, k_q)
             # must see the radius of q's own circle
             total[i] += c2.rho * same_circle(corr.average(full_angles(term, p, q), q), q, c2.point)
-    return tuple(sp.expand(t) for t in total)
+    return tuple(expand(t) for t in total)
 
 
 def side_jump_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHITE_NOISE, harmonics: bool = False):
@@ -294,6 +295,6 @@ def side_jump_distribution(bs: BlochSystem, shell: Shell, corr: Correlator = WHI
     With dn_FD/deps = -delta(eps - eF): -J_E = delta(eps - eF) (2 pi/hbar) e V_c,x.
     ``harmonics``: {c.tag: {l: g^sj_{c,l}}} instead (:func:`solve_on_shell`).
     """
-    source = {c.tag: sp.expand(2 * sp.pi / hbar * e * side_jump_rate(bs, shell, c, corr)[0])
+    source = {c.tag: expand(2 * sp.pi / hbar * e * side_jump_rate(bs, shell, c, corr)[0])
               for c in shell.circles}
     return solve_on_shell(bs, shell, source, corr, harmonics)

@@ -68,7 +68,9 @@ def laurent_harmonics(expr, var) -> dict[int, sp.Expr]:
 
 def laurent_coefficients(expr, var) -> dict[int, sp.Expr]:
     """{n: c_n} with expr = sum_n c_n var^n; raises if expr is not a Laurent polynomial in var."""
-    expr = sp.expand(expr)
+    from .expansion import expand
+
+    expr = expand(expr)
     out: dict[int, sp.Expr] = {}
     for term in sp.Add.make_args(expr):
         coeff, power = term.as_independent(var, as_Add=False)

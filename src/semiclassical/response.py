@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .expansion import expand
 from . import kinetic
 from .bloch import BlochSystem, Gauge, Point
 from .disorder import WHITE_NOISE, Correlator
@@ -49,7 +50,7 @@ def azimuthal_flux_function(bs: BlochSystem, band: int):
     Fermi-sea integral of Eq. 72 over k in (a, b) is (1/2pi)[k R_theta^{mm}]_a^b (Stokes).
     """
     canonical = BlochSystem(bs.model, Gauge())
-    return sp.expand(Point().k * canonical.berry_connection(band, band)[1])
+    return expand(Point().k * canonical.berry_connection(band, band)[1])
 
 
 
@@ -72,14 +73,14 @@ def intrinsic_hall(bs: BlochSystem, shell: Shell, filled_at_zero: dict, filled_a
             total += sp.limit(f, k, sp.oo)
         if filled_at_zero.get(band):
             total -= sp.limit(f, k, 0, "+")
-    return sp.expand(e**2 / (2 * sp.pi * hbar) * total)
+    return expand(e**2 / (2 * sp.pi * hbar) * total)
 
 
 def intrinsic_spin_density_integrand(bs: BlochSystem, band: int, operators=None):
     """(1/2pi) k <s^int_m>_theta (Eq. 57): integrate over the filled k of band m for Eq. 91/96;
     with ``operators``, the sea integrand of each k-local operator's <O> (T -> T_O)."""
     s = kinetic.intrinsic_spin(bs, band, operators=operators)
-    return tuple(sp.expand(k * angular_average(x) / (2 * sp.pi)) for x in s)
+    return tuple(expand(k * angular_average(x) / (2 * sp.pi)) for x in s)
 
 
 def operator_pieces(bs: BlochSystem, shell: Shell, corr: Correlator, operators, g: dict, gsj: dict,

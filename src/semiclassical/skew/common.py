@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from ..expansion import expand
 from .. import kinetic
 from ..bloch import BlochSystem, Point
 from ..disorder import WHITE_NOISE, Correlator
@@ -71,7 +72,7 @@ def average(weight, p: Point, q: Point, factor=1):
     domain small, which is what makes this fast.
     """
     try:
-        return angular_average(sp.expand(full_angles(weight, p, q) * factor), q.u)
+        return angular_average(expand(full_angles(weight, p, q) * factor), q.u)
     except ValueError as exc:
         raise SemiclassicalError(
             f"angular average over k' failed ({str(exc)[:200]}): the integrand is not gauge covariant "
@@ -88,14 +89,14 @@ def tidy(expr, u):
     try:
         coeffs = laurent_coefficients(expr, u)
     except ValueError:
-        return sp.expand(expr)
+        return expand(expr)
     return sp.Add(*[sp.factor_terms(c) * u**n for n, c in coeffs.items()])
 
 
 def imag_part(expr, points):
     """Im of an expression whose only complex symbols are I and the angle variables of ``points``."""
     us = tuple(p.u for p in points)
-    return sp.expand((expr - conj_in(expr, us)) / (2 * sp.I))
+    return expand((expr - conj_in(expr, us)) / (2 * sp.I))
 
 
 def energy_gap(c: Circle, m: int, n: int):

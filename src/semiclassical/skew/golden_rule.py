@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..expansion import expand
 from ..bloch import Point
 from ..errors import SemiclassicalError
 from ..kinetic import OTHER, full_angles
@@ -77,20 +78,20 @@ def golden_rule_driving(bs, shell, g, corr):
                 try:
                     for weight, first, second in terms:
                         # g_j enters where j is averaged: after q when q goes first (smaller expressions)
-                        inner = corr.average(sp.expand(omega * weight * (gj if first is j else 1)), first)
-                        total += cj.rho * cq.rho * corr.average(sp.expand(inner * (gj if first is q else 1)),
+                        inner = corr.average(expand(omega * weight * (gj if first is j else 1)), first)
+                        total += cj.rho * cq.rho * corr.average(expand(inner * (gj if first is q else 1)),
                                                                 second)
                 except ValueError as exc:
                     raise SemiclassicalError(
                         f"angular average in the golden-rule skew rate failed ({str(exc)[:200]}): the "
                         "disorder correlator must be a polynomial in the angles") from None
-        out[(FERMI, t.tag)] = sp.expand(4 * sp.pi**2 / hbar * total)
+        out[(FERMI, t.tag)] = expand(4 * sp.pi**2 / hbar * total)
     return out
 
 
 def _sandwich(bs, left, pl, D, right, pr):
     """<u^left_pl| D |u^right_pr> for a 2x2 matrix D."""
-    return sp.expand((bs.bra(left, pl) * D * bs.spinor(right, pr))[0])
+    return expand((bs.bra(left, pl) * D * bs.spinor(right, pr))[0])
 
 
 def _vertex_driving(bs, shell, g, corr):
@@ -131,7 +132,7 @@ def _vertex_driving(bs, shell, g, corr):
                 # rate(j -> l) - rate(l -> j), averaged over q first (g does not depend on it)
                 diff = z(j, bj, Dj, gap["j"], p, b, Dl, gap["l"]) - z(p, b, Dl, gap["l"], j, bj, Dj, gap["j"])
                 inner += cq.rho * corr.average(full_angles(diff, p, j, q), q)
-            im = imag_part(sp.expand(inner), (p, j))
-            total += cj.rho * corr.average(sp.expand(im * (gj + g[t.tag])), j)
-        out[(FERMI, t.tag)] = sp.expand(-sp.Rational(1, 2) * (2 * sp.pi / hbar) * 2 * sp.pi * total)
+            im = imag_part(expand(inner), (p, j))
+            total += cj.rho * corr.average(expand(im * (gj + g[t.tag])), j)
+        out[(FERMI, t.tag)] = expand(-sp.Rational(1, 2) * (2 * sp.pi / hbar) * 2 * sp.pi * total)
     return out

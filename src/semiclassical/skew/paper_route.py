@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from ..expansion import expand
 from ..bloch import BlochSystem, Point
 from ..disorder import WHITE_NOISE, Correlator
 from ..errors import SemiclassicalError
@@ -254,12 +255,12 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
             for m in (+1, -1):
                 if want(m, y):
                     tot = shell_weight(bs, p, shells[shell_of_band(c, x if rot else y)], m, x, corr)
-                    local(c, (m, y), sp.expand(tot * Fxy))
+                    local(c, (m, y), expand(tot * Fxy))
             # third term: f^{ma}_k with (m, a) = (x, y); k' on the shell of (y, k) (static: of (x, k))
             for n in (+1, -1):
                 if want(x, n):
                     tot = shell_weight(bs, p, shells[shell_of_band(c, y if rot else x)], y, n, corr)
-                    local(c, (x, n), sp.expand(tot * Fxy))
+                    local(c, (x, n), expand(tot * Fxy))
     # second term: f^{ab}_k' at k' on Fermi circle c'; the deltas put k on the shell of (b, k')
     # in band n and on the shell of (a, k') in band m (static: (a, k') in band n, (b, k') in band m)
     for c2 in shell.circles:
@@ -280,7 +281,7 @@ def born_collision(bs: BlochSystem, shell: Shell, f: dict, mirrors: dict | None 
                             q = other_point(c2.point, p)
                             val = c2.rho * average(corr(bs, m, p, a, q, b, n), p, q, moved(Fab, c2.point, q))
                             out[(key, t.tag)][(m, n)] -= val
-    return {key: {mn: sp.expand(sp.pi / hbar * v) for mn, v in d.items()} for key, d in out.items()}
+    return {key: {mn: expand(sp.pi / hbar * v) for mn, v in d.items()} for key, d in out.items()}
 
 
 # =========================================================================== D', S', J(S')
