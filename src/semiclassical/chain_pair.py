@@ -42,7 +42,7 @@ def pair_results(D, sc, point: dict | None = None, budget: float | None = None) 
     (and for that quadrature).
     """
     from .chain import BudgetExceeded, time_limit
-    from .skew.pair_closed import dirac_class, pair_skew_closed
+    from .skew.pair_closed import dirac_class
 
     if not sc.circles:
         return [_result(key, sp.Integer(0), ["no Fermi circle: the pair-skew piece lives on the Fermi surface"])
@@ -53,7 +53,7 @@ def pair_results(D, sc, point: dict | None = None, budget: float | None = None) 
     if cls is not None and not why:
         try:
             with time_limit(budget):
-                r = pair_skew_closed(D.bs, sc.shell, D.corr)
+                r = D.pair_skew(sc)
             values = (r["sigma_yx"], *r["spin_density"])
             return [_result(key, x) for key, x in zip(PAIR_KEYS, values)]
         except BudgetExceeded:

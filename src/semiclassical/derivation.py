@@ -177,6 +177,13 @@ class Derivation:
 
         return self._stored(("skew", scenario.spec, ms.key if ms else (), reading), compute)
 
+    def pair_skew(self, scenario: Scenario) -> dict:
+        """The pair-skew closed form of the scenario (:func:`skew.pair_closed.pair_skew_closed`: the
+        massive-Dirac class, white noise, one circle; raises outside), derived once and stored."""
+        from .skew.pair_closed import pair_skew_closed
+
+        return self._stored(("pair-skew", scenario.key), lambda: pair_skew_closed(self.bs, scenario.shell, self.corr))
+
     def operator(self, scenario: Scenario, operator) -> dict:
         """The pieces of <O> for a k-local operator O(kx, ky) on the scenario (Eq. 63, sigma -> O).
 

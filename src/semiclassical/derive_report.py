@@ -36,7 +36,9 @@ def sigma_versus_energy(model, values: dict, energies) -> tuple[list, dict, int]
     used, out, skipped = [], {p: [] for p in pieces}, 0
     for energy in energies:
         try:
-            c = compare(Problem.at(model, {**values, "eF": float(energy)}, crossed=crossed), ("closed_form",))
+            # sigma_yx alone: the spin density's Fermi-sea pieces (a radial quadrature each) are not drawn
+            c = compare(Problem.at(model, {**values, "eF": float(energy)}, crossed=crossed,
+                                   observables_=("sigma_yx",)), ("closed_form",))
         except SemiclassicalError:     # a band edge or extremum: singular there, not a number
             skipped += 1
             continue

@@ -148,16 +148,21 @@ def radius_expressions(bs: BlochSystem, band: int, energy=eF):
     numerically at a parameter point (:func:`match_radius`).
     """
     cov = bs.cov
-    q = sp.Symbol("q", positive=True)  # q = k^2 when the equation is even in k
-    poly = sp.expand((energy - cov.d0) ** 2 - cov.dnorm**2)
-    even = sp.expand(poly.subs(k, -k) - poly) == 0
-    try:
-        if even:
-            sols = sp.solve(poly.subs(k, sp.sqrt(q)), q)
-            return [sp.sqrt(s) for s in sols]
-        return sp.solve(poly, k)
-    except NotImplementedError:
-        return []
+    key = (cov.d0, cov.dnorm, energy)
+    if key not in _RADII:
+        # solved once per model (every result made explicit asks again: 150 solves of one quadratic,
+        # 3 s of `derive ti-surface --out`); the bands share the roots, match_radius picks the branch
+        q = sp.Symbol("q", positive=True)  # q = k^2 when the equation is even in k
+        poly = sp.expand((energy - cov.d0) ** 2 - cov.dnorm**2)
+        even = sp.expand(poly.subs(k, -k) - poly) == 0
+        try:
+            _RADII[key] = [sp.sqrt(s) for s in sp.solve(poly.subs(k, sp.sqrt(q)), q)] if even else sp.solve(poly, k)
+        except NotImplementedError:
+            _RADII[key] = []
+    return list(_RADII[key])
+
+
+_RADII: dict = {}
 
 
 def match_radius(bs: BlochSystem, candidates, band, values, energy_value, kc, rtol=1e-9):

@@ -61,7 +61,7 @@ def closed_pair_skew_pieces(problem: Problem):
     from ..fermi import W
     from ..model import e
     from ..parsing import hbar
-    from ..skew.pair_closed import dirac_class, pair_skew_closed
+    from ..skew.pair_closed import dirac_class
     from .closed_form import CIRCLE_DIGITS, derivation_for
 
     if dirac_class(problem.model)[0] is None:
@@ -70,7 +70,7 @@ def closed_pair_skew_pieces(problem: Problem):
     sc = D.scenario(problem.values)
     if not sc.circles:
         return dict.fromkeys(CROSSED_KEYS, 0.0), dict.fromkeys(CROSSED_KEYS, 0.0)
-    r = pair_skew_closed(D.bs, sc.shell, D.corr)
+    r = D.pair_skew(sc)
     subs = {s: problem.values[n] for n, s in D.model.symbols.items() if n in problem.values}
     subs.update(D.numeric_circle_values(sc, problem.values, digits=CIRCLE_DIGITS))   # as the other closed forms
     subs.update({W: problem.W, e: problem.e, hbar: problem.values["hbar"]})

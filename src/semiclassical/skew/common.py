@@ -81,16 +81,17 @@ def average(weight, p: Point, q: Point, factor=1):
 
 
 def tidy(expr, u):
-    """Group expr by powers of u (each coefficient through the cheap ``factor_terms``).
+    """Group expr by powers of u (each coefficient as it is expanded).
 
-    No polynomial factoring here: with complex coefficients it dominated the run time (tens of
-    seconds for two Fermi circles) and buys nothing for exactness.
+    No factoring here, not even ``factor_terms``: the next step multiplies out again (polynomial
+    factoring with complex coefficients took tens of seconds for two Fermi circles; factor_terms
+    0.4 s of a correlated two-circle derivation), and it buys nothing for exactness.
     """
     try:
         coeffs = laurent_coefficients(expr, u)
     except ValueError:
         return expand(expr)
-    return sp.Add(*[sp.factor_terms(c) * u**n for n, c in coeffs.items()])
+    return sp.Add(*[c * u**n for n, c in coeffs.items()])
 
 
 def imag_part(expr, points):
