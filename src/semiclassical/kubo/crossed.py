@@ -51,7 +51,7 @@ from ..numeric_model import NumericModel
 from .contour import fermi_points, ray_hamiltonian
 from .greens_r import RealSpaceGreen
 from .kernel import covariance_winding
-from .linalg2 import SIGMA, bands, dagger
+from .linalg2 import SIGMA, bands, dagger, mul2
 from .operators import Operators
 from .radial import gauss_legendre
 from .self_energy import gamma_matrix
@@ -138,7 +138,7 @@ class _Point:
     def dressed(self, op):
         """X~ = X + c.sigma at the Fermi points (Eq. C11); op (N, R, 2, 2). Returns (X~, c)."""
         p = self.proj
-        pop = self.weight[..., None, None] * (p @ op @ p)
+        pop = self.weight[..., None, None] * mul2(p, op, p)
         s = 0.5 * np.einsum("aij,ji->a", SIGMA, self.fp.contour_sum(pop))
         size = np.abs(self.fp.contour_sum(np.abs(pop))).max()      # the source's rounding scale
         if size == 0.0:          # the vertex has no on-shell part (sigma_x without spin-orbit coupling)
@@ -170,13 +170,20 @@ class _Point:
 
 
 def _phi(harm, r, theta):
-    """Phi(r, theta_r) (len(r), len(theta), 2, 2) = sum_l f_l i^l J_l(k r) e^{il theta} / (2 pi) (Eq. C9)."""
-    out = np.zeros((len(r), len(theta), 2, 2), complex)
+    """Phi(r, theta_r) (len(r), len(theta), 2, 2) = sum_l f_l i^l J_l(k r) e^{il theta} / (2 pi) (Eq. C9).
+
+    Each matrix entry is one product (radii x harmonics) @ (harmonics x angles): summing the harmonics
+    term by term built a full (r, theta, 2, 2) temporary per harmonic (a third of a crossed point's time)."""
+    rad, ang = [], []
     for k, ell, coef in harm:
         for l, c in zip(ell, coef):
-            rad = (1j ** l) * jv(l, k * r) / (2 * np.pi)
-            out += rad[:, None, None, None] * np.exp(1j * l * theta)[None, :, None, None] * c
-    return out
+            rad.append((1j ** l) * jv(l, k * r) / (2 * np.pi))
+            ang.append(np.exp(1j * l * theta)[:, None, None] * c)       # (theta, 2, 2)
+    if not rad:
+        return np.zeros((len(r), len(theta), 2, 2), complex)
+    radial = np.array(rad).T                                             # (r, L)
+    angular = np.array(ang).reshape(len(rad), -1)                        # (L, theta * 4)
+    return (radial @ angular).reshape(len(r), len(theta), 2, 2)
 
 
 def _radial_grid(r_max, k_max, settings: CrossedSettings, refine=1.0):
@@ -192,8 +199,9 @@ def _radial_grid(r_max, k_max, settings: CrossedSettings, refine=1.0):
 
 
 def _trace4(a, b, c, d):
-    """Tr[A B C D] over stacks of 2x2 matrices."""
-    ab, cd = a @ b, c @ d
+    """Tr[A B C D] over stacks of 2x2 matrices (entries written out, linalg2.mul2: numpy's matmul over a
+    stack of 2x2 matrices was most of a crossed point's time)."""
+    ab, cd = mul2(a, b), mul2(c, d)
     return (ab * np.swapaxes(cd, -1, -2)).sum(axis=(-2, -1))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["SIGMA", "inv2", "dagger", "bands", "energies"]
+__all__ = ["SIGMA", "inv2", "mul2", "dagger", "bands", "energies"]
 
 #: sigma_0 (identity), sigma_x, sigma_y, sigma_z: the basis in which k-independent vertices
 #: and self-energies are expanded (X = sum_a x_a sigma_a, x_a = Tr[sigma_a X]/2).
@@ -27,6 +27,23 @@ def inv2(m: np.ndarray) -> np.ndarray:
     out[..., 0, 1] = -b / det
     out[..., 1, 0] = -c / det
     out[..., 1, 1] = a / det
+    return out
+
+
+def mul2(*ms: np.ndarray) -> np.ndarray:
+    """The product of stacked (broadcasting) 2x2 matrices, written out in the entries: numpy's matmul
+    over a stack of 2x2 matrices loops over tiny products (measured: 5-10x slower here)."""
+    out = ms[0]
+    for m in ms[1:]:
+        a00, a01, a10, a11 = out[..., 0, 0], out[..., 0, 1], out[..., 1, 0], out[..., 1, 1]
+        b00, b01, b10, b11 = m[..., 0, 0], m[..., 0, 1], m[..., 1, 0], m[..., 1, 1]
+        c00 = a00 * b00 + a01 * b10
+        prod = np.empty(c00.shape + (2, 2), dtype=np.result_type(out, m))
+        prod[..., 0, 0] = c00
+        prod[..., 0, 1] = a00 * b01 + a01 * b11
+        prod[..., 1, 0] = a10 * b00 + a11 * b10
+        prod[..., 1, 1] = a10 * b01 + a11 * b11
+        out = prod
     return out
 
 
