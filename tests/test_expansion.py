@@ -98,6 +98,14 @@ def test_reciprocals_keep_powers_of_the_angle_outside():
     assert out == z / (u * (x + y)) + sp.Rational(1, 2) / (x + y)
 
 
+def test_a_radical_squared_joins_its_like_terms():
+    """sqrt(6)^2 x^3 is 6 x^3: a product of atoms that SymPy turns into a number must be collected with
+    the other x^3 terms (found by hypothesis: the direct build had left 9/2 x^3 + 8 x^3 apart, and a sum
+    that cancels so would not have been 0)."""
+    assert expand((x**3 + 2 * x + sp.sqrt(6) / 2) ** 3) == sp.expand((x**3 + 2 * x + sp.sqrt(6) / 2) ** 3)
+    assert expand((sp.sqrt(6) * x + 1) * (sp.sqrt(6) * x - 1) - 6 * x**2) == -1
+
+
 def test_i_squared_and_cancellation():
     assert expand((x + sp.I * y) * (x - sp.I * y)) == x**2 + y**2
     assert expand((u + 1 / u) ** 2 - u**2 - u**-2) == 2
@@ -107,6 +115,8 @@ def test_i_squared_and_cancellation():
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(expressions())
 def test_lowest_terms_equals_cancel_together(expr):
+    if expr.has(sp.zoo, sp.nan):           # no function to compare (sympy's own 1/0)
+        return
     iota = sp.Symbol("iota")               # i as an indeterminate, as the chain's normal form does
     try:
         num, den = fraction_in_lowest_terms(expr.xreplace({sp.I: iota}))

@@ -1,6 +1,6 @@
 """The vectorized closed form of `semiclassical map` (maps/vector.py, maps/arrays.py; issue 16 item 1).
 
-Equal to the per-point closed-form engine to 2e-15 relative (docs/maps.md); the float64 evaluation
+Equal to the per-point closed-form engine to 2e-15 of each observable's scale (docs/maps.md); the float64 evaluation
 never drops a nonzero imaginary part; the classification equals np.unique over the branch codes.
 """
 from __future__ import annotations

@@ -110,8 +110,8 @@ def _reciprocal(denominator, atoms: dict, memo: dict) -> dict:
     terms = sp.Add.make_args(rest)
     powers = [t.as_powers_dict() for t in terms]
     symbols = {b for p in powers for b, e in p.items() if b.is_Symbol and e.is_Integer}
-    common = {b: min(int(p.get(b, 0)) if (b in p and p[b].is_Integer) or b not in p else 0 for p in powers)
-              for b in symbols}
+    # a term without b has b^0; a fractional power of b counts as 0 too (only integer powers come out)
+    common = {b: min(int(p[b]) if b in p and p[b].is_Integer else 0 for p in powers) for b in symbols}
     common = {b: n for b, n in common.items() if n}
     if common:
         monomial = sp.Mul(*[b**n for b, n in common.items()])
@@ -185,7 +185,7 @@ def _build(poly: dict, atoms: dict):
     n = len(order)
     canonical = len({a.as_base_exp()[0] for a in order}) == n
     powers: dict = {}
-    terms, again, constant = [], [], sp.S.Zero
+    terms, again, constant, collect = [], [], sp.S.Zero, not canonical
     for mono, c in poly.items():
         coeff = sp.Integer(c) if isinstance(c, int) else sp.Rational(c.numerator, c.denominator)
         factors = []
@@ -200,7 +200,8 @@ def _build(poly: dict, atoms: dict):
         elif not canonical or any(_unexpanded(f) or f.is_Number or f.is_Mul for f in factors):
             # a power of one base met as two atoms (sqrt(b) sqrt(b) = b), or a sum that appears so:
             # SymPy's constructor combines, and a sum is multiplied out in a second pass
-            term = sp.Mul(coeff, *factors)
+            # (the term may now equal another one's monomial: sqrt(6)^2 x^3 = 6 x^3, so the sum collects)
+            term, collect = sp.Mul(coeff, *factors), True
             (again if any(_unexpanded(f) for f in sp.Mul.make_args(term)) else terms).append(term)
         elif len(factors) == 1 and coeff is sp.S.One:
             terms.append(factors[0])
@@ -209,7 +210,7 @@ def _build(poly: dict, atoms: dict):
             if coeff is not sp.S.One:
                 factors.insert(0, coeff)
             terms.append(sp.Mul._from_args(factors))
-    if not canonical or again:
+    if collect or again:
         return sp.Add(constant, *terms, expand(sp.Add(*again)) if again else 0)
     if not terms:
         return constant
