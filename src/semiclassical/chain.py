@@ -40,9 +40,9 @@ from .chain_pair import PAIR_KEYS, pair_results
 from .derivation import EXPLICIT_SHORT, Derivation, Scenario
 from .errors import SemiclassicalError
 from .observables import W0_PIECES
-from .results import Result
 from .parsing import hbar
 from .rational import fraction_in_lowest_terms
+from .results import Result
 
 __all__ = ["CIRCLE_VARIABLES", "GEOMETRY_KEYS", "SCENARIO_KEYS", "derive_chain", "geometry", "scenario_results",
            "scenario_label", "explicit_within", "normal_form", "scenario_energies", "time_limit",

@@ -28,8 +28,8 @@ def fraction_in_lowest_terms(expr, indeterminates=()):
     its rational content times its common monomial times the remaining polynomial (expanded).
     """
     gens = sorted(_atoms(expr) | set(indeterminates), key=sp.default_sort_key)
-    if not gens:
-        return sp.fraction(sp.nsimplify(expr) if not expr.is_Rational else expr)
+    if not gens:                           # a rational number
+        return sp.fraction(expr)
     ring = PolyRing(gens, sp.QQ, lex)
     walker = _Walker(ring)
     num, den = walker.fraction(expr)
@@ -158,11 +158,11 @@ def _reduce(ring, num, den: dict):
                 break
             num = num.exquo(g)
             rest = f.exquo(g)
-            # f = g * rest: g's power leaves; rest stays a factor (its gcd with num is checked next)
+            # f = g * rest: one copy of f becomes rest, which shares nothing with num / g (g was the
+            # whole gcd); the remaining e - 1 copies of f are reduced against the new num in turn
             e -= 1
             if not rest.is_ground:
                 out[rest] = out.get(rest, 0) + 1
-                # the remaining e copies of f are g^e rest^e: keep reducing with f itself
         if e:
             out[f] = out.get(f, 0) + e
     return num, out
